@@ -1,0 +1,29 @@
+"""What every CLI command shares: settings, one-sentence errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import NoReturn
+
+import click
+from pydantic import BaseModel
+
+from bot.config import Settings, load_settings
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one sentence a user can act on, and exit non-zero (never a traceback)."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def print_json(value: BaseModel | list | dict) -> None:
+    if isinstance(value, BaseModel):
+        click.echo(value.model_dump_json(indent=2))
+    else:
+        click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))

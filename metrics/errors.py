@@ -1,0 +1,34 @@
+"""Errors whose message is one sentence a user can act on (shown as-is in Slack and CLI)."""
+
+
+class MetricsError(Exception):
+    """Base class: `str(error)` says what is wrong and what to do."""
+
+
+class UnknownKpi(MetricsError):
+    """The message names the KPI asked for and lists the ones that exist."""
+
+
+class BadPeriod(MetricsError):
+    """The message shows the accepted period forms."""
+
+
+class BadSegment(MetricsError):
+    """Unknown segment key (the message lists the allowed keys) or malformed filter."""
+
+
+class NoData(MetricsError):
+    """No rows in the period (and segment): not zero, and not a crash."""
+
+
+class DatabaseUnavailable(MetricsError):
+    """The metrics database cannot be reached or is not migrated."""
+
+
+class ImportRejected(MetricsError):
+    """A CSV file was rejected whole; `errors` holds `row N, column C: reason` lines."""
+
+    def __init__(self, message: str, errors: list[str] | None = None, total: int = 0) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+        self.total = total or len(self.errors)

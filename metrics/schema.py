@@ -1,0 +1,192 @@
+"""The database schema: raw customer data the KPIs are computed from, plus the small
+bookkeeping tables the bot needs to hold its promises across replicas (exactly-once story
+posts, de-duplicated Slack retries, answer feedback).
+
+One schema and one Alembic history for the whole database, so an operator migrates once.
+Timestamps are stored in UTC on every backend (`UtcDateTime`) so SQLite and PostgreSQL
+compare them the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; naive input is taken as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        # SQLite has no time zones: store naive UTC so text comparison stays chronological.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _customer_fk(nullable: bool = False) -> Column:
+    return Column(
+        "customer_id",
+        String(64),
+        ForeignKey("customers.customer_id"),
+        nullable=nullable,
+        index=True,
+    )
+
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(64), primary_key=True),
+    Column("name", String(200)),
+    Column("segment", String(50), index=True),
+    Column("country", String(2), index=True),
+    Column("signed_up_at", UtcDateTime(), nullable=False, index=True),
+    Column("churned_at", UtcDateTime(), index=True),
+    CheckConstraint("churned_at IS NULL OR churned_at >= signed_up_at", name="churn_after_signup"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    _customer_fk(),
+    Column("ordered_at", UtcDateTime(), nullable=False, index=True),
+    Column("amount", Numeric(14, 2), nullable=False),
+    CheckConstraint("amount >= 0", name="amount_not_negative"),
+)
+
+nps_responses = Table(
+    "nps_responses",
+    metadata,
+    Column("response_id", String(64), primary_key=True),
+    _customer_fk(),
+    Column("score", SmallInteger, nullable=False),
+    Column("responded_at", UtcDateTime(), nullable=False, index=True),
+    Column("comment", Text),
+    Column("consent_to_share", Boolean, nullable=False, default=False),
+    CheckConstraint("score BETWEEN 0 AND 10", name="score_0_10"),
+)
+
+csat_responses = Table(
+    "csat_responses",
+    metadata,
+    Column("response_id", String(64), primary_key=True),
+    _customer_fk(),
+    Column("score", SmallInteger, nullable=False),
+    Column("responded_at", UtcDateTime(), nullable=False, index=True),
+    CheckConstraint("score BETWEEN 1 AND 5", name="score_1_5"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    _customer_fk(),
+    Column("opened_at", UtcDateTime(), nullable=False, index=True),
+    Column("first_response_at", UtcDateTime()),
+    Column("resolved_at", UtcDateTime(), index=True),
+    Column("channel", String(30)),
+    CheckConstraint("resolved_at IS NULL OR resolved_at >= opened_at", name="resolved_after_open"),
+)
+
+checkout_sessions = Table(
+    "checkout_sessions",
+    metadata,
+    Column("session_id", String(64), primary_key=True),
+    _customer_fk(),
+    Column("started_at", UtcDateTime(), nullable=False, index=True),
+    Column("completed_at", UtcDateTime()),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    _customer_fk(nullable=True),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("source", String(30), nullable=False),  # interview | nps_comment | support_case | slack
+    Column("consent", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+)
+
+# --- bookkeeping for the bot -------------------------------------------------------------
+
+story_posts = Table(
+    "story_posts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(50), nullable=False),
+    Column("iso_week", String(8), nullable=False),  # e.g. 2026-W48
+    Column("story_key", String(100)),  # "story:<id>", "nps:<id>" or "ticket:<id>"
+    Column("claimed_by", String(100), nullable=False),
+    Column("claimed_at", UtcDateTime(), nullable=False),
+    Column("posted_at", UtcDateTime()),
+    Column("message_ts", String(30)),
+    UniqueConstraint("channel", "iso_week"),
+    Index("ix_story_posts_story_key", "story_key"),
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("event_id", String(100), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False, index=True),
+)
+
+answer_feedback = Table(
+    "answer_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("user_id", String(30), nullable=False),
+    Column("channel", String(50)),
+    Column("thread_ts", String(30)),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("sources", Text, nullable=False),  # JSON list of the cited sources
+    Column("rating", SmallInteger, nullable=False),  # +1 helpful, -1 not helpful
+)
+
+#: The tables `journeybot import` accepts, in an order that respects foreign keys.
+IMPORTABLE_TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (customers, orders, nps_responses, csat_responses, tickets, checkout_sessions, stories)
+}
