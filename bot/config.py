@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     kpi_timezone: str = "UTC"
     kpi_min_sample: int = 30
     kpi_default_period: str = "30d"
+    kpi_currency: str = "DKK"
+    kpi_gross_margin: float = 0.30  # for clv
+    kpi_discount_rate: float = 0.10  # annual, for clv
 
     # Slack
     slack_bot_token: str | None = None

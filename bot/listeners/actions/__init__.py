@@ -1,0 +1,14 @@
+"""Bolt actions listeners: one small module each, registered here."""
+
+from slack_bolt import App
+
+from bot.listeners.actions import feedback, story_modal, story_shortcut
+
+
+def register(app: App) -> None:
+    for listener in (
+        feedback,
+        story_shortcut,
+        story_modal,
+    ):
+        listener.register(app)
