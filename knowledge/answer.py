@@ -1,0 +1,165 @@
+"""The default answerer: the retrieved passages' own best sentences, each cited.
+
+Deterministic and offline: sentences are scored by how many of the question's content
+terms they contain (stems, compounds and the cross-lingual lexicon of question_terms),
+plus a small bonus for the passage's rank and for opening sentences; the greedy pick
+prefers sentences that cover question terms not yet covered and spreads over passages.
+Nothing is invented: every sentence is quoted from a passage (Markdown links and
+emphasis removed) and cited; the text stays in the passage's language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.messages import sources_language_note
+from knowledge.models import Answer, Hit, Source
+from knowledge.question_terms import Term, content_terms, matched
+
+MAX_ANSWER_CHARS = 600
+MAX_SENTENCES = 3
+MIN_SENTENCES = 2
+MAX_SENTENCE_CHARS = 320
+SNIPPET_CHARS = 240
+PASSAGES_CONSIDERED = 5
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s.*$", re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(]?[A-ZÆØÅÄÖÉ0-9])")
+
+
+def clean_passage(text: str) -> str:
+    """Passage text as a reader should see it: no front matter, headings, link targets."""
+    text = _FRONT_MATTER.sub("", text)
+    text = _HEADING.sub("\n", text)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    return _BULLET.sub("", text)
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\S)", clean_passage(text)):
+        block = " ".join(block.split())
+        if block:
+            sentences.extend(part.strip() for part in _SENTENCE_END.split(block) if part.strip())
+    return sentences
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, marked with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–- ")
+    return cut + "…"
+
+
+@dataclass
+class _Candidate:
+    rank: int  # of its passage among the hits
+    position: int  # within its passage
+    text: str
+    covered: frozenset[str]  # question words this sentence contains
+    stems: frozenset[str]
+    base: float
+
+
+def _candidates(question_terms: list[Term], hits: list[Hit]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
+        for position, sentence in enumerate(split_sentences(hit.chunk.text)):
+            if len(sentence) < 25 or not re.search(r"[.!?…:]$", sentence):
+                continue  # headings, captions and list fragments don't answer anything
+            terms = content_terms(sentence, hit.chunk.language)
+            covered = frozenset(term.word for term in matched(question_terms, terms))
+            overlap = len(covered) / len(question_terms) if question_terms else 0.0
+            base = overlap + 0.15 / (1 + rank) + (0.05 if position == 0 else 0.0)
+            found.append(
+                _Candidate(
+                    rank,
+                    position,
+                    shorten(sentence, MAX_SENTENCE_CHARS),
+                    covered,
+                    frozenset(term.stem for term in terms),
+                    base,
+                )
+            )
+    return found
+
+
+def _pick(candidates: list[_Candidate], question_size: int) -> list[_Candidate]:
+    """Greedy: best new coverage first, no near-duplicates, within the length budget."""
+    chosen: list[_Candidate] = []
+    covered: set[str] = set()
+    remaining = list(candidates)
+    length = 0
+    while remaining and len(chosen) < MAX_SENTENCES:
+        best = max(remaining, key=lambda c: _gain(c, chosen, covered, question_size))
+        remaining.remove(best)
+        if chosen and not best.covered and len(chosen) >= MIN_SENTENCES:
+            break
+        if chosen and length + len(best.text) + 5 > MAX_ANSWER_CHARS:
+            continue
+        if any(_similar(best, other) for other in chosen):
+            continue
+        chosen.append(best)
+        covered |= best.covered
+        length += len(best.text) + 5
+    return sorted(chosen, key=lambda c: (c.rank, c.position))
+
+
+def _gain(
+    candidate: _Candidate, chosen: list[_Candidate], covered: set[str], question_size: int
+) -> tuple[float, int, int]:
+    """Base score, plus newly covered question terms, minus repeats of one passage."""
+    new = len(candidate.covered - covered) / question_size if question_size else 0.0
+    same_passage = sum(1 for c in chosen if c.rank == candidate.rank)
+    return (candidate.base + 0.3 * new - 0.1 * same_passage, -candidate.rank, -candidate.position)
+
+
+def _similar(a: _Candidate, b: _Candidate) -> bool:
+    union = a.stems | b.stems
+    return bool(union) and len(a.stems & b.stems) / len(union) > 0.5
+
+
+def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
+    """A short answer quoted from `hits` (best first), each sentence followed by [n]."""
+    question_terms = content_terms(question, language)
+    chosen = _pick(_candidates(question_terms, hits), len(question_terms))
+    citation_of: dict[int, int] = {}
+    parts: list[str] = []
+    sources: list[Source] = []
+    for candidate in chosen:
+        if candidate.rank not in citation_of:
+            citation_of[candidate.rank] = len(citation_of) + 1
+            hit = hits[candidate.rank]
+            sources.append(source_of(hit, candidate.text))
+        parts.append(f"{candidate.text} [{citation_of[candidate.rank]}]")
+    passage_languages = [hits[rank].chunk.language for rank in citation_of]
+    return Answer(
+        answered=bool(parts),
+        answer=" ".join(parts),
+        language=language,
+        sources=sources,
+        note=sources_language_note(language, passage_languages),
+    )
+
+
+def source_of(hit: Hit, cited_text: str | None = None) -> Source:
+    """The citation entry for a passage; the snippet starts at the cited sentence."""
+    text = " ".join(clean_passage(hit.chunk.text).split())
+    if cited_text:
+        start = text.find(cited_text.rstrip("…")[:60])
+        if start > 0:
+            text = text[start:]
+    return Source(
+        title=hit.chunk.title,
+        source=hit.chunk.source,
+        snippet=shorten(text, SNIPPET_CHARS),
+        score=round(float(hit.score), 4),
+        section=hit.chunk.section,
+    )

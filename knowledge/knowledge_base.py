@@ -1,0 +1,156 @@
+"""The one object the bot and the CLI talk to: ingest documents, ask questions.
+
+It owns the order of work for a question — validate (before any retrieval), detect the
+language, retrieve (with the thread's earlier question for follow-ups, and LLM
+translations of the question when a model is configured), decide whether the evidence is
+strong enough, then answer with the LLM or extractively. The index and the chat model
+are created on first use and kept, so a batch of questions loads them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from knowledge.abstention import evidence_strength, should_abstain
+from knowledge.answer import extractive_answer
+from knowledge.errors import EmptyKnowledgeBase
+from knowledge.language import detect
+from knowledge.messages import ABSTAIN, FALLBACK_NOTES, in_language, join_notes
+from knowledge.models import Answer, Hit, IngestReport
+from knowledge.question_terms import content_terms
+from knowledge.questions import validate_question
+
+if TYPE_CHECKING:
+    from knowledge.index import Index
+    from knowledge.llm_answer import LlmAnswerer
+
+EMPTY_MESSAGE = (
+    "The knowledge base is empty: add documents with `journeybot ingest PATH` "
+    "(or run `journeybot demo`)."
+)
+HITS_PER_QUERY = 8
+FOLLOW_UP_MAX_TERMS = 5  # a question this short after earlier turns is read as a follow-up
+_RRF_K = 60
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        chroma_host: str | None = None,
+        chroma_port: int = 8000,
+        embedding_model: str = "wordllama",
+        llm_model: str | None = None,
+        llm_timeout_seconds: float = 20.0,
+        max_question_chars: int = 2000,
+        index: Index | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.chroma_host = chroma_host
+        self.chroma_port = chroma_port
+        self.embedding_model = embedding_model
+        self.llm_model = llm_model
+        self.llm_timeout_seconds = llm_timeout_seconds
+        self.max_question_chars = max_question_chars
+        self._index = index
+        self._llm: LlmAnswerer | None = None
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            from knowledge.index import Index
+
+            self._index = Index(
+                self.path,
+                chroma_host=self.chroma_host,
+                chroma_port=self.chroma_port,
+                embedding_model=self.embedding_model,
+            )
+        return self._index
+
+    @property
+    def llm(self) -> LlmAnswerer | None:
+        if self.llm_model and self._llm is None:
+            from knowledge.llm_answer import LlmAnswerer
+
+            self._llm = LlmAnswerer(self.llm_model, self.llm_timeout_seconds)
+        return self._llm
+
+    def ingest(
+        self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
+    ) -> IngestReport:
+        return self.index.ingest([Path(p) for p in paths], progress)
+
+    def count(self) -> int:
+        return self.index.count()
+
+    def health(self) -> None:
+        self.index.health()
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """A short cited answer, or answered=False with a hint when the evidence is weak.
+
+        `history` is the earlier turns of a thread, oldest first: a short follow-up such
+        as "and in Sweden?" is retrieved together with the turn before it, but the answer
+        is to the new question, in its language.
+        """
+        text = validate_question(question, self.max_question_chars)
+        language = detect(text)
+        if self.index.count() == 0:
+            raise EmptyKnowledgeBase(EMPTY_MESSAGE)
+        query = retrieval_query(text, language, history, self.max_question_chars)
+
+        llm = self.llm
+        variants = [(query, language)]
+        if llm is not None:
+            variants += [(line, detect(line)) for line in llm.translate(query)]
+        hits = self._retrieve(variants)
+        strength = max(evidence_strength(q, lang, hits) for q, lang in variants)
+        if should_abstain(strength):
+            return abstention(language)
+
+        fallback_note = None
+        if llm is not None:
+            from knowledge.llm_answer import LlmFailed
+
+            try:
+                reply = llm.answer(text if query == text else query, language, hits)
+            except LlmFailed as failure:
+                fallback_note = in_language(FALLBACK_NOTES[failure.kind], language)
+            else:
+                return reply.answer if reply.answer is not None else abstention(language)
+
+        answer = extractive_answer(query, language, hits)
+        if not answer.answered:
+            return abstention(language)
+        answer.note = join_notes(answer.note, fallback_note)
+        return answer
+
+    def _retrieve(self, variants: list[tuple[str, str]]) -> list[Hit]:
+        """Hits for each query variant, fused by reciprocal rank (one variant: as is)."""
+        if len(variants) == 1:
+            query, language = variants[0]
+            return self.index.search(query, language, k=HITS_PER_QUERY)
+        fused: dict[str, float] = {}
+        first: dict[str, Hit] = {}
+        for query, language in variants:
+            for rank, hit in enumerate(self.index.search(query, language, k=HITS_PER_QUERY)):
+                fused[hit.chunk.id] = fused.get(hit.chunk.id, 0.0) + 1.0 / (_RRF_K + rank)
+                first.setdefault(hit.chunk.id, hit)
+        ordered = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
+        return [first[chunk_id] for chunk_id in ordered[:HITS_PER_QUERY]]
+
+
+def retrieval_query(question: str, language: str, history: Sequence[str], max_chars: int) -> str:
+    """The question, preceded by the thread's previous turn when it reads as a follow-up."""
+    previous = next((turn.strip() for turn in reversed(history) if turn.strip()), "")
+    if not previous or len(content_terms(question, language)) > FOLLOW_UP_MAX_TERMS:
+        return question
+    return f"{previous[:max_chars]} {question}"
+
+
+def abstention(language: str) -> Answer:
+    return Answer(answered=False, answer=in_language(ABSTAIN, language), language=language)

@@ -1,0 +1,130 @@
+"""The optional LLM answerer (LangChain `init_chat_model`), grounded in retrieved passages.
+
+The model gets the passages numbered [1]…[n] (prompts/answer.md) and must cite them.
+Citation numbers that point at no passage are dropped; an answer left with no valid
+citation is treated as ungrounded, and the caller falls back to the extractive answer.
+Every call has a hard deadline (`timeout_seconds`), enforced both by the provider client
+and by waiting on a worker thread, so a hung provider cannot hold a Slack request.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from langchain.chat_models import init_chat_model
+
+import prompts
+from knowledge.answer import clean_passage, source_of
+from knowledge.models import Answer, Hit
+
+NOT_IN_SOURCES = "NOT_IN_SOURCES"
+PASSAGES_GIVEN = 6
+_CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian (Bokmål)", "sv": "Swedish", "en": "English"}
+_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+
+
+class LlmFailed(Exception):
+    """The model errored, timed out or gave an answer without a valid citation."""
+
+    def __init__(self, reason: str, *, kind: str = "error") -> None:
+        super().__init__(reason)
+        self.kind = kind  # "timeout" | "error" | "ungrounded"
+
+
+@dataclass
+class LlmReply:
+    """Either an answer grounded in the passages, or the model's "not in the sources"."""
+
+    answer: Answer | None  # None: the model said the passages don't answer the question
+
+
+def _provider_kwargs(model: str, timeout_seconds: float) -> dict[str, Any]:
+    if model.startswith("ollama:"):
+        return {"client_kwargs": {"timeout": timeout_seconds}}
+    return {"timeout": timeout_seconds, "max_retries": 0}
+
+
+def _text(message: Any) -> str:
+    content = getattr(message, "content", message)
+    if isinstance(content, str):
+        return content
+    return "".join(
+        block.get("text", "") if isinstance(block, dict) else str(block) for block in content
+    )
+
+
+class LlmAnswerer:
+    """One chat model per process; `answer` and `translate` each make one call."""
+
+    def __init__(self, model: str, timeout_seconds: float) -> None:
+        self.model = model
+        self.timeout_seconds = timeout_seconds
+        self._chat = init_chat_model(
+            model, temperature=0, **_provider_kwargs(model, timeout_seconds)
+        )
+
+    def _complete(self, prompt: str) -> str:
+        future = _WORKERS.submit(self._chat.invoke, prompt)
+        try:
+            return _text(future.result(timeout=self.timeout_seconds)).strip()
+        except FutureTimeout as error:
+            future.cancel()
+            raise LlmFailed("timed out", kind="timeout") from error
+        except Exception as error:  # any provider error means: answer without the model
+            timed_out = "timeout" in type(error).__name__.lower() or "timed out" in str(error)
+            kind = "timeout" if timed_out else "error"
+            raise LlmFailed(f"{type(error).__name__}: {error}", kind=kind) from error
+
+    def translate(self, question: str) -> list[str]:
+        """The question in da/no/sv/en for retrieval; [] if the model fails (not fatal)."""
+        prompt = prompts.load("translate_question").replace("{question}", question)
+        try:
+            reply = self._complete(prompt)
+        except LlmFailed:
+            return []
+        lines = [line.strip(" -•\t") for line in reply.splitlines()]
+        return [line for line in lines if line and line != question][:4]
+
+    def answer(self, question: str, language: str, hits: list[Hit]) -> LlmReply:
+        """A cited answer in `language`, or LlmReply(None) when the sources don't answer."""
+        given = hits[:PASSAGES_GIVEN]
+        passages = "\n\n".join(
+            f"[{n}] {hit.chunk.title} — {hit.chunk.section}\n{' '.join(clean_passage(hit.chunk.text).split())}"
+            for n, hit in enumerate(given, start=1)
+        )
+        prompt = (
+            prompts.load("answer")
+            .replace("{language_name}", _LANGUAGE_NAMES.get(language, "English"))
+            .replace("{question}", question)
+            .replace("{passages}", passages)
+        )
+        reply = self._complete(prompt)
+        if reply.strip().strip(".") == NOT_IN_SOURCES:
+            return LlmReply(None)
+        return LlmReply(ground(reply, language, given))
+
+
+def ground(reply: str, language: str, hits: list[Hit]) -> Answer:
+    """The reply with invalid citations dropped and the rest renumbered 1…k in order of
+    first use, matched by a `sources` list in that order; LlmFailed if none is valid."""
+    renumber: dict[int, int] = {}
+
+    def rewrite(match: re.Match[str]) -> str:
+        kept = []
+        for number in (int(part) for part in match.group(1).split(",")):
+            if 1 <= number <= len(hits):
+                renumber.setdefault(number, len(renumber) + 1)
+                kept.append(f"[{renumber[number]}]")
+        return "".join(dict.fromkeys(kept))
+
+    text = _CITATION.sub(rewrite, reply)
+    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+    if not renumber:
+        raise LlmFailed("the answer cites no retrieved passage", kind="ungrounded")
+    sources = [source_of(hits[number - 1]) for number in renumber]
+    return Answer(answered=True, answer=text, language=language, sources=sources)

@@ -1,0 +1,55 @@
+"""The extractive answerer: short, cited, quoted from the passages, deterministic."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answer import MAX_ANSWER_CHARS, SNIPPET_CHARS, extractive_answer, split_sentences
+from knowledge.models import Hit
+from hand_made import MemoryIndex, chunks
+
+
+def _hits(question: str, language: str) -> list[Hit]:
+    return MemoryIndex(chunks()).search(question, language)
+
+
+def test_extractive_answer_cites_only_passages_it_lists_and_stays_short() -> None:
+    hits = _hits("Hvad er churn, og hvordan beregner man kundefrafald?", "da")
+    answer = extractive_answer("Hvad er churn, og hvordan beregner man kundefrafald?", "da", hits)
+
+    assert answer.answered
+    cited = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert cited and set(cited) == set(range(1, len(answer.sources) + 1))
+    assert len(answer.answer) <= MAX_ANSWER_CHARS + 20  # the citation markers
+    assert 1 <= len(re.findall(r"\[\d+\]", answer.answer)) <= 4
+    assert answer.sources[0].title == "Kundefrafald"
+    assert all(len(source.snippet) <= SNIPPET_CHARS for source in answer.sources)
+
+
+def test_every_answer_sentence_is_quoted_verbatim_from_a_retrieved_passage() -> None:
+    hits = _hits("How is NPS measured?", "en")
+    answer = extractive_answer("How is NPS measured?", "en", hits)
+    passage_sentences = {s for hit in hits for s in split_sentences(hit.chunk.text)}
+
+    quoted = [part.strip() for part in re.split(r"\s*\[\d+\]\s*", answer.answer) if part.strip()]
+    assert quoted and all(sentence in passage_sentences for sentence in quoted)
+    assert answer.sources[0].title == "Net Promoter Score"
+
+
+def test_the_same_question_always_gets_the_same_answer() -> None:
+    question = "What does consent mean for customer stories?"
+    first = extractive_answer(question, "en", _hits(question, "en"))
+    again = extractive_answer(question, "en", _hits(question, "en"))
+    assert first == again
+    assert "Samtycke" in first.answer
+
+
+def test_an_answer_quoted_from_another_language_says_so_in_the_askers_language() -> None:
+    question = "What is churn?"
+    answer = extractive_answer(question, "en", _hits(question, "en"))
+    assert answer.note == "The sources are in Danish; the answer quotes them."
+
+
+def test_markdown_links_and_headings_do_not_reach_the_answer() -> None:
+    text = "# Heading\n\nKunder er [centrum](/customer) for alt, vi gør. Det betyder noget.\n"
+    assert split_sentences(text) == ["Kunder er centrum for alt, vi gør.", "Det betyder noget."]
