@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -100,7 +101,7 @@ nps_responses = Table(
     Column("score", SmallInteger, nullable=False),
     Column("responded_at", UtcDateTime(), nullable=False, index=True),
     Column("comment", Text),
-    Column("consent_to_share", Boolean, nullable=False, default=False),
+    Column("consent_to_share", Boolean, nullable=False, default=False, server_default=false()),
     CheckConstraint("score BETWEEN 0 AND 10", name="score_0_10"),
 )
 
@@ -143,7 +144,7 @@ stories = Table(
     Column("title", String(200), nullable=False),
     Column("body", Text, nullable=False),
     Column("source", String(30), nullable=False),  # interview | nps_comment | support_case | slack
-    Column("consent", Boolean, nullable=False, default=False),
+    Column("consent", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
 )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 POSTGRES_URL = os.environ.get(
@@ -75,3 +76,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated, empty metrics database (SQLite and PostgreSQL), disposed afterwards."""
+    from metrics.db import connect
+
+    engine = connect(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -1,0 +1,201 @@
+"""Opening the metrics database: one call that connects, checks and migrates.
+
+Several processes (Slack replicas, the scheduler, the CLI) share one database, so
+`connect` is safe to call concurrently: SQLite gets WAL and a busy timeout, migrations run
+under a lock (a file lock beside the SQLite file, an advisory lock on PostgreSQL), and an
+up-to-date database is not touched at all.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from metrics.errors import DatabaseUnavailable
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Any constant shared by every journeybot process; pg_advisory_lock takes a bigint.
+_ADVISORY_LOCK_ID = 0x6A6F75726E6579  # "journey"
+_SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def connect(url: str) -> Engine:
+    """An Engine on a reachable database migrated to the newest schema.
+
+    Raises DatabaseUnavailable (one sentence naming the URL without its password) when the
+    server cannot be reached or the URL is unusable.
+    """
+    engine = create(url)
+    try:
+        _upgrade(engine)
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
+    except DBAPIError as error:
+        engine.dispose()
+        raise DatabaseUnavailable(_unreachable(engine.url, error)) from error
+    return engine
+
+
+def create(url: str) -> Engine:
+    """An Engine with the per-backend settings journeybot relies on, without migrating."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUnavailable(
+            f"The metrics database URL {url!r} is not a valid SQLAlchemy URL; "
+            "use e.g. postgresql+psycopg://user@host/db or sqlite:///path/metrics.db."
+        ) from error
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        kwargs: dict = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = {"connect_timeout": 10}
+        return create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as error:
+        raise DatabaseUnavailable(
+            f"No database driver for {_safe(parsed)}; "
+            "install it or use a postgresql+psycopg:// or sqlite:/// URL."
+        ) from error
+
+
+def upgrade(url: str) -> str:
+    """Migrate the database at `url` to the newest revision; returns that revision."""
+    engine = connect(url)
+    try:
+        return current_revision(engine) or ""
+    finally:
+        engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None before the first migration)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision shipped with this version of journeybot."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None, "metrics/migrations has no revisions"
+    return head
+
+
+def _upgrade(engine: Engine) -> None:
+    if current_revision(engine) == head_revision():
+        return
+    with _migration_lock(engine) as conn:
+        config = _alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[Connection]:
+    """Only one process migrates at a time; the others wait, then find nothing to do."""
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        lock_path = Path(f"{engine.url.database}.migrate.lock")
+        with lock_path.open("a") as lock_file, engine.connect() as conn:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield conn
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return
+    with engine.connect() as conn:
+        locked = conn.dialect.name == "postgresql"
+        if locked:
+            conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _ADVISORY_LOCK_ID})
+            conn.commit()
+        try:
+            yield conn
+        finally:
+            if locked:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _ADVISORY_LOCK_ID})
+                conn.commit()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    if url.database and url.database != ":memory:":
+        try:
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"Cannot create the folder for the metrics database {url.database}: "
+                f"{error.strerror or error}; set JOURNEYBOT_HOME or DATABASE_URL to a writable place."
+            ) from error
+    engine = create_engine(url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        if url.database and url.database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def _safe(url: URL) -> str:
+    """The URL without its password, saying so when one was there."""
+    shown = url._replace(password=None).render_as_string(hide_password=False)
+    return f"{shown} (password hidden)" if url.password else shown
+
+
+def _unreachable(url: URL, error: DBAPIError) -> str:
+    reason = _reason(str(error.orig or error))
+    if url.get_backend_name() == "sqlite":
+        return (
+            f"Cannot open the metrics database at {_safe(url)}: {reason}. "
+            "Check DATABASE_URL or JOURNEYBOT_HOME (the folder must be writable)."
+        )
+    return (
+        f"Cannot reach the metrics database at {_safe(url)}: {reason}. "
+        "Check DATABASE_URL or start the server."
+    )
+
+
+_KNOWN_REASONS = (
+    ("connection refused", "connection refused"),
+    ("password authentication failed", "password authentication failed"),
+    ("no password supplied", "the server wants a password"),
+    ("timeout expired", "the connection timed out"),
+    ("timed out", "the connection timed out"),
+    ("could not translate host name", "unknown host name"),
+    ("name or service not known", "unknown host name"),
+    ("does not exist", "the database or role does not exist"),
+    ("unable to open database file", "unable to open the database file"),
+    ("database is locked", "the database is locked by another process"),
+    ("file is not a database", "the file is not a SQLite database"),
+)
+
+
+def _reason(message: str) -> str:
+    lowered = message.lower()
+    for needle, reason in _KNOWN_REASONS:
+        if needle in lowered:
+            return reason
+    first_line = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return first_line.rstrip(".")
