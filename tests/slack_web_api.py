@@ -1,0 +1,311 @@
+"""A local stand-in for the Slack Web API, for tests that run the real client over HTTP.
+
+Slack is the one thing outside this machine the bot talks to, so tests point
+`WebClient(base_url=stand_in.api_url)` (or `SLACK_API_URL`) at this server: every request goes
+through slack_sdk's real HTTP code, and the test asserts on what was sent.
+
+Usage:
+
+    from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (fixture)
+
+    def test_something(slack_web_api: SlackWebApi) -> None:
+        client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+        client.chat_postMessage(channel="C1", text="hi")
+        assert slack_web_api.calls_to("chat.postMessage")[0].params["text"] == "hi"
+
+What it answers (POST /api/<method>, form or JSON bodies, token from the Authorization
+header or the `token` param):
+- chat.postMessage / chat.update / chat.postEphemeral / chat.delete: `ok`, `channel`, a new
+  increasing `ts` (update/delete echo the given ts), and the message.
+- auth.test, users.info, reactions.add/remove, views.publish, views.open, views.update.
+- conversations.replies: the messages set with `set_thread(channel, ts, messages)`.
+- usergroups.users.list: the users set with `set_usergroup(id, users)`.
+- files.getUploadURLExternal → an upload URL on this server; POST to it stores the bytes;
+  files.completeUploadExternal → the files (this is what `files_upload_v2` calls).
+- apps.connections.open → `{"ok": true, "url": stand_in.socket_url}` (set it for Socket Mode).
+- Anything else: `{"ok": true}`; override any method with `respond(method, body)`.
+- `fail_once_with_429(method, retry_after=1)`: the next call to that method gets HTTP 429
+  with Retry-After, as Slack rate limits do.
+
+Every call is recorded as a `Call(method, params, headers)`; `wait_for(method)` blocks until
+one arrives (listeners run lazily in other threads, so replies come after the ack).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+import pytest
+
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+TEAM_ID = "T0TEST01"
+
+
+@dataclass
+class Call:
+    """One request the bot made: the API method, its parameters and HTTP headers."""
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Upload:
+    """Bytes posted to an upload URL from files.getUploadURLExternal."""
+
+    file_id: str
+    filename: str
+    data: bytes
+
+
+@dataclass
+class SlackWebApi:
+    """State of the stand-in: recorded calls, canned data, and the server address."""
+
+    url: str = ""
+    socket_url: str = "ws://127.0.0.1:1/"
+    calls: list[Call] = field(default_factory=list)
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Condition = field(default_factory=threading.Condition)
+    _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def api_url(self) -> str:
+        """The WebClient base_url (slack_sdk wants the trailing `/api/`)."""
+        return f"{self.url}/api/"
+
+    # ---- configuration -------------------------------------------------------------
+    def set_thread(self, channel: str, thread_ts: str, messages: list[dict[str, Any]]) -> None:
+        """What conversations.replies returns for this thread (parent first, as Slack does)."""
+        self.threads[(channel, thread_ts)] = messages
+
+    def set_usergroup(self, usergroup_id: str, users: list[str]) -> None:
+        self.usergroups[usergroup_id] = users
+
+    def respond(self, method: str, body: dict[str, Any]) -> None:
+        """Answer `method` with this JSON body from now on."""
+        self.overrides[method] = body
+
+    def fail_once_with_429(self, method: str, retry_after: int = 1) -> None:
+        self.failures[method] = retry_after
+
+    # ---- assertions ----------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def methods(self) -> list[str]:
+        with self._lock:
+            return [call.method for call in self.calls]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 10.0,
+        where: Callable[[Call], bool] = lambda call: True,
+    ) -> list[Call]:
+        """Block until `count` matching calls to `method` arrived; fail the test if not."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [c for c in self.calls if c.method == method and where(c)]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method}, got {len(found)}; "
+                        f"calls so far: {[c.method for c in self.calls]}"
+                    )
+                self._lock.wait(remaining)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    # ---- request handling ----------------------------------------------------------
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method in self.overrides:
+            return 200, self.overrides[method]
+        channel = params.get("channel") or params.get("channel_id") or "C0TEST01"
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"):
+            ts = self._next_ts()
+            message = {"text": params.get("text", ""), "ts": ts, "user": BOT_USER_ID}
+            if method == "chat.postEphemeral":
+                return 200, {"ok": True, "message_ts": ts}
+            return 200, {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method in ("chat.update", "chat.delete"):
+            return 200, {"ok": True, "channel": channel, "ts": params.get("ts")}
+        if method == "auth.test":
+            return 200, {
+                "ok": True,
+                "url": "https://journeybot-test.slack.com/",
+                "team": "Test",
+                "team_id": TEAM_ID,
+                "user": "journeybot",
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method == "users.info":
+            user = params.get("user", "U0")
+            return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "tz": "UTC"}}
+        if method == "conversations.replies":
+            messages = self.threads.get((channel, str(params.get("ts"))), [])
+            return 200, {"ok": True, "messages": messages, "has_more": False}
+        if method == "usergroups.users.list":
+            group = str(params.get("usergroup"))
+            if group not in self.usergroups:
+                return 200, {"ok": False, "error": "no_such_subteam"}
+            return 200, {"ok": True, "users": self.usergroups[group]}
+        if method in ("views.publish", "views.open", "views.update", "views.push"):
+            view = params.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            return 200, {"ok": True, "view": {"id": "V0TEST01", **(view or {})}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            self.uploads[file_id] = Upload(file_id, str(params.get("filename", "")), b"")
+            return 200, {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self.url}/upload/{file_id}",
+            }
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            if isinstance(files, str):
+                files = json.loads(files)
+            described = [
+                {"id": f["id"], "title": f.get("title"), "name": self.uploads[f["id"]].filename}
+                for f in files or []
+            ]
+            return 200, {"ok": True, "files": described}
+        if method == "apps.connections.open":
+            return 200, {"ok": True, "url": self.socket_url}
+        return 200, {"ok": True}
+
+
+def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            """Quiet: tests assert on recorded calls, not on access logs."""
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            path = urlparse(self.path).path
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            if path.startswith("/upload/"):
+                file_id = path.rsplit("/", 1)[-1]
+                upload = state.uploads.get(file_id)
+                if upload is None:
+                    self._send(404, {"ok": False, "error": "unknown_upload"})
+                    return
+                upload.data = raw
+                state._record(Call("upload", {"file_id": file_id, "bytes": len(raw)}, headers))
+                self._send_text(200, f"OK - {len(raw)}")
+                return
+            method = path.removeprefix("/api/").strip("/")
+            params = self._params(raw, headers.get("content-type", ""))
+            if method in state.failures:
+                retry_after = state.failures.pop(method)
+                state._record(Call(method, {**params, "_rate_limited": True}, headers))
+                self._send(429, {"ok": False, "error": "ratelimited"}, retry_after)
+                return
+            state._record(Call(method, params, headers))
+            status, body = state.answer(method, params)
+            self._send(status, body)
+
+        def _params(self, raw: bytes, content_type: str) -> dict[str, Any]:
+            if not raw:
+                return {}
+            text = raw.decode("utf-8")
+            if "json" in content_type:
+                return json.loads(text)
+            params: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
+            for key in ("blocks", "view", "attachments", "files"):
+                value = params.get(key)
+                if isinstance(value, str) and value[:1] in "[{":
+                    params[key] = json.loads(value)
+            return params
+
+        def _send(self, status: int, body: dict[str, Any], retry_after: int | None = None) -> None:
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            if retry_after is not None:
+                self.send_header("Retry-After", str(retry_after))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def _send_text(self, status: int, text: str) -> None:
+            payload = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    return Handler
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def start_slack_web_api() -> tuple[SlackWebApi, Callable[[], None]]:
+    """Start the stand-in on a free loopback port; returns it and a stop function."""
+    state = SlackWebApi()
+    server = _Server(("127.0.0.1", 0), _handler(state))
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, name="slack-web-api", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return state, stop
+
+
+@pytest.fixture
+def slack_web_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackWebApi]:
+    """A running stand-in; `SLACK_API_URL` points at it (slack_sdk wants a trailing /api/)."""
+    state, stop = start_slack_web_api()
+    monkeypatch.setenv("SLACK_API_URL", state.api_url)
+    try:
+        yield state
+    finally:
+        stop()
