@@ -1,0 +1,133 @@
+"""The LLM answerer, run for real over loopback HTTP against an OpenAI stand-in.
+
+LangChain's ChatOpenAI makes real HTTP requests to tests/openai_stand_in.py; only the
+model is replaced. Translation requests get no translation (the stand-in echoes nothing
+useful for them) unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hand_made import MemoryIndex, chunks
+from openai_stand_in import Behaviour, openai_stand_in
+
+from knowledge.knowledge_base import KnowledgeBase
+
+QUESTION = "How is NPS measured?"
+
+
+def _ask(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: Behaviour,
+    translation: Behaviour | None = None,
+    timeout: float = 5.0,
+    question: str = QUESTION,
+) -> tuple[object, list[str], MemoryIndex]:
+    def reply(prompt: str) -> Behaviour:
+        if "Translate the question" in prompt:
+            return translation or Behaviour(status=500, text="no translations today")
+        return answer
+
+    index = MemoryIndex(chunks())
+    with openai_stand_in(reply) as stand_in:
+        monkeypatch.setenv("OPENAI_BASE_URL", stand_in.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test")
+        base = KnowledgeBase(
+            tmp_path,
+            llm_model="openai:gpt-4o-mini",
+            llm_timeout_seconds=timeout,
+            index=index,
+        )
+        result = base.ask(question)
+        return result, stand_in.prompts, index
+
+
+def test_a_grounded_llm_answer_keeps_its_citations_and_lists_the_cited_passages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = Behaviour(text="Customers rate from 0 to 10 how likely they are to recommend you [1].")
+    answer, prompts, _ = _ask(tmp_path, monkeypatch, good)
+
+    assert answer.answered and answer.note is None
+    assert answer.answer.endswith("[1].")
+    assert [source.title for source in answer.sources] == ["Net Promoter Score"]
+    assert any("[1] Net Promoter Score" in prompt for prompt in prompts)
+    assert any("Answer in English" in prompt for prompt in prompts)
+
+
+def test_a_citation_to_a_passage_that_was_not_retrieved_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bogus = Behaviour(
+        text="NPS asks how likely customers are to recommend you [1][9]. It ranges widely [9]."
+    )
+    answer, _, _ = _ask(tmp_path, monkeypatch, bogus)
+
+    assert "[9]" not in answer.answer
+    assert (
+        answer.answer == "NPS asks how likely customers are to recommend you [1]. It ranges widely."
+    )
+    assert len(answer.sources) == 1
+
+
+def test_an_answer_with_only_invented_citations_falls_back_to_the_extractive_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer, _, _ = _ask(tmp_path, monkeypatch, Behaviour(text="NPS is great [9]."))
+    assert answer.answered and "great" not in answer.answer
+    assert "cited no retrieved source" in answer.note
+
+
+def test_a_server_error_falls_back_to_the_extractive_answer_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer, _, _ = _ask(tmp_path, monkeypatch, Behaviour(status=500, text="overloaded"))
+    assert answer.answered and answer.sources[0].title == "Net Promoter Score"
+    assert "[1]" in answer.answer
+    assert (
+        "The language model could not be reached, so this is an extractive answer." in answer.note
+    )
+
+
+def test_a_model_slower_than_the_timeout_falls_back_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = Behaviour(text="Too late [1].", delay_seconds=3.0)
+    answer, _, _ = _ask(tmp_path, monkeypatch, slow, timeout=0.5)
+    assert answer.answered and "Too late" not in answer.answer
+    assert (
+        "The language model did not answer in time, so this is an extractive answer." in answer.note
+    )
+
+
+def test_when_the_model_says_the_passages_do_not_answer_the_bot_abstains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer, _, _ = _ask(tmp_path, monkeypatch, Behaviour(text="NOT_IN_SOURCES"))
+    assert not answer.answered and answer.sources == []
+
+
+def test_the_question_is_translated_before_retrieval_and_each_translation_is_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    translations = Behaviour(
+        text="Hvordan måles NPS?\nHvordan måles NPS?\nHur mäts NPS?\nHow is NPS measured?"
+    )
+    good = Behaviour(text="Det måles på en skala fra 0 til 10 [1].")
+    answer, _, index = _ask(tmp_path, monkeypatch, good, translation=translations)
+
+    searched = [query for query, _ in index.searches]
+    assert searched[0] == QUESTION and "Hur mäts NPS?" in searched
+    assert answer.answered
+
+
+def test_a_failed_translation_is_skipped_and_the_question_still_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = Behaviour(text="It is measured on a 0 to 10 scale [1].")
+    answer, _, index = _ask(tmp_path, monkeypatch, good)
+    assert [query for query, _ in index.searches] == [QUESTION]
+    assert answer.answered and answer.note is None
