@@ -100,8 +100,10 @@ def _pick(candidates: list[_Candidate], question_size: int) -> list[_Candidate]:
     while remaining and len(chosen) < MAX_SENTENCES:
         best = max(remaining, key=lambda c: _gain(c, chosen, covered, question_size))
         remaining.remove(best)
-        if chosen and not best.covered and len(chosen) >= MIN_SENTENCES:
-            break
+        if not best.covered and (
+            len(chosen) >= MIN_SENTENCES or best.rank not in {c.rank for c in chosen}
+        ):
+            continue  # off-question sentences only as context next to a cited one
         if chosen and length + len(best.text) + 5 > MAX_ANSWER_CHARS:
             continue
         if any(_similar(best, other) for other in chosen):

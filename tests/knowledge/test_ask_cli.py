@@ -1,0 +1,93 @@
+"""`journeybot ask`: the human output, the --json contract and the JSONL batch mode."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hand_made import MemoryIndex, chunks
+
+import bot.cli.ask as ask_cli
+from bot.cli import main
+from knowledge.knowledge_base import KnowledgeBase
+
+
+@pytest.fixture
+def knowledge_base(home: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
+    """The CLI's knowledge base, over hand-made passages; one object for the whole run."""
+    base = KnowledgeBase(home / "index", index=MemoryIndex(chunks()))
+    built: list[KnowledgeBase] = []
+
+    def once() -> KnowledgeBase:
+        built.append(base)
+        return base
+
+    monkeypatch.setattr(ask_cli, "knowledge_base", once)
+    base.built = built  # type: ignore[attr-defined]
+    return base
+
+
+def test_ask_json_prints_exactly_the_documented_contract(knowledge_base: KnowledgeBase) -> None:
+    result = CliRunner().invoke(main, ["ask", "How is NPS measured?", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+
+    assert {"answered", "answer", "language", "sources"} <= set(payload)
+    assert payload["answered"] is True and payload["language"] == "en"
+    assert isinstance(payload["answer"], str) and "[1]" in payload["answer"]
+    for source in payload["sources"]:
+        assert {"title", "source", "snippet", "score"} <= set(source)
+        assert isinstance(source["score"], float)
+    assert payload["sources"][0]["title"] == "Net Promoter Score"
+
+
+def test_ask_prints_the_answer_with_numbered_sources_and_the_note(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    result = CliRunner().invoke(main, ["ask", "How is NPS measured?"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Sources:\n[1] Net Promoter Score — Slik måles NPS (hand-made/net-promoter-score.md)"
+        in result.output
+    )
+    assert result.output.rstrip().endswith("The sources are in Norwegian; the answer quotes them.")
+
+
+def test_a_bad_question_is_one_error_sentence_and_exit_code_1(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    result = CliRunner().invoke(main, ["ask", "x" * 50_000])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: The question is 50,000 characters long")
+    assert "Traceback" not in result.output
+
+
+def test_batch_mode_answers_each_stdin_line_as_one_json_object_and_survives_bad_lines(
+    knowledge_base: KnowledgeBase,
+) -> None:
+    lines = "How is NPS measured?\n🙂🙂\nWhat is the capital of France?\n"
+    result = CliRunner().invoke(main, ["ask", "--json", "-"], input=lines)
+    assert result.exit_code == 0, result.output
+
+    answers = [json.loads(line) for line in result.output.splitlines()]
+    assert len(answers) == 3
+    assert answers[0]["answered"] is True
+    assert answers[1] == {"line": 2, "error": answers[1]["error"]}
+    assert "only emoji or symbols" in answers[1]["error"]
+    assert answers[2]["answered"] is False and answers[2]["sources"] == []
+    assert len(knowledge_base.built) == 1  # type: ignore[attr-defined]
+
+
+def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = KnowledgeBase(home / "index", index=MemoryIndex([]))
+    monkeypatch.setattr(ask_cli, "knowledge_base", lambda: empty)
+    result = CliRunner().invoke(main, ["ask", "What is churn?", "--json"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: The knowledge base is empty: add documents with `journeybot ingest PATH` "
+        "(or run `journeybot demo`)."
+    )
