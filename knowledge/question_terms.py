@@ -26,7 +26,8 @@ _QUESTION_WORDS = frozenset(
     define definition difference good best way ways use get make one also please and
     hvad hvordan hvorfor hvilke hvilken hvem hvornår hvor betyder kan skal man god gode
     bedste måde hva bety betyr vad hur varför vilka vilken vem när var innebär bästa bra
-    sätt gör gøre gjøre göra eg
+    sätt gör gøre gjøre göra eg matter important work works help need example examples
+    vigtigt viktig viktigt eksempel exempel fungerer fungerar virker
     """.split()  # noqa: SIM905 (one word list, easy to read and extend)
 )
 
@@ -60,12 +61,14 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "privacy": (
         "privacy",
         "gdpr",
+        "personal",
+        "personlig",
         "persondata",
         "personvern",
+        "personopplysning",
         "personuppgift",
         "privatliv",
         "integritet",
-        "personal data",
     ),
     "ethics": ("ethic", "etik", "etisk"),
     "lifetime": ("lifetime", "clv", "levetid", "livstid", "livstidsvärde"),
@@ -112,7 +115,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "personalisation": ("personali", "tilpas", "anpass", "tailor"),
     "trust": ("trust", "tillid", "tillit"),
     "company": ("compan", "business", "firm", "virksomhed", "virksomhet", "bedrift", "företag"),
-    "data": ("data", "analy"),
+    "data": ("data", "analy", "information", "oplysning", "opplysning", "uppgift"),
     "strategy": ("strateg",),
     "culture": ("cultur", "kultur"),
     "complaint": ("complain", "klage", "klago", "reklamation"),
