@@ -27,7 +27,8 @@ _QUESTION_WORDS = frozenset(
     hvad hvordan hvorfor hvilke hvilken hvem hvornår hvor betyder kan skal man god gode
     bedste måde hva bety betyr vad hur varför vilka vilken vem när var innebär bästa bra
     sätt gör gøre gjøre göra eg matter important work works help need example examples
-    vigtigt viktig viktigt eksempel exempel fungerer fungerar virker
+    vigtigt viktig viktigt eksempel exempel fungerer fungerar virker many much have has
+    mange många meget mye mycket arbete arbejde arbeid
     """.split()  # noqa: SIM905 (one word list, easy to read and extend)
 )
 
@@ -36,7 +37,17 @@ _QUESTION_WORDS = frozenset(
 # contains one, so compounds such as "kundecentreret" count for both customer and centric.
 _LEXICON: dict[str, tuple[str, ...]] = {
     "customer": ("customer", "client", "kunde", "kund", "klient", "clientel"),
-    "centric": ("centric", "centred", "centered", "centrer", "sentrer", "fokus", "focus"),
+    "centric": (
+        "centric",
+        "centred",
+        "centered",
+        "centrer",
+        "sentrer",
+        "sentri",
+        "centri",
+        "fokus",
+        "focus",
+    ),
     "churn": (
         "churn",
         "attrition",
@@ -114,6 +125,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "communication": ("communicat", "kommunik"),
     "personalisation": ("personali", "tilpas", "anpass", "tailor"),
     "trust": ("trust", "tillid", "tillit"),
+    "benefit": ("benefit", "advantage", "fordel", "fördel", "gevinst", "vinst"),
+    "approach": ("approach", "tilgang", "tilnærming", "angreppssätt", "metode", "method", "metod"),
     "company": ("compan", "business", "firm", "virksomhed", "virksomhet", "bedrift", "företag"),
     "data": ("data", "analy", "information", "oplysning", "opplysning", "uppgift"),
     "strategy": ("strateg",),
@@ -144,8 +157,8 @@ class Term:
     concepts: frozenset[str]
 
     def matches(self, other: Term) -> bool:
-        if self.stem == other.stem or self.word == other.word:
-            return True
+        if self.word == other.word or (self.stem == other.stem and len(self.stem) >= 4):
+            return True  # stems of 1-3 letters ("bag" from "bager") match too much
         if self.concepts & other.concepts:
             return True
         shorter, longer = sorted((self.word, other.word), key=len)
