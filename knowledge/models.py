@@ -38,6 +38,14 @@ class Chunk(BaseModel):
     position: int
 
 
+class Hit(BaseModel):
+    """One retrieved chunk and its fused retrieval score (higher is better; scale is the
+    fusion's own, so compare hits of one search with each other, not across searches)."""
+
+    chunk: Chunk
+    score: float
+
+
 class SkippedFile(BaseModel):
     path: str
     reason: str
