@@ -9,6 +9,7 @@ are created on first use and kept, so a batch of questions loads them once.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,26 +58,29 @@ class KnowledgeBase:
         self.max_question_chars = max_question_chars
         self._index = index
         self._llm: LlmAnswerer | None = None
+        self._loading = threading.Lock()  # Slack listeners ask from many threads at once
 
     @property
     def index(self) -> Index:
-        if self._index is None:
-            from knowledge.index import Index
+        with self._loading:
+            if self._index is None:
+                from knowledge.index import Index
 
-            self._index = Index(
-                self.path,
-                chroma_host=self.chroma_host,
-                chroma_port=self.chroma_port,
-                embedding_model=self.embedding_model,
-            )
+                self._index = Index(
+                    self.path,
+                    chroma_host=self.chroma_host,
+                    chroma_port=self.chroma_port,
+                    embedding_model=self.embedding_model,
+                )
         return self._index
 
     @property
     def llm(self) -> LlmAnswerer | None:
-        if self.llm_model and self._llm is None:
-            from knowledge.llm_answer import LlmAnswerer
+        with self._loading:
+            if self.llm_model and self._llm is None:
+                from knowledge.llm_answer import LlmAnswerer
 
-            self._llm = LlmAnswerer(self.llm_model, self.llm_timeout_seconds)
+                self._llm = LlmAnswerer(self.llm_model, self.llm_timeout_seconds)
         return self._llm
 
     def ingest(
