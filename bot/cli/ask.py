@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from bot.cli.common import fail, print_json
+from bot.cli.common import fail, print_json, settings
 from bot.runtime import knowledge_base
 from knowledge.errors import InvalidQuestion, KnowledgeError
 from knowledge.models import Answer
@@ -31,7 +31,7 @@ def ask(question: str, as_json: bool) -> None:
         _ask_lines(as_json)
         return
     try:
-        answer = knowledge_base().ask(question)
+        answer = knowledge_base(settings()).ask(question)
     except KnowledgeError as error:
         fail(str(error))
     if as_json:
@@ -41,7 +41,7 @@ def ask(question: str, as_json: bool) -> None:
 
 
 def _ask_lines(as_json: bool) -> None:
-    base = knowledge_base()
+    base = knowledge_base(settings())
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue

@@ -20,7 +20,7 @@ def knowledge_base(home: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase
     base = KnowledgeBase(home / "index", index=MemoryIndex(chunks()))
     built: list[KnowledgeBase] = []
 
-    def once() -> KnowledgeBase:
+    def once(config: object = None) -> KnowledgeBase:
         built.append(base)
         return base
 
@@ -84,7 +84,7 @@ def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = KnowledgeBase(home / "index", index=MemoryIndex([]))
-    monkeypatch.setattr(ask_cli, "knowledge_base", lambda: empty)
+    monkeypatch.setattr(ask_cli, "knowledge_base", lambda config=None: empty)
     result = CliRunner().invoke(main, ["ask", "What is churn?", "--json"])
     assert result.exit_code == 1
     assert result.output.strip() == (
