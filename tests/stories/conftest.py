@@ -1,0 +1,3 @@
+"""Story tests post to a local stand-in for the Slack Web API (tests/slack_web_api.py)."""
+
+from slack_web_api import slack_web_api  # noqa: F401 (pytest fixture)

@@ -1,0 +1,101 @@
+"""Which story goes out next: consent first, then newest, rotating segments, never twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+from story_rows import T0, add_customer, add_nps, add_resolved_ticket
+
+from metrics.stories import add_story, candidates, is_consented, next_story
+from metrics.story_claims import claim_week, record_post
+
+PRAISE = "Ordren kom hurtigt, og jeg fik hjælp med det samme af jeres support."
+
+
+def _post(engine: Engine, key: str, week: str) -> None:
+    assert claim_week(engine, "C1", week, claimed_by="test") == "won"
+    record_post(engine, "C1", week, claimed_by="test", story_key=key, message_ts="1.0")
+
+
+def test_a_promoter_comment_without_consent_is_never_a_candidate(engine: Engine) -> None:
+    add_customer(engine, "c1", "Mette Frederiksen")
+    add_nps(engine, "n1", "c1", 10, PRAISE, consent=False)
+    assert candidates(engine) == []
+    assert candidates(engine, allow_repeats=True) == []
+    assert next_story(engine) is None
+    assert not is_consented(engine, "nps:n1")
+
+
+def test_a_consented_promoter_comment_becomes_a_redacted_card(engine: Engine) -> None:
+    add_customer(engine, "c1", "Mette Frederiksen", segment="smb", country="DK")
+    add_nps(engine, "n1", "c1", 10, f"Mette her: {PRAISE} Ring 12 34 56 78.", consent=True)
+    card = next_story(engine)
+    assert card is not None and card.key == "nps:n1"
+    assert "Mette" not in card.body and "12 34 56 78" not in card.body
+    assert card.who == "en SMB-kunde i Danmark"
+    assert card.language == "da" and card.source_label == "NPS-kommentar"
+    assert card.kpi_line == "NPS-score givet: 10"
+
+
+def test_passives_and_detractors_are_not_stories(engine: Engine) -> None:
+    add_customer(engine, "c1", "Ole Olsen")
+    add_nps(engine, "n1", "c1", 8, PRAISE, consent=True)
+    add_nps(engine, "n2", "c1", 3, PRAISE, consent=True, at=T0 + timedelta(days=1))
+    assert candidates(engine) == []
+
+
+def test_a_ticket_story_needs_the_customers_latest_nps_consent(engine: Engine) -> None:
+    add_customer(engine, "c1", "Kari Nordmann", country="NO")
+    add_resolved_ticket(engine, "t1", "c1", T0, hours=6, csat=5)
+    assert candidates(engine) == [], "no consent anywhere: no ticket story"
+    add_nps(engine, "n1", "c1", 7, None, consent=True, at=T0 - timedelta(days=30))
+    [card] = candidates(engine)
+    assert card.key == "ticket:t1" and card.kpi_line == "CSAT etter løsning: 5/5, løst på 6 h"
+    assert card.language == "no" and "Kari" not in card.body
+    add_nps(engine, "n2", "c1", 9, None, consent=False, at=T0 + timedelta(days=3))
+    assert candidates(engine) == [], "a later 'no' withdraws the consent"
+    assert not is_consented(engine, "ticket:t1")
+
+
+def test_a_ticket_needs_a_good_csat_within_fourteen_days(engine: Engine) -> None:
+    add_customer(engine, "c1", "Anna Svensson", country="SE")
+    add_nps(engine, "n0", "c1", 6, None, consent=True, at=T0 - timedelta(days=90))
+    add_resolved_ticket(engine, "t-bad", "c1", T0, hours=2, csat=3)
+    add_resolved_ticket(
+        engine,
+        "t-late",
+        "c1",
+        T0 - timedelta(days=60),
+        hours=2,
+        csat=5,
+        csat_after=timedelta(days=20),
+    )
+    assert [card.key for card in candidates(engine)] == []
+
+
+def test_stories_rotate_segments_and_never_repeat(engine: Engine) -> None:
+    add_customer(engine, "a", "Alfa Kunde", segment="smb")
+    add_customer(engine, "b", "Beta Kunde", segment="enterprise")
+    for index, (customer, days) in enumerate([("a", 3), ("a", 2), ("b", 1)]):
+        add_story(
+            engine,
+            title=f"Historie {index}",
+            body=PRAISE,
+            source="interview",
+            consent=True,
+            customer_id=customer,
+            story_id=f"s{index}",
+            now=T0 + timedelta(days=days),
+        )
+    first = next_story(engine)
+    assert first is not None and first.key == "story:s0", "newest first"
+    _post(engine, first.key, "2026-W45")
+    second = next_story(engine)
+    assert second is not None and second.key == "story:s2", "a different segment beats newer"
+    _post(engine, second.key, "2026-W46")
+    third = next_story(engine)
+    assert third is not None and third.key == "story:s1"
+    _post(engine, third.key, "2026-W47")
+    assert next_story(engine) is None, "nothing new: no repeats"
+    assert next_story(engine, allow_repeats=True) is not None
