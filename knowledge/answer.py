@@ -65,6 +65,7 @@ class _Candidate:
     text: str
     covered: frozenset[str]  # question words this sentence contains
     stems: frozenset[str]
+    grams: frozenset[str]  # character 4-grams: catch the same sentence in da and no
     base: float
 
 
@@ -72,8 +73,8 @@ def _candidates(question_terms: list[Term], hits: list[Hit]) -> list[_Candidate]
     found: list[_Candidate] = []
     for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
         for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            if len(sentence) < 25 or not re.search(r"[.!?…:]$", sentence):
-                continue  # headings, captions and list fragments don't answer anything
+            if len(sentence) < 25 or not re.search(r"[.!…:]$", sentence):
+                continue  # headings, questions and list fragments don't answer anything
             terms = content_terms(sentence, hit.chunk.language)
             covered = frozenset(term.word for term in matched(question_terms, terms))
             overlap = len(covered) / len(question_terms) if question_terms else 0.0
@@ -85,6 +86,7 @@ def _candidates(question_terms: list[Term], hits: list[Hit]) -> list[_Candidate]
                     shorten(sentence, MAX_SENTENCE_CHARS),
                     covered,
                     frozenset(term.stem for term in terms),
+                    _grams(sentence),
                     base,
                 )
             )
@@ -123,9 +125,20 @@ def _gain(
     return (candidate.base + 0.3 * new - 0.1 * same_passage, -candidate.rank, -candidate.position)
 
 
+def _grams(sentence: str) -> frozenset[str]:
+    text = " ".join(sentence.lower().split())
+    return frozenset(text[i : i + 4] for i in range(len(text) - 3))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
+
+
 def _similar(a: _Candidate, b: _Candidate) -> bool:
-    union = a.stems | b.stems
-    return bool(union) and len(a.stems & b.stems) / len(union) > 0.5
+    """Near-duplicates: mostly the same stems, or (the seed articles exist in Danish and in
+    Norwegian) mostly the same letters; unrelated sentences share under ~0.17 of 4-grams."""
+    return _jaccard(a.stems, b.stems) > 0.5 or _jaccard(a.grams, b.grams) > 0.22
 
 
 def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
