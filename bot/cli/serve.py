@@ -1,7 +1,82 @@
-"""`journeybot serve` (being built)."""
+"""`journeybot serve`: the Slack bot, in Socket Mode or as an HTTP server."""
+
+from __future__ import annotations
+
+import logging
 
 import click
+
+from bot.cli.common import fail, settings
+from bot.config import Settings
+
+log = logging.getLogger("journeybot.serve")
+
+
+def missing_tokens(config: Settings, http: bool) -> str | None:
+    """One sentence naming what to set, or None if the mode has what it needs."""
+    if not config.slack_bot_token:
+        return (
+            "SLACK_BOT_TOKEN is not set; put the bot token (xoxb-…) in .env, plus "
+            "SLACK_APP_TOKEN (xapp-…) for Socket Mode or SLACK_SIGNING_SECRET for `serve --http`."
+        )
+    if http and not config.slack_signing_secret:
+        return "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify Slack's requests."
+    if not http and not config.slack_app_token:
+        return (
+            "SLACK_APP_TOKEN is not set; set it (xapp-…, with connections:write) for Socket "
+            "Mode, or run `journeybot serve --http` with SLACK_SIGNING_SECRET set."
+        )
+    return None
 
 
 def register(cli: click.Group) -> None:
     """Adds this module's commands to the CLI."""
+
+    @cli.command()
+    @click.option("--http", "http", is_flag=True, help="Serve HTTP (POST /slack/events).")
+    @click.option("--host", default="0.0.0.0", show_default=True, help="HTTP bind address.")
+    @click.option("--port", type=int, default=None, help="HTTP port (default: PORT or 3000).")
+    @click.option("--threads", type=int, default=16, show_default=True, help="HTTP threads.")
+    def serve(http: bool, host: str, port: int | None, threads: int) -> None:
+        """Run the Slack bot: Socket Mode if SLACK_APP_TOKEN is set, else use --http."""
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        config = settings()
+        problem = missing_tokens(config, http)
+        if problem:
+            fail(problem)
+        from slack_bolt.error import BoltError
+
+        from bot.app import build_app
+        from bot.scheduler import start_scheduler
+        from metrics.errors import MetricsError
+
+        try:
+            app = build_app(config)
+            engine = app.services.engine()
+        except BoltError as error:
+            fail(f"Slack rejected the bot token ({error}); check SLACK_BOT_TOKEN.")
+        except MetricsError as error:
+            fail(str(error))
+        scheduler = None
+        if config.story_channel:
+            scheduler = start_scheduler(config, app.client, engine)
+            log.info("story scheduler started for %s", config.story_channel)
+        try:
+            if http:
+                from bot.server import create_server
+
+                server = create_server(app, host, port or config.port, threads=threads)
+                click.echo(
+                    f"journeybot listening on http://{host}:{server.effective_port}/slack/events"
+                )
+                server.run()
+            else:
+                from bot.socket_mode import socket_mode_handler
+
+                click.echo("journeybot connecting to Slack in Socket Mode")
+                socket_mode_handler(app, config).start()
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)

@@ -1,0 +1,51 @@
+"""The Bolt app: built so Slack's 3-second ack is never missed, even under load.
+
+- `process_before_response=True` plus "trivial ack + lazy work" listeners: the HTTP
+  response (the ack) goes out as soon as `ack()` returns, the slow part runs afterwards on
+  the listener executor (the same code path works in Socket Mode and HTTP/FaaS).
+- A large `listener_executor`: Bolt's default of 5 threads lets slow listeners queue acks.
+- Retried events are dropped by a database-backed de-duplication middleware (bot.dedupe).
+- Requests with a bad signature or a timestamp more than 5 minutes off get 401 from Bolt's
+  RequestVerification before any listener runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.dedupe import deduplicate_events
+from bot.listeners import register_listeners
+from bot.services import CONTEXT_KEY, Services
+from bot.slack_client import make_client
+
+
+def build_app(
+    settings: Settings, *, client: WebClient | None = None, verify_token: bool = True
+) -> App:
+    """A ready App; `verify_token=False` skips the auth.test call made at start-up."""
+    svc = Services(settings)
+    app = App(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret or "",
+        client=client or make_client(settings),
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="slack-listener"
+        ),
+        token_verification_enabled=verify_token,
+    )
+
+    def attach_services(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
+        context[CONTEXT_KEY] = svc.key
+        next()
+
+    app.use(attach_services)
+    app.use(deduplicate_events(svc.engine))
+    register_listeners(app)
+    app.services = svc  # type: ignore[attr-defined] (for serve's health check)
+    return app

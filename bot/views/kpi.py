@@ -1,0 +1,118 @@
+"""Block Kit for KPIs: the figure, its change with a polarity-aware arrow, sample size, period.
+
+Rounding happens here and only here: the metrics layer returns unrounded values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.views.limits import MAX_BLOCKS, cap_blocks, context, header, section
+
+if TYPE_CHECKING:
+    from metrics.models import KpiDefinition, KpiResult
+
+PERCENT_UNITS = {"%", "percent"}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "no data"
+    if unit in PERCENT_UNITS:
+        return f"{value:.1f}%"
+    digits = 0 if abs(value) >= 1000 else (1 if abs(value) >= 10 else 2)
+    number = f"{value:,.{digits}f}"
+    return f"{number} {unit}".strip()
+
+
+def format_delta(delta: float, unit: str) -> str:
+    sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+    magnitude = abs(delta)
+    if unit in PERCENT_UNITS:
+        return f"{sign}{magnitude:.1f} pp"
+    return f"{sign}{format_value(magnitude, unit)}"
+
+
+def is_improvement(delta: float, polarity: str) -> bool:
+    """Up is good for NPS, bad for churn: the colour follows the KPI's polarity."""
+    return delta > 0 if polarity == "higher_is_better" else delta < 0
+
+
+def change_line(result: KpiResult) -> str:
+    """`▲ +4.2 pp vs previous period (37.8) — better`, coloured by polarity."""
+    if result.delta is None or result.previous is None:
+        return "No previous period to compare with."
+    previous = format_value(result.previous, result.unit)
+    if result.delta == 0:
+        return f":left_right_arrow: unchanged vs previous period ({previous})"
+    arrow = ":arrow_up:" if result.delta > 0 else ":arrow_down:"
+    good = is_improvement(result.delta, result.polarity)
+    verdict = ":large_green_circle: better" if good else ":small_red_triangle: worse"
+    return (
+        f"{arrow} {format_delta(result.delta, result.unit)} vs previous period "
+        f"({previous}) — {verdict}"
+    )
+
+
+def headline(result: KpiResult) -> str:
+    return f"*{format_value(result.value, result.unit)}*  {change_line(result)}"
+
+
+def kpi_blocks(result: KpiResult) -> list[dict]:
+    """The full /kpi reply (the chart travels separately as an uploaded file)."""
+    period = result.period
+    segments = ", ".join(f"{k}={v}" for k, v in sorted(result.segments.items()))
+    blocks: list[dict] = [
+        header(f"{result.title} — {period.label}"),
+        section(headline(result)),
+        context(
+            f"n = {result.n:,}",
+            f"period {period.start:%Y-%m-%d} → {period.end:%Y-%m-%d} (end exclusive)",
+            *([f"segment: {segments}"] if segments else []),
+        ),
+    ]
+    if result.low_sample:
+        blocks.append(
+            section(
+                f":warning: Only {result.n} observations (fewer than {result.min_sample}): "
+                "treat this figure as indicative, not conclusive."
+            )
+        )
+    for name, value in sorted(result.extra.items()):
+        blocks.append(context(f"{name}: {format_value(value, result.unit)}"))
+    if result.breakdown:
+        lines = [
+            f"• *{row.key}*: {format_value(row.value, result.unit)} (n = {row.n:,})"
+            for row in result.breakdown
+        ]
+        blocks.append(section("\n".join(lines)))
+    blocks.append(context(f"_{result.description}_"))
+    return cap_blocks(blocks)[:MAX_BLOCKS]
+
+
+def kpi_summary_text(result: KpiResult) -> str:
+    """Plain fallback text, also the chart upload's comment."""
+    return (
+        f"{result.title} ({result.period.label}): {format_value(result.value, result.unit)}, "
+        f"n = {result.n}"
+    )
+
+
+def help_blocks(kpis: Sequence[KpiDefinition]) -> list[dict]:
+    lines = [f"• `{k.name}` — {k.description}" for k in kpis]
+    usage = (
+        "Usage: `/kpi NAME [PERIOD] [segment=…] [country=…] [by=segment] [share]`\n"
+        "Periods: `30d`, `12w`, `2026-10`, `2026-Q3`, `2026`, `ytd`. "
+        "Add `share` to post it in the channel; otherwise only you see it."
+    )
+    blocks = [header("KPIs you can ask for"), section(usage)]
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return cap_blocks(blocks)
