@@ -519,3 +519,14 @@ def add_story(
             )
         )
     return story_id
+
+
+def names_to_redact(engine: Engine, customer_id: str | None) -> list[str]:
+    """The customer's name, for redacting text produced outside the database (an LLM reply)."""
+    if not customer_id:
+        return []
+    with engine.connect() as conn:
+        name = conn.execute(
+            select(customers.c.name).where(customers.c.customer_id == customer_id)
+        ).scalar_one_or_none()
+    return [name] if name else []

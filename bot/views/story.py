@@ -1,0 +1,131 @@
+"""Block Kit for stories: the weekly card and the "add a story" modal."""
+
+from __future__ import annotations
+
+from bot.views.limits import MAX_FALLBACK_TEXT, clip, header, section
+from metrics.stories import StoryCard
+
+STORY_MODAL_CALLBACK = "story_add_modal"
+TITLE_BLOCK, TITLE_ACTION = "story_title", "title"
+BODY_BLOCK, BODY_ACTION = "story_body", "body"
+CUSTOMER_BLOCK, CUSTOMER_ACTION = "story_customer", "customer_id"
+SOURCE_BLOCK, SOURCE_ACTION = "story_source", "source"
+CONSENT_BLOCK, CONSENT_ACTION = "story_consent", "consent"
+CONSENT_VALUE = "consented"
+
+_SOURCE_OPTIONS = {
+    "interview": "Interview",
+    "nps_comment": "NPS comment",
+    "support_case": "Support case",
+    "slack": "Shared in Slack",
+}
+_HEADING = {
+    "da": "Ugens kundehistorie",
+    "no": "Ukens kundehistorie",
+    "sv": "Veckans kundberättelse",
+    "en": "Customer story of the week",
+}
+_NOTHING = {
+    "en": "No consented customer story is available right now. Add one with `/story add`.",
+}
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters, so a story cannot mention @channel or fake links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def story_message(card: StoryCard) -> tuple[str, list[dict]]:
+    """Fallback text and blocks for a story card."""
+    heading = _HEADING.get(card.language, _HEADING["en"])
+    blocks = [
+        header(f"{heading}: {card.title}"),
+        section(escape(card.body)),
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": clip(escape(f"{card.who} · {card.source_label}"), 2000)},
+                {"type": "mrkdwn", "text": clip(escape(card.kpi_line), 2000)},
+            ],
+        },
+    ]
+    text = clip(f"{heading}: {card.title} — {card.body}", MAX_FALLBACK_TEXT)
+    return text, blocks
+
+
+def nothing_to_share_text() -> str:
+    return _NOTHING["en"]
+
+
+def _input(block_id: str, label: str, element: dict, optional: bool = False) -> dict:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
+
+
+def story_modal(*, initial_body: str = "", private_metadata: str = "") -> dict:
+    """The "add a story" modal; consent is a required checkbox."""
+    body_element: dict = {
+        "type": "plain_text_input",
+        "action_id": BODY_ACTION,
+        "multiline": True,
+        "max_length": 3000,
+    }
+    if initial_body:
+        body_element["initial_value"] = clip(initial_body, 3000)
+    return {
+        "type": "modal",
+        "callback_id": STORY_MODAL_CALLBACK,
+        "private_metadata": private_metadata,
+        "title": {"type": "plain_text", "text": "Add a customer story"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _input(
+                TITLE_BLOCK,
+                "Title",
+                {"type": "plain_text_input", "action_id": TITLE_ACTION, "max_length": 200},
+            ),
+            _input(BODY_BLOCK, "Story", body_element),
+            _input(
+                CUSTOMER_BLOCK,
+                "Customer id (optional)",
+                {"type": "plain_text_input", "action_id": CUSTOMER_ACTION, "max_length": 64},
+                optional=True,
+            ),
+            _input(
+                SOURCE_BLOCK,
+                "Source",
+                {
+                    "type": "static_select",
+                    "action_id": SOURCE_ACTION,
+                    "options": [
+                        {"text": {"type": "plain_text", "text": label}, "value": value}
+                        for value, label in _SOURCE_OPTIONS.items()
+                    ],
+                },
+            ),
+            _input(
+                CONSENT_BLOCK,
+                "Consent",
+                {
+                    "type": "checkboxes",
+                    "action_id": CONSENT_ACTION,
+                    "options": [
+                        {
+                            "text": {
+                                "type": "plain_text",
+                                "text": "The customer has agreed that this story may be shared internally",
+                            },
+                            "value": CONSENT_VALUE,
+                        }
+                    ],
+                },
+                optional=True,  # validated on submit, so the error can say why
+            ),
+        ],
+    }
