@@ -1,0 +1,427 @@
+"""Turn a file (Markdown, plain text, HTML, PDF) into a clean Document.
+
+Scraped articles arrive with page furniture around the text (tables of contents, "Video:"
+captions, author placeholders, headings printed twice). Retrieval ranks whatever text it is
+given, so furniture is removed here, by generic rules, before anything is chunked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from knowledge.errors import KnowledgeError
+from knowledge.language import detect
+from knowledge.models import Document, Section
+
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+_LANGUAGE_ALIASES = {"da": "da", "no": "no", "nb": "no", "nn": "no", "sv": "sv", "en": "en"}
+
+
+class UnreadableFile(KnowledgeError):
+    """The file cannot be turned into text; the message says why and what to do."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def load_document(path: Path) -> Document:
+    """Read `path` into a Document; raise UnreadableFile with one sentence if it cannot."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableFile(
+            f"{path.name} has an unsupported type ({suffix or 'no extension'}); "
+            f"use one of {', '.join(SUPPORTED_SUFFIXES)}."
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(
+            f"{path} cannot be read ({error.strerror or error}); check that it exists and "
+            "is readable."
+        ) from error
+    if suffix == ".pdf":
+        meta, sections, fallback_title = {}, _pdf_sections(raw, path), ""
+    else:
+        text = _decode(raw, path)
+        if suffix in (".html", ".htm"):
+            meta, (sections, fallback_title) = {}, _html_sections(text)
+        else:
+            meta, body = _split_front_matter(text)
+            parse = _markdown_sections if suffix in (".md", ".markdown") else _text_sections
+            sections, fallback_title = parse(body)
+    sections = [section for section in sections if section.text.strip()]
+    if not sections:
+        raise UnreadableFile(f"{path.name} contains no text; add content or remove the file.")
+    title = _clean_inline(str(meta.get("title") or "")) or fallback_title or _title_from_name(path)
+    full_text = "\n\n".join(f"{s.heading}\n{s.text}" for s in sections)
+    return Document(
+        source=str(path),
+        title=title,
+        language=_language(meta, f"{title}\n{full_text}"),
+        tags=_tags(meta.get("tags", meta.get("keywords"))),
+        description=_clean_inline(str(meta.get("description") or meta.get("summary") or "")),
+        sections=sections,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def document_text(document: Document) -> str:
+    """All text of a document (title, headings, body) as one string, e.g. for checks."""
+    parts = [document.title]
+    for section in document.sections:
+        parts.extend(part for part in (section.heading, section.text) if part)
+    return "\n\n".join(parts)
+
+
+# --- decoding and metadata -------------------------------------------------------------
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw:
+        raise UnreadableFile(
+            f"{path.name} looks binary (it contains NUL bytes); export it as text first."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"{path.name} is not valid UTF-8 text (byte {error.start}); save it as UTF-8."
+        ) from error
+    if not text.strip():
+        raise UnreadableFile(f"{path.name} is empty; add content or remove the file.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """YAML between leading `---` lines, if it parses as a mapping; else no metadata."""
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(meta, dict):
+        return {}, text
+    return {str(key).lower(): value for key, value in meta.items()}, text[match.end() :]
+
+
+def _tags(value: object) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _language(meta: dict[str, object], text: str) -> str:
+    declared = str(meta.get("language") or meta.get("lang") or "").strip().lower()
+    return _LANGUAGE_ALIASES.get(declared[:2] if declared else "", "") or detect(text)
+
+
+def _title_from_name(path: Path) -> str:
+    return re.sub(r"[_-]+", " ", path.stem).strip() or path.name
+
+
+# --- inline clean-up ------------------------------------------------------------------
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def _clean_inline(text: str) -> str:
+    """Markdown links become their text; images, comments and emphasis marks go."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- furniture ------------------------------------------------------------------------
+
+_TOC_LABELS = {
+    "innholdsfortegnelse",
+    "indholdsfortegnelse",
+    "innehållsförteckning",
+    "innehåll",
+    "indhold",
+    "innhold",
+    "table of contents",
+    "contents",
+    "anbefalt",
+    "anbefalet",
+    "rekommenderat",
+    "recommended",
+    "related",
+    "relaterte artikler",
+    "relaterede artikler",
+}
+_CAPTION = re.compile(
+    r"^(video|figur|figure|fig\.|bilde|billede|bild|image|foto|photo)\s*[\d:.]", re.I
+)
+_LONE_TOKEN = re.compile(r"^[A-Za-zÆØÅæøåÄÖäö.]+$")
+_DATE_TAIL = re.compile(r"\b(19|20)\d{2},\s+[A-Za-zæøåäö]+$")
+
+
+def _is_furniture(line: str) -> bool:
+    """Lines that belong to the web page around an article, not to the article."""
+    label = line.rstrip(":").strip().lower()
+    return label in _TOC_LABELS or bool(_CAPTION.match(line))
+
+
+def _is_lone_token(line: str) -> bool:
+    return bool(_LONE_TOKEN.match(line)) and len(line) <= 20
+
+
+def _heading_like(line: str) -> bool:
+    return bool(line) and len(line) <= 90 and not _SENTENCE_END.search(line)
+
+
+def _drop_furniture(lines: list[str]) -> list[str]:
+    """Remove page furniture by shape, never by the words of one particular article:
+    table-of-contents labels, "Video:"/"Figur 1:" captions, teaser lines ending in a
+    "2024, November" date, a lone word glued under such a line (an author placeholder),
+    lines printed twice in a row (image alt text, template headings) and short
+    heading-like lines that repeat one seen before."""
+    stripped = [line.strip() for line in lines]
+    kept: list[str] = []
+    seen_headings: set[str] = set()
+    for index, line in enumerate(stripped):
+        if not line:
+            kept.append("")
+            continue
+        before = stripped[index - 1] if index > 0 else ""
+        after = stripped[index + 1] if index + 1 < len(stripped) else ""
+        if _is_furniture(line) or (_DATE_TAIL.search(line) and len(line) < 120):
+            continue
+        if _is_lone_token(line) and before and not after:
+            continue  # a byline-like word under a caption, with nothing of its own
+        if line in (before, after) and _heading_like(line):
+            continue
+        if _heading_like(line) and line in seen_headings:
+            continue
+        if _heading_like(line):
+            seen_headings.add(line)
+        kept.append(lines[index])
+    return kept
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def _markdown_sections(body: str) -> tuple[list[Section], str]:
+    body = _HTML_COMMENT.sub("", body)
+    sections: list[Section] = []
+    heading, paragraphs, current = "", [], []  # type: str, list[str], list[str]
+    first_h1 = ""
+    in_fence = False
+
+    def close_paragraph() -> None:
+        if current:
+            paragraphs.append(" ".join(current))
+            current.clear()
+
+    def close_section() -> None:
+        close_paragraph()
+        text = "\n\n".join(p for p in paragraphs if p)
+        if text or heading:
+            sections.append(Section(heading=heading, text=text))
+        paragraphs.clear()
+
+    for line in _drop_furniture(body.split("\n")):
+        if _FENCE.match(line.strip()):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else _HEADING.match(line)
+        if match:
+            level, text = len(match.group(1)), _clean_inline(match.group(2))
+            if level == 1 and not first_h1:
+                first_h1 = text
+            close_section()
+            heading = text
+            continue
+        stripped = line.strip()
+        if not stripped:
+            close_paragraph()
+            continue
+        if stripped.startswith(">"):
+            stripped = stripped.lstrip("> ").strip()
+            if not stripped:
+                close_paragraph()
+                continue
+        if re.match(r"^([-*+]|\d+[.)])\s+", stripped):
+            close_paragraph()  # each list item reads as its own line
+        cleaned = _clean_inline(stripped)
+        if cleaned:
+            current.append(cleaned)
+    close_section()
+    return _drop_empty_headings(sections), first_h1
+
+
+def _drop_empty_headings(sections: list[Section]) -> list[Section]:
+    """A heading with no text of its own (e.g. "# Title" right before "## Part") is
+    folded into the next heading, so no section is empty."""
+    merged: list[Section] = []
+    pending = ""
+    for section in sections:
+        if not section.text.strip():
+            pending = pending or section.heading
+            continue
+        heading = section.heading or pending
+        merged.append(Section(heading=heading, text=section.text))
+        pending = ""
+    return merged
+
+
+# --- plain text -----------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!:;,…)\]\"»”]$")
+
+
+def _looks_like_heading(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 90 or _SENTENCE_END.search(stripped):
+        return False
+    if stripped.startswith(("-", "*", "•")):
+        return False
+    return stripped[0].isupper() or stripped[0].isdigit()
+
+
+def _text_sections(body: str) -> tuple[list[Section], str]:
+    """Blank lines separate paragraphs; a short line without final punctuation that is
+    followed by text is a heading. Lines inside one block stay separate paragraphs when
+    they are long (one paragraph per line is how many exports look)."""
+    if _HEADING.search(body.lstrip().split("\n", 1)[0]) or re.search(r"^#{1,6}\s", body, re.M):
+        return _markdown_sections(body)
+    lines = [_clean_inline(line) for line in _drop_furniture(body.split("\n"))]
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line.strip())
+        elif blocks[-1]:
+            blocks.append([])
+    units: list[str] = []  # headings and paragraphs in order
+    for block in blocks:
+        units.extend(block)
+    sections: list[Section] = []
+    heading, parent, first_heading = "", "", ""
+    paragraphs: list[str] = []
+    if len(units) > 1 and len(units[0]) <= 160 and not _SENTENCE_END.search(units[0]):
+        # A first line that stands alone is the article's title, even a long one.
+        first_heading, units = units[0], units[1:]
+    for index, unit in enumerate(units):
+        following = units[index + 1] if index + 1 < len(units) else ""
+        if not (_looks_like_heading(unit) and following):
+            paragraphs.append(unit)
+            continue
+        if paragraphs:
+            sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
+            paragraphs = []
+        if _looks_like_heading(following):
+            # Two heading-like lines in a row: the first is the document title or a
+            # parent heading with no text of its own. The title stands alone; a parent
+            # prefixes its child, so its words still reach the chunks.
+            if first_heading:
+                parent = unit
+            else:
+                first_heading = unit
+            continue
+        heading = f"{parent} – {unit}" if parent else unit
+        parent = ""
+        first_heading = first_heading or unit
+    if paragraphs:
+        sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
+    return sections, first_heading
+
+
+# --- HTML -----------------------------------------------------------------------------
+
+_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCK_TAGS = ("p", "li", "blockquote", "pre", "td", "th", "dd", "dt", "figcaption")
+
+
+def _html_sections(text: str) -> tuple[list[Section], str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    if soup.head:
+        soup.head.decompose()
+    body = soup.body or soup
+    sections: list[Section] = []
+    heading, paragraphs = "", []  # type: str, list[str]
+    first_h1 = ""
+    for element in body.find_all((*_HEADING_TAGS, *_BLOCK_TAGS)):
+        if element.find_parent(_BLOCK_TAGS):
+            continue  # nested block: its text is already in the parent's
+        content = _SPACES.sub(" ", element.get_text(" ", strip=True)).strip()
+        if not content:
+            continue
+        if element.name in _HEADING_TAGS:
+            if element.name == "h1" and not first_h1:
+                first_h1 = content
+            if paragraphs:
+                sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
+                paragraphs = []
+            heading = content
+            continue
+        paragraphs.append(content)
+    if paragraphs:
+        sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
+    if not sections:
+        loose = _SPACES.sub(" ", body.get_text(" ", strip=True)).strip()
+        if loose:
+            sections.append(Section(heading="", text=loose))
+    return sections, title or first_h1
+
+
+# --- PDF ------------------------------------------------------------------------------
+
+
+def _pdf_sections(raw: bytes, path: Path) -> list[Section]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not raw.strip():
+        raise UnreadableFile(f"{path.name} is empty; add content or remove the file.")
+    extract: Callable[[], list[str]]
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        extract = lambda: [page.extract_text() or "" for page in reader.pages]  # noqa: E731
+        pages = extract()
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        raise UnreadableFile(
+            f"{path.name} is not a readable PDF ({error.__class__.__name__}); re-export it "
+            "or convert it to text."
+        ) from error
+    sections: list[Section] = []
+    for number, page in enumerate(pages, start=1):
+        lines = _drop_furniture([line.strip() for line in page.split("\n")])
+        text = re.sub(r"\s*\n\s*", " ", "\n".join(line for line in lines if line)).strip()
+        text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # words hyphenated across lines
+        if text:
+            sections.append(Section(heading=f"Page {number}", text=text))
+    if not sections:
+        raise UnreadableFile(
+            f"{path.name} has no extractable text (a scanned PDF?); run OCR or convert it "
+            "to text first."
+        )
+    return sections
