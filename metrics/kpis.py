@@ -1,0 +1,522 @@
+"""The KPI engine: turns a definition from metrics.registry into SQLAlchemy Core aggregates
+that run in the database (no Python loops over rows) on SQLite and PostgreSQL alike.
+
+Every measure is computed over a small relation of time buckets joined to the fact table,
+so the current period, the previous period and all trend points come from ONE grouped
+query per measure; a breakdown is one more grouped query. Only the arithmetic on the
+handful of aggregates (e.g. promoters − detractors) happens in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from metrics.errors import DatabaseUnavailable, NoData
+from metrics.models import BreakdownRow, KpiDefinition, KpiResult, Period, SeriesPoint
+from metrics.periods import resolve_period
+from metrics.registry import get_kpi
+from metrics.schema import (
+    UtcDateTime,
+    checkout_sessions,
+    csat_responses,
+    customers,
+    nps_responses,
+    orders,
+    tickets,
+)
+from metrics.segments import breakdown_column, normalise_segments, segment_conditions
+
+NO_GROUP = ""
+Aggregates = dict[str, float]
+#: (bucket index, breakdown key) → named aggregates of that group.
+Grouped = dict[tuple[int, str], Aggregates]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The money parameters a measure may need (CLV), passed in plainly."""
+
+    gross_margin: float
+    discount_rate: float
+
+
+@dataclass(frozen=True)
+class Measured:
+    value: float | None
+    n: int
+    extra: dict[str, float]
+
+
+# --- dialect helpers -----------------------------------------------------------------------
+
+
+def hours_between(start: ColumnElement, end: ColumnElement, dialect: str) -> ColumnElement:
+    """Elapsed hours as a float: epoch seconds on PostgreSQL, Julian days on SQLite."""
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _buckets(periods: list[Period]) -> CTE:
+    """A tiny relation (idx, b_start, b_end) of the periods to aggregate over."""
+    rows = [
+        select(
+            literal_column(str(i), Integer).label("idx"),
+            literal(p.start.astimezone(UTC), UtcDateTime()).label("b_start"),
+            literal(p.end.astimezone(UTC), UtcDateTime()).label("b_end"),
+        )
+        for i, p in enumerate(periods)
+    ]
+    relation = rows[0] if len(rows) == 1 else union_all(*rows)
+    return relation.cte("buckets")
+
+
+def _in_bucket(column: ColumnElement, buckets: CTE) -> ColumnElement[bool]:
+    return and_(column >= buckets.c.b_start, column < buckets.c.b_end)
+
+
+def _run(conn: Connection, query: Select, group: ColumnElement | None) -> Grouped:
+    result: Grouped = {}
+    for row in conn.execute(query).mappings():
+        data = dict(row)
+        idx = int(data.pop("idx"))
+        key = data.pop("key", NO_GROUP)
+        key = NO_GROUP if group is None else ("(none)" if key is None else str(key))
+        result[(idx, key)] = {k: (0.0 if v is None else float(v)) for k, v in data.items()}
+    return result
+
+
+def _grouped(
+    fact_table: Table,
+    time_column: ColumnElement,
+    aggregates: Callable[[CTE], list[ColumnElement]],
+    buckets: CTE,
+    segments: dict[str, str],
+    group: ColumnElement | None,
+    *,
+    with_customers: bool = False,
+) -> Select:
+    """SELECT idx[, key], aggregates… FROM fact ⋈ buckets [⋈ customers] GROUP BY idx[, key]."""
+    source = fact_table.join(buckets, _in_bucket(time_column, buckets))
+    if segments or group is not None or with_customers:
+        source = source.join(customers, customers.c.customer_id == fact_table.c.customer_id)
+    columns = [buckets.c.idx, *aggregates(buckets)]
+    keys = [buckets.c.idx]
+    if group is not None:
+        columns.append(group.label("key"))
+        keys.append(group)
+    return select(*columns).select_from(source).where(*segment_conditions(segments)).group_by(*keys)
+
+
+# --- measures: each returns Grouped aggregates, then a pure function makes the value -------
+
+
+def _active_at_start(buckets: CTE) -> ColumnElement[bool]:
+    return and_(
+        customers.c.signed_up_at < buckets.c.b_start,
+        or_(customers.c.churned_at.is_(None), customers.c.churned_at >= buckets.c.b_start),
+    )
+
+
+def _churn_query(buckets: CTE, segments: dict[str, str], group: ColumnElement | None) -> Select:
+    """Cohort churn: customers active at the bucket's start; those acquired during it excluded."""
+    columns = [
+        buckets.c.idx,
+        func.count().label("n"),
+        _count_if(customers.c.churned_at < buckets.c.b_end).label("churned"),
+    ]
+    keys = [buckets.c.idx]
+    if group is not None:
+        columns.append(group.label("key"))
+        keys.append(group)
+    return (
+        select(*columns)
+        .select_from(customers.join(buckets, _active_at_start(buckets)))
+        .where(*segment_conditions(segments))
+        .group_by(*keys)
+    )
+
+
+def _active_during_query(
+    buckets: CTE, segments: dict[str, str], group: ColumnElement | None
+) -> Select:
+    """Customers active at any moment of the bucket (signed up before its end, not churned before its start)."""
+    during = and_(
+        customers.c.signed_up_at < buckets.c.b_end,
+        or_(customers.c.churned_at.is_(None), customers.c.churned_at >= buckets.c.b_start),
+    )
+    columns = [buckets.c.idx, func.count().label("active")]
+    keys = [buckets.c.idx]
+    if group is not None:
+        columns.append(group.label("key"))
+        keys.append(group)
+    return (
+        select(*columns)
+        .select_from(customers.join(buckets, during))
+        .where(*segment_conditions(segments))
+        .group_by(*keys)
+    )
+
+
+def _resolution_query(
+    buckets: CTE, segments: dict[str, str], group: ColumnElement | None, dialect: str
+) -> Select:
+    """n, median and p90 hours per group: percentile_cont on PostgreSQL, ranks on SQLite."""
+    hours = hours_between(tickets.c.opened_at, tickets.c.resolved_at, dialect)
+    if dialect == "postgresql":
+        return _grouped(
+            tickets,
+            tickets.c.resolved_at,
+            lambda b: [
+                func.count().label("n"),
+                func.percentile_cont(0.5).within_group(hours).label("median"),
+                func.percentile_cont(0.9).within_group(hours).label("p90"),
+            ],
+            buckets,
+            segments,
+            group,
+        )
+    # SQLite has no percentile aggregate: rank rows per group with window functions, then
+    # interpolate like percentile_cont: position 1 + p·(n − 1) between neighbouring ranks.
+    partition = [buckets.c.idx] + ([group] if group is not None else [])
+    ranked_columns = [
+        buckets.c.idx,
+        hours.label("hours"),
+        func.row_number().over(partition_by=partition, order_by=hours).label("rn"),
+        func.count().over(partition_by=partition).label("cnt"),
+    ]
+    if group is not None:
+        ranked_columns.append(group.label("key"))
+    source = tickets.join(buckets, _in_bucket(tickets.c.resolved_at, buckets))
+    if segments or group is not None:
+        source = source.join(customers, customers.c.customer_id == tickets.c.customer_id)
+    ranked = (
+        select(*ranked_columns).select_from(source).where(*segment_conditions(segments)).subquery()
+    )
+
+    def percentile(p: float) -> ColumnElement:
+        position = 1.0 + p * (cast(ranked.c.cnt, Float) - 1.0)
+        low = cast(position, Integer)  # floor: positions are ≥ 1
+        fraction = position - low
+        return func.sum(
+            case(
+                (ranked.c.rn == low, ranked.c.hours * (1.0 - fraction)),
+                (ranked.c.rn == low + 1, ranked.c.hours * fraction),
+                else_=0.0,
+            )
+        )
+
+    columns = [
+        ranked.c.idx,
+        func.max(ranked.c.cnt).label("n"),
+        percentile(0.5).label("median"),
+        percentile(0.9).label("p90"),
+    ]
+    keys = [ranked.c.idx]
+    if group is not None:
+        columns.append(ranked.c.key)
+        keys.append(ranked.c.key)
+    return select(*columns).group_by(*keys)
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return None if not whole else 100.0 * part / whole
+
+
+def _churn_value(a: Aggregates) -> float | None:
+    return _pct(a.get("churned", 0.0), a.get("n", 0.0))
+
+
+def _aggregate(
+    conn: Connection,
+    definition: KpiDefinition,
+    periods: list[Period],
+    segments: dict[str, str],
+    group: ColumnElement | None,
+    money: Settings,
+) -> dict[tuple[int, str], Measured]:
+    """All groups' values for one measure over the given periods (index = position)."""
+    buckets = _buckets(periods)
+    dialect = conn.dialect.name
+    measure = definition.measure
+    out: dict[tuple[int, str], Measured] = {}
+
+    if measure in ("churn", "retention"):
+        for k, a in _run(conn, _churn_query(buckets, segments, group), group).items():
+            churn = _churn_value(a)
+            value = churn if measure == "churn" or churn is None else 100.0 - churn
+            out[k] = Measured(value, int(a["n"]), {})
+        return out
+
+    if measure == "resolution_hours":
+        query = _resolution_query(buckets, segments, group, dialect)
+        for k, a in _run(conn, query, group).items():
+            out[k] = Measured(a["median"] if a["n"] else None, int(a["n"]), {"p90": a["p90"]})
+        return out
+
+    if measure == "clv":
+        return _clv(conn, periods, buckets, segments, group, money)
+
+    table, recipe = _FACT_MEASURES[measure]
+    time_column = table.c[definition.time_column]
+    query = _grouped(
+        table,
+        time_column,
+        recipe.aggregates,
+        buckets,
+        segments,
+        group,
+        with_customers=recipe.needs_customers,
+    )
+    for k, a in _run(conn, query, group).items():
+        out[k] = recipe.value(a)
+    return out
+
+
+@dataclass(frozen=True)
+class _Recipe:
+    aggregates: Callable[[CTE], list[ColumnElement]]
+    value: Callable[[Aggregates], Measured]
+    needs_customers: bool = False
+
+
+def _nps_value(a: Aggregates) -> Measured:
+    n = int(a["n"])
+    promoters, detractors = _pct(a["promoters"], n), _pct(a["detractors"], n)
+    if promoters is None or detractors is None:
+        return Measured(None, n, {})
+    return Measured(
+        promoters - detractors,
+        n,
+        {"promoters_pct": promoters, "detractors_pct": detractors},
+    )
+
+
+_FACT_MEASURES: dict[str, tuple[Table, _Recipe]] = {
+    "nps": (
+        nps_responses,
+        _Recipe(
+            lambda b: [
+                func.count().label("n"),
+                _count_if(nps_responses.c.score >= 9).label("promoters"),
+                _count_if(nps_responses.c.score <= 6).label("detractors"),
+            ],
+            _nps_value,
+        ),
+    ),
+    "share_csat": (
+        csat_responses,
+        _Recipe(
+            lambda b: [
+                func.count().label("n"),
+                _count_if(csat_responses.c.score >= 4).label("hits"),
+            ],
+            lambda a: Measured(_pct(a["hits"], a["n"]), int(a["n"]), {}),
+        ),
+    ),
+    "share_completed": (
+        checkout_sessions,
+        _Recipe(
+            lambda b: [
+                func.count().label("n"),
+                _count_if(checkout_sessions.c.completed_at.is_not(None)).label("hits"),
+            ],
+            lambda a: Measured(_pct(a["hits"], a["n"]), int(a["n"]), {}),
+        ),
+    ),
+    "mean_amount": (
+        orders,
+        _Recipe(
+            lambda b: [func.count().label("n"), func.sum(orders.c.amount).label("total")],
+            lambda a: Measured(a["total"] / a["n"] if a["n"] else None, int(a["n"]), {}),
+        ),
+    ),
+    "revenue_share_existing": (
+        orders,
+        _Recipe(
+            lambda b: [
+                func.count().label("n"),
+                func.sum(orders.c.amount).label("total"),
+                func.sum(
+                    case((customers.c.signed_up_at < b.c.b_start, orders.c.amount), else_=0)
+                ).label("existing"),
+            ],
+            lambda a: Measured(_pct(a["existing"], a["total"]), int(a["n"]), {}),
+            needs_customers=True,
+        ),
+    ),
+    "orders_per_customer": (
+        orders,
+        _Recipe(
+            lambda b: [
+                func.count().label("orders"),
+                func.count(orders.c.customer_id.distinct()).label("n"),
+            ],
+            lambda a: Measured(a["orders"] / a["n"] if a["n"] else None, int(a["n"]), {}),
+        ),
+    ),
+}
+
+
+def _clv(
+    conn: Connection,
+    periods: list[Period],
+    buckets: CTE,
+    segments: dict[str, str],
+    group: ColumnElement | None,
+    money: Settings,
+) -> dict[tuple[int, str], Measured]:
+    """m·r/(1+d−r): m annualised margin per active customer, r annualised retention."""
+    revenue = _run(
+        conn,
+        _grouped(
+            orders,
+            orders.c.ordered_at,
+            lambda b: [func.sum(orders.c.amount).label("revenue")],
+            buckets,
+            segments,
+            group,
+        ),
+        group,
+    )
+    active = _run(conn, _active_during_query(buckets, segments, group), group)
+    churn = _run(conn, _churn_query(buckets, segments, group), group)
+    out: dict[tuple[int, str], Measured] = {}
+    for key, a in active.items():
+        n = int(a["active"])
+        churn_rate = _churn_value(churn.get(key, {}))
+        days = (periods[key[0]].end - periods[key[0]].start).total_seconds() / 86400
+        if not n or churn_rate is None or days <= 0:
+            out[key] = Measured(None, n, {})
+            continue
+        per_year = 365.0 / days
+        margin = revenue.get(key, {}).get("revenue", 0.0) / n * per_year * money.gross_margin
+        retention = (1.0 - churn_rate / 100.0) ** per_year
+        denominator = 1.0 + money.discount_rate - retention
+        value = margin * retention / denominator if denominator > 0 else None
+        out[key] = Measured(
+            value,
+            n,
+            {"annual_margin_per_customer": margin, "annual_retention_pct": retention * 100},
+        )
+    return out
+
+
+# --- the public entry point ------------------------------------------------------------------
+
+
+def _describe(segments: dict[str, str]) -> str:
+    return "" if not segments else " (" + ", ".join(f"{k}={v}" for k, v in segments.items()) + ")"
+
+
+def compute_kpi(
+    engine: Engine,
+    name: str,
+    period: str | None = None,
+    *,
+    segments: dict[str, str] | None = None,
+    by: str | None = None,
+    timezone: str = "UTC",
+    min_sample: int = 30,
+    now: datetime | None = None,
+    currency: str = "DKK",
+    gross_margin: float = 0.30,
+    discount_rate: float = 0.10,
+) -> KpiResult:
+    """One KPI for a period (default 30d), compared with the previous period, with its trend
+    and an optional breakdown by a customer attribute.
+
+    Raises UnknownKpi, BadPeriod, BadSegment, NoData (nothing in the period: not zero) and
+    DatabaseUnavailable.
+    """
+    definition = get_kpi(name, currency)
+    resolved = resolve_period(period or "30d", timezone=timezone, now=now)
+    filters = normalise_segments(segments)
+    group = breakdown_column(by)
+    money = Settings(gross_margin=gross_margin, discount_rate=discount_rate)
+    periods = [resolved.current, resolved.previous, *resolved.series]
+    try:
+        with engine.connect() as conn:
+            values = _aggregate(conn, definition, periods, filters, None, money)
+            current = values.get((0, NO_GROUP))
+            if current is None or current.value is None or current.n == 0:
+                start, end = resolved.current.start, resolved.current.end
+                raise NoData(
+                    f"No {definition.sample_unit} between {start:%Y-%m-%d} and {end:%Y-%m-%d}"
+                    f"{_describe(filters)}. Import data with `journeybot import` or pick another period."
+                )
+            breakdown: list[BreakdownRow] = []
+            if group is not None:
+                grouped = _aggregate(conn, definition, [resolved.current], filters, group, money)
+                breakdown = sorted(
+                    (
+                        BreakdownRow(key=key, value=m.value, n=m.n)
+                        for (_, key), m in grouped.items()
+                    ),
+                    key=lambda row: (-row.n, row.key),
+                )
+    except (OperationalError, ProgrammingError) as error:
+        raise DatabaseUnavailable(
+            "The metrics database could not be queried "
+            f"({type(error.orig).__name__ if error.orig else 'error'}); check DATABASE_URL "
+            "and run `journeybot db upgrade`."
+        ) from error
+
+    previous = values.get((1, NO_GROUP))
+    previous_value = previous.value if previous and previous.n else None
+    series = []
+    for i, bucket in enumerate(resolved.series, start=2):
+        point = values.get((i, NO_GROUP))
+        series.append(
+            SeriesPoint(
+                start=bucket.start,
+                end=bucket.end,
+                label=bucket.label,
+                value=point.value if point and point.n else None,
+                n=point.n if point else 0,
+            )
+        )
+    return KpiResult(
+        kpi=definition.name,
+        title=definition.title,
+        description=definition.description,
+        value=current.value,
+        unit=definition.unit,
+        n=current.n,
+        period=resolved.current,
+        previous=previous_value,
+        delta=None if previous_value is None else current.value - previous_value,
+        polarity=definition.polarity,
+        series=series,
+        breakdown=breakdown,
+        low_sample=current.n < min_sample,
+        min_sample=min_sample,
+        segments=filters,
+        extra=current.extra,
+    )

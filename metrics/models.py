@@ -1,0 +1,72 @@
+"""Plain pydantic models the metrics layer returns; the CLI prints them as JSON and the bot
+renders them as blocks. Values are unrounded: rounding is for display only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Polarity = Literal["higher_is_better", "lower_is_better"]
+
+
+class KpiDefinition(BaseModel):
+    """A declarative KPI (as in dbt MetricFlow / Cube): what it means, not how SQL computes it.
+
+    `measure` names the engine recipe in metrics.kpis; `table` and `time_column` say which
+    rows fall in a period; `aliases` are friendly names (`churn` for churn_rate).
+    """
+
+    name: str
+    title: str
+    description: str
+    formula: str
+    unit: str
+    polarity: Polarity
+    table: str
+    time_column: str
+    measure: str
+    sample_unit: str = Field(description="what n counts, e.g. 'responses'")
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Period(BaseModel):
+    """Half-open [start, end), aware datetimes in the configured timezone."""
+
+    start: datetime
+    end: datetime
+    label: str
+
+
+class SeriesPoint(BaseModel):
+    start: datetime
+    end: datetime
+    label: str
+    value: float | None
+    n: int
+
+
+class BreakdownRow(BaseModel):
+    key: str
+    value: float | None
+    n: int
+
+
+class KpiResult(BaseModel):
+    kpi: str
+    title: str
+    description: str
+    value: float
+    unit: str
+    n: int
+    period: Period
+    previous: float | None
+    delta: float | None
+    polarity: Polarity
+    series: list[SeriesPoint] = Field(default_factory=list)
+    breakdown: list[BreakdownRow] = Field(default_factory=list)
+    low_sample: bool
+    min_sample: int
+    segments: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, float] = Field(default_factory=dict)

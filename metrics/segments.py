@@ -1,0 +1,58 @@
+"""Segment filters (`segment=enterprise`, `country=DK`) and breakdown keys: only columns of
+`customers` on an allow-list, values always bound parameters, never pasted into SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func
+
+from metrics.errors import BadSegment
+from metrics.schema import customers
+
+#: Customer attributes a KPI can be filtered or broken down by.
+SEGMENT_COLUMNS = {"segment": customers.c.segment, "country": customers.c.country}
+MAX_VALUE_LENGTH = 100
+
+
+def _allowed() -> str:
+    return ", ".join(SEGMENT_COLUMNS)
+
+
+def parse_segment(text: str) -> tuple[str, str]:
+    """`KEY=VALUE` → (key, value); raises BadSegment with the accepted form."""
+    key, sep, value = (text or "").partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise BadSegment(
+            f"Write a segment filter as KEY=VALUE (e.g. segment=enterprise), not {text!r}."
+        )
+    return key.strip().lower(), value.strip()
+
+
+def normalise_segments(segments: dict[str, str] | None) -> dict[str, str]:
+    """Validated filters with lower-case keys; raises BadSegment listing the allowed keys."""
+    cleaned: dict[str, str] = {}
+    for key, value in (segments or {}).items():
+        key = str(key).strip().lower()
+        if key not in SEGMENT_COLUMNS:
+            raise BadSegment(f"Unknown segment key {key!r}; filter by one of: {_allowed()}.")
+        value = str(value).strip()
+        if not value or len(value) > MAX_VALUE_LENGTH:
+            raise BadSegment(
+                f"The value for {key} must be 1–{MAX_VALUE_LENGTH} characters, e.g. {key}=DK."
+            )
+        cleaned[key] = value
+    return cleaned
+
+
+def segment_conditions(segments: dict[str, str]) -> list[ColumnElement[bool]]:
+    """WHERE conditions on `customers` (case-insensitive; the value is a bound parameter)."""
+    return [func.lower(SEGMENT_COLUMNS[key]) == value.lower() for key, value in segments.items()]
+
+
+def breakdown_column(by: str | None) -> ColumnElement | None:
+    """The customers column to group by, or None; raises BadSegment for other keys."""
+    if by is None:
+        return None
+    key = by.strip().lower()
+    if key not in SEGMENT_COLUMNS:
+        raise BadSegment(f"Cannot break down by {by!r}; use one of: {_allowed()}.")
+    return SEGMENT_COLUMNS[key]
