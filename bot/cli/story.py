@@ -1,7 +1,114 @@
-"""`journeybot story` (being built)."""
+"""`journeybot story next|post|list`: the weekly story without Slack's UI, same code paths."""
+
+from __future__ import annotations
+
+import re
 
 import click
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.cli.common import fail, print_json, settings
+from bot.stories import post_weekly_story, prepare_card
+from metrics.errors import MetricsError
+from metrics.stories import StoryCard, candidates
+
+_WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
+
+
+def _engine() -> Engine:
+    # Imported here so `journeybot --help` stays fast.
+    from bot.runtime import metrics_engine
+
+    try:
+        return metrics_engine(settings())
+    except MetricsError as error:
+        fail(str(error))
+
+
+def _print_card(card: StoryCard) -> None:
+    click.echo(
+        f"{card.title}\n\n{card.body}\n\n— {card.who} · {card.source_label}\n{card.kpi_line}"
+    )
 
 
 def register(cli: click.Group) -> None:
-    """Adds this module's commands to the CLI."""
+    """Adds `journeybot story …`."""
+
+    @cli.group()
+    def story() -> None:
+        """Customer stories: preview the next one, post the weekly one, list candidates."""
+
+    @story.command("next")
+    @click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
+    def next_command(as_json: bool) -> None:
+        """Preview the story that would be posted next (redacted; claims nothing)."""
+        config = settings()
+        card = prepare_card(
+            _engine(), allow_repeats=config.story_allow_repeats, llm_model=config.llm_model
+        )
+        if card is None:
+            if as_json:
+                print_json({"story": None})
+            else:
+                click.echo("No consented story is available: add one or import stories.")
+            return
+        if as_json:
+            print_json({"story": card.model_dump(mode="json")})
+        else:
+            _print_card(card)
+
+    @story.command("post")
+    @click.option("--channel", help="Slack channel id (default: STORY_CHANNEL).")
+    @click.option("--week", help="ISO week like 2026-W48 (default: the current week in STORY_TZ).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    def post_command(channel: str | None, week: str | None, as_json: bool) -> None:
+        """Post this week's story once; running it again for the same week posts nothing."""
+        config = settings()
+        channel = channel or config.story_channel
+        if not channel:
+            fail("No channel given; pass --channel C123 or set STORY_CHANNEL.")
+        if week is not None and not _WEEK.match(week):
+            fail(f"{week!r} is not an ISO week; write it like 2026-W48.")
+        if not config.slack_bot_token:
+            fail("SLACK_BOT_TOKEN is not set; set it to post to Slack.")
+        client = WebClient(
+            token=config.slack_bot_token,
+            **({"base_url": config.slack_api_url} if config.slack_api_url else {}),
+        )
+        result = post_weekly_story(
+            _engine(),
+            client,
+            channel,
+            week=week,
+            timezone=config.story_tz,
+            allow_repeats=config.story_allow_repeats,
+            llm_model=config.llm_model,
+        )
+        if as_json:
+            print_json(result)
+            return
+        messages = {
+            "posted": f"Posted {result.story_key} to {channel} for {result.iso_week} (ts {result.message_ts}).",
+            "already_posted": f"Already posted for {result.iso_week} in {channel} (ts {result.message_ts}); nothing done.",
+            "in_progress_elsewhere": f"Another process is posting {result.iso_week} in {channel} right now; nothing done.",
+            "nothing_to_post": f"Nothing to post for {result.iso_week}: no new consented story.",
+            "failed": f"Slack refused the post ({result.detail}); the week is free to retry.",
+        }
+        click.echo(messages[result.outcome])
+        if result.outcome == "failed":
+            raise SystemExit(1)
+
+    @story.command("list")
+    @click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON.")
+    @click.option("--all", "include_posted", is_flag=True, help="Include stories already posted.")
+    def list_command(as_json: bool, include_posted: bool) -> None:
+        """Every consented story not posted yet (redacted), newest first."""
+        cards = candidates(_engine(), allow_repeats=include_posted)
+        if as_json:
+            print_json([card.model_dump(mode="json") for card in cards])
+            return
+        if not cards:
+            click.echo("No consented stories waiting.")
+        for card in cards:
+            click.echo(f"{card.key:<24} {card.source_label:<16} {card.title}")
