@@ -129,3 +129,18 @@ def story_modal(*, initial_body: str = "", private_metadata: str = "") -> dict:
             ),
         ],
     }
+
+
+def saved_view(title: str) -> dict:
+    """What the modal turns into once the story is saved."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Story saved"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [
+            section(
+                f"Thanks: *{escape(clip(title, 200))}* is saved. It can be posted as a "
+                "weekly story; names and contact details are removed before it is shown."
+            )
+        ],
+    }

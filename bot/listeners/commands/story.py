@@ -1,7 +1,79 @@
-"""(being built)"""
+"""`/story`: preview the next customer story (ephemeral), `share` it in the channel, or `add` one.
 
-from slack_bolt import App
+`/story add` opens the modal in the ack-side handler: views.open needs the trigger_id within
+3 seconds, so it cannot wait for a lazy thread. Everything else acks at once and works lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import services
+from bot.stories import prepare_card, share_story
+from bot.views.story import nothing_to_share_text, story_message, story_modal
+from metrics.errors import MetricsError
+
+log = logging.getLogger(__name__)
+
+HELP = (
+    "`/story` previews the next customer story (only you see it), "
+    "`/story share` posts it in this channel, `/story add` adds a consented story."
+)
+
+
+def _word(command: dict) -> str:
+    return (command.get("text") or "").strip().lower()
+
+
+def acknowledge(ack: Ack, command: dict, client: WebClient) -> None:
+    """Acks; for `add`, opens the modal first (trigger_id expires after 3 s)."""
+    if _word(command) == "add":
+        client.views_open(
+            trigger_id=command["trigger_id"],
+            view=story_modal(private_metadata=command.get("channel_id", "")),
+        )
+    ack()
+
+
+def handle_story(command: dict, client: WebClient, context: BoltContext, respond: Respond) -> None:
+    word = _word(command)
+    if word == "add":
+        return
+    svc = services.of(context)
+    settings = svc.settings
+    try:
+        if word in ("", "next", "preview"):
+            card = prepare_card(
+                svc.engine(),
+                allow_repeats=settings.story_allow_repeats,
+                llm_model=settings.llm_model,
+            )
+            if card is None:
+                respond(response_type="ephemeral", text=nothing_to_share_text())
+                return
+            text, blocks = story_message(card)
+            respond(response_type="ephemeral", text=text, blocks=blocks)
+        elif word == "share":
+            card = share_story(
+                svc.engine(), client, command["channel_id"], llm_model=settings.llm_model
+            )
+            reply = "Shared the story in this channel." if card else nothing_to_share_text()
+            respond(response_type="ephemeral", text=reply)
+        else:
+            respond(response_type="ephemeral", text=f"I don't know `{word}`. {HELP}")
+    except MetricsError as error:
+        respond(response_type="ephemeral", text=str(error))
+    except Exception:
+        log.exception("/story %s failed", word)
+        respond(
+            response_type="ephemeral",
+            text="Something went wrong with the story; please try again in a minute.",
+        )
 
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
+    app.command("/story")(ack=acknowledge, lazy=[handle_story])
