@@ -1,0 +1,409 @@
+"""The knowledge index: chunks in a Chroma collection, searched by hybrid retrieval.
+
+Chroma holds the truth (text, metadata, vectors): a local PersistentClient under the
+index path by default, a Chroma server when `chroma_host` is set. The lexical indexes
+(BM25 per stemmer, character n-grams) live in memory, are rebuilt from the collection's
+contents, and are cached on disk under the index path keyed by the collection's
+version, which every ingest changes, so another process reloads them when it sees a
+new version. Vectors are always computed here (wordllama offline, or a configured
+provider) and handed to Chroma, whose default embedding function would download a model.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+import chromadb  # noqa: E402 (telemetry must be off before onnxruntime can load)
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
+from chromadb.config import Settings  # noqa: E402
+
+from knowledge import lexicon  # noqa: E402
+from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
+from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
+from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
+from knowledge.lexical import LexicalIndex, top_rows  # noqa: E402
+from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
+from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
+
+COLLECTION = "journeybot"
+LEXICAL_CACHE = "lexical.pickle"
+_SCANDINAVIAN = ("da", "no", "sv")
+_WRITE_BATCH = 1000
+
+
+class _ChromaEmbedding(EmbeddingFunction[Documents]):
+    """Hands Chroma our embedder, so it never falls back to its downloading default."""
+
+    def __init__(self, embedder: Callable[[], Embedder]) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 (Chroma's signature)
+        return list(self._embedder().embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "journeybot"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> _ChromaEmbedding:
+        return _ChromaEmbedding(lambda: make_embedder("wordllama"))
+
+
+class Index:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        chroma_host: str | None = None,
+        chroma_port: int = 8000,
+        embedding_model: str = "wordllama",
+    ) -> None:
+        self.path = Path(path)
+        self.chroma_host = chroma_host
+        self.chroma_port = chroma_port
+        self.embedding_model = embedding_model or "wordllama"
+        self._client: Any = None
+        self._collection: Any = None
+        self._embedder: Embedder | None = None
+        self._lexical: LexicalIndex | None = None
+        self._lexical_version: str | None = None
+
+    # -- connections -------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.embedding_model)
+        return self._embedder
+
+    def _where(self) -> str:
+        if self.chroma_host:
+            return f"the Chroma server at {self.chroma_host}:{self.chroma_port}"
+        return f"the index at {self.path}"
+
+    def _unavailable(self, error: Exception) -> IndexUnavailable:
+        hint = (
+            "start the server or fix CHROMA_HOST/CHROMA_PORT"
+            if self.chroma_host
+            else "check the folder's permissions, or move it away and ingest again"
+        )
+        return IndexUnavailable(
+            f"Cannot use {self._where()} ({type(error).__name__}: {error}); {hint}."
+        )
+
+    def _chroma(self) -> Any:
+        if self._collection is not None:
+            return self._collection
+        settings = Settings(anonymized_telemetry=False)
+        try:
+            if self.chroma_host:
+                self._client = chromadb.HttpClient(
+                    host=self.chroma_host, port=self.chroma_port, settings=settings
+                )
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+            self._collection = self._client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=_ChromaEmbedding(lambda: self.embedder),
+                metadata={"embedding": self.embedder.name, "version": _new_version()},
+            )
+        except KnowledgeError:
+            raise
+        except Exception as error:  # chromadb raises many types for one condition
+            self._client = self._collection = None
+            raise self._unavailable(error) from error
+        return self._collection
+
+    def _metadata(self) -> dict[str, Any]:
+        """The collection's metadata as stored now (another process may have ingested)."""
+        try:
+            fresh = self._client.get_collection(
+                COLLECTION, embedding_function=_ChromaEmbedding(lambda: self.embedder)
+            )
+        except Exception as error:
+            raise self._unavailable(error) from error
+        self._collection = fresh
+        return dict(fresh.metadata or {})
+
+    def health(self) -> None:
+        """Raise IndexUnavailable (one sentence) unless the store answers."""
+        collection = self._chroma()
+        try:
+            self._client.heartbeat()
+            collection.count()
+        except Exception as error:
+            raise self._unavailable(error) from error
+
+    def count(self) -> int:
+        collection = self._chroma()
+        try:
+            return int(collection.count())
+        except Exception as error:
+            raise self._unavailable(error) from error
+
+    # -- ingest ------------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, ManifestEntry]:
+        """File → (content hash, chunk ids), read back from the chunks' metadata."""
+        collection = self._chroma()
+        entries: dict[str, ManifestEntry] = {}
+        try:
+            stored = collection.get(include=["metadatas"])
+        except Exception as error:
+            raise self._unavailable(error) from error
+        for chunk_id, meta in zip(stored["ids"], stored["metadatas"] or [], strict=False):
+            key = str(meta.get("file", ""))
+            entry = entries.setdefault(key, ManifestEntry(str(meta.get("content_hash", ""))))
+            entry.chunk_ids.append(chunk_id)
+        return entries
+
+    def ingest(
+        self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
+    ) -> IngestReport:
+        """Index files and folders: new and changed files (re)chunked and embedded,
+        unchanged ones skipped by content hash, files gone from a folder removed.
+        One bad file is reported in `skipped_files` and never stops the rest."""
+        started = time.perf_counter()
+        collection = self._chroma()
+        self._reembed_if_provider_changed()
+        manifest = self.manifest()
+        work = plan([Path(p) for p in paths], manifest)
+        report = IngestReport(unchanged=len(work.unchanged), skipped_files=list(work.skipped))
+        total = len(work.new) + len(work.changed)
+        if progress:
+            progress(0, total)
+
+        if work.removed:
+            ids = [chunk_id for key in work.removed for chunk_id in manifest[key].chunk_ids]
+            self._delete(ids)
+            report.removed = len(work.removed)
+
+        queue = [(True, item) for item in work.new] + [(False, item) for item in work.changed]
+        for done, (is_new, (file, digest)) in enumerate(queue, start=1):
+            try:
+                written = self._write_file(file, digest, manifest.get(file_key(file)))
+            except IndexUnavailable:
+                raise
+            except (KnowledgeError, OSError, ValueError) as error:
+                report.skipped_files.append(SkippedFile(path=str(file), reason=str(error)))
+            else:
+                report.chunks += written
+                if is_new:
+                    report.added += 1
+                else:
+                    report.updated += 1
+            if progress:
+                progress(done, total)
+
+        report.skipped = len(report.skipped_files)
+        if report.added or report.updated or report.removed:
+            self._bump_version(collection)
+        self._refresh_lexical()
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _write_file(self, file: Path, digest: str, previous: ManifestEntry | None) -> int:
+        """Load, chunk, embed, then write the file's chunks in one upsert; only then drop
+        its old chunks that the new version no longer has."""
+        from knowledge.chunking import chunk_document
+        from knowledge.loaders import load_document
+
+        document = load_document(file)
+        chunks = chunk_document(document)
+        if not chunks:
+            raise ValueError(f"{file.name} yields no text to index; add content or remove it.")
+        key = file_key(file)
+        prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
+        texts = [chunk.text for chunk in chunks]
+        vectors = self.embedder.embed(texts)  # before any write: a failure leaves no trace
+        ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
+        metadatas = [
+            {
+                "file": key,
+                "content_hash": digest,
+                "source": chunk.source,
+                "title": chunk.title,
+                "section": chunk.section,
+                "language": chunk.language,
+                "position": chunk.position,
+            }
+            for chunk in chunks
+        ]
+        collection = self._chroma()
+        try:
+            for start in range(0, len(ids), _WRITE_BATCH):
+                end = start + _WRITE_BATCH
+                collection.upsert(
+                    ids=ids[start:end],
+                    documents=texts[start:end],
+                    embeddings=vectors[start:end],
+                    metadatas=metadatas[start:end],
+                )
+        except Exception as error:
+            raise self._unavailable(error) from error
+        if previous is not None:
+            stale = sorted(set(previous.chunk_ids) - set(ids))
+            if stale:
+                self._delete(stale)
+        return len(chunks)
+
+    def _delete(self, ids: list[str]) -> None:
+        try:
+            for start in range(0, len(ids), _WRITE_BATCH):
+                self._chroma().delete(ids=ids[start : start + _WRITE_BATCH])
+        except Exception as error:
+            raise self._unavailable(error) from error
+
+    def _bump_version(self, collection: Any) -> None:
+        metadata = dict(collection.metadata or {})
+        metadata.update(embedding=self.embedder.name, version=_new_version())
+        try:
+            collection.modify(metadata=metadata)
+        except Exception as error:
+            raise self._unavailable(error) from error
+
+    def _reembed_if_provider_changed(self) -> None:
+        """A different embedding provider is a different vector space: re-embed every
+        stored chunk from its stored text (no files needed) instead of mixing spaces."""
+        if self._metadata().get("embedding") == self.embedder.name:
+            return
+        collection = self._chroma()
+        try:
+            stored = collection.get(include=["documents", "metadatas"])
+        except Exception as error:
+            raise self._unavailable(error) from error
+        vectors = self.embedder.embed(stored["documents"] or [])
+        try:
+            self._client.delete_collection(COLLECTION)
+            self._collection = None
+            collection = self._chroma()
+            for start in range(0, len(stored["ids"]), _WRITE_BATCH):
+                end = start + _WRITE_BATCH
+                collection.upsert(
+                    ids=stored["ids"][start:end],
+                    documents=stored["documents"][start:end],
+                    embeddings=vectors[start:end],
+                    metadatas=stored["metadatas"][start:end],
+                )
+        except Exception as error:
+            raise self._unavailable(error) from error
+        self._bump_version(collection)
+
+    # -- search ------------------------------------------------------------------------
+
+    def _refresh_lexical(self) -> LexicalIndex:
+        """The in-memory lexical index for the collection's current version."""
+        version = str(self._metadata().get("version", ""))
+        if self._lexical is not None and self._lexical_version == version:
+            return self._lexical
+        cache = self.path / LEXICAL_CACHE
+        lexical = _load_cache(cache, version)
+        if lexical is None:
+            lexical = LexicalIndex(self._stored_chunks())
+            _save_cache(cache, version, lexical)
+        self._lexical, self._lexical_version = lexical, version
+        return lexical
+
+    def _stored_chunks(self) -> list[Chunk]:
+        try:
+            stored = self._chroma().get(include=["documents", "metadatas"])
+        except Exception as error:
+            raise self._unavailable(error) from error
+        chunks = [
+            Chunk(
+                id=chunk_id,
+                text=text or "",
+                title=str(meta.get("title", "")),
+                section=str(meta.get("section", "")),
+                source=str(meta.get("source", "")),
+                language=str(meta.get("language", "en")),
+                position=int(meta.get("position", 0)),
+            )
+            for chunk_id, text, meta in zip(
+                stored["ids"], stored["documents"], stored["metadatas"], strict=False
+            )
+        ]
+        chunks.sort(key=lambda chunk: chunk.id)
+        return chunks
+
+    def rankings(self, query: str, language: str) -> dict[str, list[int]]:
+        """Each retriever's rows for the query, best first (benchmarks tune on these)."""
+        lexical = self._refresh_lexical()
+        if not len(lexical):
+            return {}
+        own = language if language in ("da", "no", "sv", "en") else "en"
+        ranked = {
+            "stem": top_rows(lexical.stem_scores(query, own), CANDIDATES),
+            "char": top_rows(lexical.char_scores(query), CANDIDATES),
+        }
+        others = [other for other in _SCANDINAVIAN if other != own]
+        nordic = sum(lexical.stem_scores(query, other) for other in others)
+        ranked["nordic"] = top_rows(nordic, CANDIDATES)
+        expansion = lexicon.expansion(query)
+        ranked["lexicon"] = top_rows(lexical.terms_scores(expansion), CANDIDATES)
+        ranked["dense"] = self._dense_rows(query, lexical)
+        return ranked
+
+    def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
+        if self._metadata().get("embedding") != self.embedder.name:
+            return []  # vectors from another provider: re-embedded on the next ingest
+        try:
+            vector = self.embedder.embed([query])
+        except EmbeddingUnavailable:
+            return []  # lexical retrieval still answers
+        try:
+            found = self._chroma().query(
+                query_embeddings=vector,
+                n_results=min(CANDIDATES, len(lexical)),
+                include=[],
+            )
+        except Exception as error:
+            raise self._unavailable(error) from error
+        return [lexical.row_of[i] for i in found["ids"][0] if i in lexical.row_of]
+
+    def search(self, query: str, language: str, k: int = 8) -> list[Hit]:
+        """The k best chunks for the query, fused with the question language's weights."""
+        ranked = self.rankings(query, language)
+        if not ranked:
+            return []
+        lexical = self._lexical
+        assert lexical is not None
+        fused = reciprocal_rank_fusion(ranked, weights_for(language))
+        return [Hit(chunk=lexical.chunks[row], score=score) for row, score in fused[:k]]
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def _load_cache(path: Path, version: str) -> LexicalIndex | None:
+    try:
+        with path.open("rb") as handle:
+            stored_version, lexical = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+        return None
+    return lexical if stored_version == version else None
+
+
+def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
+    """Write to a temporary file and rename, so a reader never sees half a cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump((version, lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except OSError:
+        pass  # the cache only saves start-up time; the index works without it
