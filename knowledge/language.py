@@ -41,7 +41,7 @@ _add(
     "fastholde fastholdelse frafald kundeoplevelse kundetilfredshed sådan derfor selv "
     "fordi synes skriv forklar beskriv hvordan hvorfor hvem hvor vi jeg når spørge "
     "uden udvikle os tale hurtigt hurtig lave laver medarbejder medarbejdere "
-    "netop dog måske tænke tænker",
+    "netop dog måske tænke tænker vandt fodbold",
 )
 # Norwegian only
 _add(
@@ -53,18 +53,18 @@ _add(
     "kunne mer mest også fornøyd fornøyde tilfredshet beholde frafall kundeopplevelse "
     "kundetilfredshet derfor selv fordi synes skriv forklar beskriv hvordan hvorfor hvem "
     "hvor vi jeg ikkje å snakke raskt lage lager ansatt ansatte nettopp likevel "
-    "kanskje veldig tenke tenker",
+    "kanskje veldig tenke tenker vant fotball",
 )
 # Swedish only
 _add(
     "sv",
     3,
     "vad av några något någon mycket mellan företag företaget företagen använda används "
-    "använder än bli blir blev sådan nu våra vår era hjälpa hjälp fråga frågor upp ut "
+    "använder än vann fotboll bli blir blev sådan nu våra vår era hjälpa hjälp fråga frågor upp ut "
     "efter mig dig sig öka ökad mäta mäts lika göra gör kan man när vilken vilket "
     "tillsammans önskar köpa köp kunna mer mest också nöjd nöjda nöjdhet behålla "
     "kundupplevelse kundnöjdhet därför själv eftersom tycker skriv förklara beskriv hur "
-    "varför vem var vi jag inte och att är som för på med till det den de har vara",
+    "varför vem var vi jag inte och att är för vara",
 )
 # English
 _add(
@@ -72,13 +72,16 @@ _add(
     3,
     "the and of to is are what how why which who when where do does did can could should "
     "would will a an in on for with that this these those it its be been being was were "
-    "by from at as or not our your their my we you they i me us about between than more "
+    "by from at as or not our your their my we you they me us about between than more "
     "most customer customers company business use used make get explain describe tell "
     "there have has had any some much many",
 )
 # Shared Scandinavian function words that still separate from English.
 _add("da,no", 1.5, "og er det den de til på med som har ikke ved fra hos om hvis et en være")
-_add("sv", 1.0, "en ett om")
+_add("sv", 1.5, "som på med till det den de har om")
+_add("sv", 1.0, "en ett")
+_add("no,sv", 3, "eller")
+_add("da", 3, "deres")
 # Words where the shared spelling leans one way in practice.
 _add("da", 2.0, "at")  # the Danish infinitive marker; English "at" votes too
 
@@ -114,6 +117,8 @@ _SPELLING: list[tuple[re.Pattern[str], dict[str, float]]] = [
     (re.compile(r"^sk[jy]"), {"no": 0.3, "sv": 0.3}),
     (re.compile(r"^kv|^hv"), {"da": 0.5, "no": 0.5}),
     (re.compile(r"igt$"), {"da": 0.8}),
+    (re.compile(r"sigt"), {"da": 1.5}),  # langsigtet/langsiktig
+    (re.compile(r"sikt"), {"no": 1.0, "sv": 1.0}),
     (re.compile(r"^ud[a-zæøå]"), {"da": 1.0}),  # udvikle/utvikle, uden/uten
     (re.compile(r"[aeiouyæøå]b(e|er|et)?$"), {"da": 0.8}),  # køb/kjøp, skabe/skape
     (re.compile(r"[aeiouyæøå]gle$|[aeiouyæøå]gl"), {"da": 0.5}),  # nøgle/nøkkel
