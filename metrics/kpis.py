@@ -411,7 +411,8 @@ def _clv(
     for key, a in active.items():
         n = int(a["active"])
         churn_rate = _churn_value(churn.get(key, {}))
-        days = (periods[key[0]].end - periods[key[0]].start).total_seconds() / 86400
+        bucket = periods[key[0]]
+        days = (bucket.end.astimezone(UTC) - bucket.start.astimezone(UTC)).total_seconds() / 86400
         if not n or churn_rate is None or days <= 0:
             out[key] = Measured(None, n, {})
             continue

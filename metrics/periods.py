@@ -92,7 +92,8 @@ def _weekly(start: datetime, end: datetime) -> list[Period]:
     buckets = []
     bucket_end = end
     while bucket_end > start and len(buckets) < MAX_SERIES_POINTS:
-        bucket_start = max(start, bucket_end - timedelta(days=7))
+        week_before = (bucket_end.astimezone(UTC) - timedelta(days=7)).astimezone(end.tzinfo)
+        bucket_start = max(start, week_before)
         buckets.append(Period(start=bucket_start, end=bucket_end, label=f"{bucket_start:%d %b}"))
         bucket_end = bucket_start
     return buckets[::-1]
@@ -100,7 +101,7 @@ def _weekly(start: datetime, end: datetime) -> list[Period]:
 
 def _monthly_covering(start: datetime, end: datetime, tz: ZoneInfo) -> list[Period]:
     """The last ≤13 calendar months overlapping [start, end), clipped to it."""
-    local_end = (end - timedelta(microseconds=1)).astimezone(tz)
+    local_end = (end.astimezone(UTC) - timedelta(microseconds=1)).astimezone(tz)
     months = _months(
         local_end.year, local_end.month - (MAX_SERIES_POINTS - 1), MAX_SERIES_POINTS, tz
     )
@@ -170,10 +171,11 @@ def resolve_period(
             raise _bad(text)
         length = timedelta(days=days)
         word = "weeks" if unit == "w" else "days"
-        current = Period(start=now - length, end=now, label=f"last {amount} {word}")
-        previous = Period(
-            start=now - 2 * length, end=now - length, label=f"the {amount} {word} before"
-        )
+        # Elapsed time, not wall-clock time: subtract in UTC so DST never shifts a window.
+        utc_now = now.astimezone(UTC)
+        start, before = (utc_now - length).astimezone(tz), (utc_now - 2 * length).astimezone(tz)
+        current = Period(start=start, end=now, label=f"last {amount} {word}")
+        previous = Period(start=before, end=start, label=f"the {amount} {word} before")
         if days <= WEEKLY_SERIES_MAX_DAYS:
             series = _weekly(current.start, current.end)
         else:
