@@ -74,7 +74,9 @@ def test_email_addresses_are_removed() -> None:
 
 
 def test_names_are_replaced_whole_word_and_case_insensitively() -> None:
-    text = "Søren Østergaard ringede. SØREN sagde, at Østergaards ordre var væk. Sørensen er en anden."
+    text = (
+        "Søren Østergaard ringede. SØREN sagde, at Østergaards ordre var væk. Sørensen er en anden."
+    )
     assert redact(text, names=["Søren Østergaard"], replacement_who=WHO) == (
         f"{WHO} ringede. {WHO} sagde, at {WHO} ordre var væk. Sørensen er en anden."
     )
@@ -136,9 +138,9 @@ def test_no_pii_length_number_survives_in_any_format(number: str, context: str) 
     assert not digits_survive(number, redacted), (number, redacted)
 
 
-nordic_name = st.text(
-    alphabet="abcdefghijklmnoprstuvyæøåäöéü", min_size=3, max_size=12
-).map(str.capitalize)
+nordic_name = st.text(alphabet="abcdefghijklmnoprstuvyæøåäöéü", min_size=3, max_size=12).map(
+    str.capitalize
+)
 
 
 @settings(max_examples=300, deadline=None)
