@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -47,7 +46,7 @@ def load_document(path: Path) -> Document:
             "is readable."
         ) from error
     if suffix == ".pdf":
-        meta, sections, fallback_title = {}, _pdf_sections(raw, path), ""
+        meta, (sections, fallback_title) = {}, _pdf_sections(raw, path)
     else:
         text = _decode(raw, path)
         if suffix in (".html", ".htm"):
@@ -396,20 +395,20 @@ def _html_sections(text: str) -> tuple[list[Section], str]:
 # --- PDF ------------------------------------------------------------------------------
 
 
-def _pdf_sections(raw: bytes, path: Path) -> list[Section]:
+def _pdf_sections(raw: bytes, path: Path) -> tuple[list[Section], str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     if not raw.strip():
         raise UnreadableFile(f"{path.name} is empty; add content or remove the file.")
-    extract: Callable[[], list[str]]
     try:
         reader = PdfReader(io.BytesIO(raw))
-        extract = lambda: [page.extract_text() or "" for page in reader.pages]  # noqa: E731
-        pages = extract()
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        pages = [page.extract_text() or "" for page in reader.pages]
+        metadata_title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except Exception as error:  # noqa: BLE001 - a malformed PDF can fail anywhere in pypdf
+        kind = "damaged" if isinstance(error, PdfReadError) else "not readable"
         raise UnreadableFile(
-            f"{path.name} is not a readable PDF ({error.__class__.__name__}); re-export it "
+            f"{path.name} is {kind} as a PDF ({error.__class__.__name__}); re-export it "
             "or convert it to text."
         ) from error
     sections: list[Section] = []
@@ -424,4 +423,4 @@ def _pdf_sections(raw: bytes, path: Path) -> list[Section]:
             f"{path.name} has no extractable text (a scanned PDF?); run OCR or convert it "
             "to text first."
         )
-    return sections
+    return sections, metadata_title

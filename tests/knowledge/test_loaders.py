@@ -1,0 +1,330 @@
+"""load_document: every supported format becomes clean sections; bad input gets one sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.errors import KnowledgeError
+from knowledge.loaders import UnreadableFile, document_text, load_document
+
+WriteFile = Callable[[str, str | bytes], Path]
+MakePdf = Callable[[list[list[str]]], bytes]
+QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "questions_seeds.yaml"
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+
+MARKDOWN = """---
+title: Churn i praksis
+tags: [churn, retention]
+lang: nb
+description: Hvordan vi måler kundefrafall.
+---
+
+# Ignored when front matter has a title
+
+Intro with a [link to the guide](/guides/churn) and ![a chart](chart.png) here.
+<!-- editor note: remove before publishing -->
+
+## Hva er churn?
+
+Churn er andelen kunder som slutter i løpet av en periode.
+
+- First item
+- Second item
+
+### Formel
+
+Antall tapte kunder delt på kunder ved periodens start.
+"""
+
+
+def test_markdown_front_matter_fills_title_tags_language_and_description(
+    write_file: WriteFile,
+) -> None:
+    document = load_document(write_file("churn.md", MARKDOWN))
+    assert document.title == "Churn i praksis"
+    assert document.tags == ["churn", "retention"]
+    assert document.language == "no"  # nb is Norwegian
+    assert document.description == "Hvordan vi måler kundefrafall."
+
+
+def test_markdown_headings_become_sections_and_links_are_reduced_to_their_text(
+    write_file: WriteFile,
+) -> None:
+    document = load_document(write_file("churn.md", MARKDOWN))
+    headings = [section.heading for section in document.sections]
+    assert headings == ["Ignored when front matter has a title", "Hva er churn?", "Formel"]
+    text = document_text(document)
+    assert "link to the guide" in text
+    assert "/guides/churn" not in text
+    assert "chart.png" not in text and "a chart" not in text
+    assert "editor note" not in text
+    assert "- First item" in document.sections[1].text
+
+
+def test_markdown_title_falls_back_to_first_h1_then_to_the_file_name(
+    write_file: WriteFile,
+) -> None:
+    with_h1 = load_document(write_file("a.md", "# Kundeservice\n\nVi svarer inden for en time."))
+    without = load_document(write_file("customer_service-notes.md", "Just a paragraph of text."))
+    assert with_h1.title == "Kundeservice"
+    assert without.title == "customer service notes"
+
+
+def test_comma_separated_tags_are_split_and_unknown_languages_are_detected(
+    write_file: WriteFile,
+) -> None:
+    text = "---\ntags: nps, csat ,\nlanguage: klingon\n---\nWhat is the score of our survey?\n"
+    document = load_document(write_file("t.md", text))
+    assert document.tags == ["nps", "csat"]
+    assert document.language == "en"
+
+
+def test_content_hash_is_sha256_of_the_raw_bytes_and_source_is_the_path_as_given(
+    write_file: WriteFile,
+) -> None:
+    import hashlib
+
+    path = write_file("h.md", "# Title\n\nSome text.")
+    document = load_document(path)
+    assert document.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert document.source == str(path)
+
+
+# --- Plain text -------------------------------------------------------------------------
+
+
+def test_plain_text_paragraphs_and_heading_like_lines_become_sections(
+    write_file: WriteFile,
+) -> None:
+    text = (
+        "Guide til kundetilfredshed\n\n"
+        "Sådan måler vi\n\n"
+        "Vi spørger kunderne efter hver samtale. Svarene samles hver uge.\n\n"
+        "Hvad gør vi med svarene\n"
+        "Ledelsen læser de laveste scorer og ringer kunden op.\n"
+    )
+    document = load_document(write_file("guide.txt", text))
+    assert document.title == "Guide til kundetilfredshed"
+    assert [s.heading for s in document.sections] == ["Sådan måler vi", "Hvad gør vi med svarene"]
+    assert document.language == "da"
+
+
+def test_the_danish_seed_with_front_matter_loads_title_tags_and_sections(seeds_dir: Path) -> None:
+    document = load_document(seeds_dir / "000_ceba8564666a0c3b.txt")
+    assert document.title == "Kundecentreret"
+    assert document.tags == ["Business", "Business Essentials"]
+    assert document.description.startswith("Client-centric")
+    assert document.language == "da"
+    assert "Fordelene ved en klientcentreret tilgang" in [s.heading for s in document.sections]
+    text = document_text(document)
+    assert "](/" not in text and "keywords:" not in text
+    assert "one-stop shopping" in text
+
+
+def test_page_furniture_is_removed_from_the_scraped_norwegian_seed(seeds_dir: Path) -> None:
+    document = load_document(seeds_dir / "002_1329db8e7fe85fb0.txt")
+    text = document_text(document)
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    assert document.title == "Forskjellen mellom kundesentrert og kundefokusert"
+    assert document.language == "no"
+    assert not any(line.startswith(("Video:", "Figur")) for line in lines)
+    assert "Anonim" not in lines
+    assert "Innholdsfortegnelse" not in text
+    assert "2024, November" not in text
+    assert "Anbefalt" not in text
+    assert lines.count("Forskjellen mellom kundesentrert og kundefokusert") == 1
+    assert all(a != b for a, b in zip(lines, lines[1:], strict=False))
+    headings = [section.heading for section in document.sections]
+    assert "Hva er kundesentrisk?" in headings and "Hva er kundefokusert?" in headings
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "title_start"),
+    [
+        ("000_ceba8564666a0c3b.txt", "da", "Kundecentreret"),
+        ("001_93113f2062af39a4.txt", "no", "Hva er klientsentrisk"),
+        ("002_1329db8e7fe85fb0.txt", "no", "Forskjellen mellom kundesentrert"),
+        ("004_a5d7881402ed5597.txt", "da", "Clientele: En dybdegående guide"),
+    ],
+)
+def test_every_seed_loads_with_a_sensible_title_language_and_no_empty_sections(
+    seeds_dir: Path, name: str, language: str, title_start: str
+) -> None:
+    document = load_document(seeds_dir / name)
+    assert document.title.startswith(title_start)
+    assert document.language == language
+    assert len(document.sections) >= 3
+    assert all(section.text.strip() for section in document.sections)
+
+
+def test_furniture_rules_keep_real_content_lines(write_file: WriteFile) -> None:
+    text = (
+        "Kundeservice\n\n"
+        "Video er en god kanal for kundehistorier, og vi bruker den ofte.\n\n"
+        "Tidsramme\n"
+        "Prosjektet varer i tre måneder.\n"
+    )
+    document = load_document(write_file("k.txt", text))
+    body = document_text(document)
+    assert "Video er en god kanal" in body
+    assert "Tidsramme" in body
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+
+HTML = """<!doctype html><html><head><title>NPS explained</title>
+<style>body { color: red }</style><script>var tracking = "secret-tracker";</script></head>
+<body>
+<header>Site header text</header>
+<nav><a href="/">Home menu item</a></nav>
+<h1>Net Promoter Score</h1>
+<p>NPS is the share of promoters minus the share of detractors.</p>
+<h2>How to ask</h2>
+<p>Ask one question: how likely are you to <b>recommend</b> us?</p>
+<ul><li>Promoters score 9 or 10.</li><li>Detractors score 0 to 6.</li></ul>
+<aside>Related posts sidebar</aside>
+<form><label>Subscribe to our newsletter</label></form>
+<noscript>Enable JavaScript</noscript>
+<footer>Copyright footer</footer>
+</body></html>"""
+
+
+def test_html_keeps_text_and_headings_and_drops_scripts_navigation_and_chrome(
+    write_file: WriteFile,
+) -> None:
+    document = load_document(write_file("nps.html", HTML))
+    assert document.title == "NPS explained"
+    assert [s.heading for s in document.sections] == ["Net Promoter Score", "How to ask"]
+    text = document_text(document)
+    assert "how likely are you to recommend us?" in text
+    assert "Promoters score 9 or 10." in text
+    for chrome in (
+        "secret-tracker",
+        "color: red",
+        "Site header",
+        "Home menu",
+        "sidebar",
+        "newsletter",
+        "Enable JavaScript",
+        "Copyright",
+    ):
+        assert chrome not in text
+    assert document.language == "en"
+
+
+def test_html_without_title_uses_the_first_h1(write_file: WriteFile) -> None:
+    document = load_document(write_file("x.htm", "<h1>Kundereise</h1><p>Hva kunden opplever.</p>"))
+    assert document.title == "Kundereise"
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def test_pdf_text_is_read_page_by_page(write_file: WriteFile, make_pdf: MakePdf) -> None:
+    pdf = make_pdf(
+        [
+            ["Customer retention", "Churn is the share of customers who leave in a period."],
+            ["Retention is what remains when churn is taken away."],
+        ]
+    )
+    document = load_document(write_file("retention.pdf", pdf))
+    assert [s.heading for s in document.sections] == ["Page 1", "Page 2"]
+    assert "Churn is the share of customers who leave" in document.sections[0].text
+    assert "Retention is what remains" in document.sections[1].text
+    assert document.title == "retention"
+    assert document.language == "en"
+
+
+# --- Bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("image.png", b"\x89PNG\r\n", "unsupported type"),
+        ("noext", b"hello", "unsupported type"),
+        ("binary.txt", b"abc\x00\x01\x02def", "binary"),
+        ("latin1.md", "Kunde tilfredshed: blåbær".encode("latin-1"), "not valid UTF-8"),
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"  \n\n\t \n", "empty"),
+        ("only-front-matter.md", b"---\ntitle: Nothing\n---\n", "no text"),
+        ("corrupt.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog", "PDF"),
+        ("fake.pdf", b"this is not a pdf", "PDF"),
+        ("empty.pdf", b"", "empty"),
+        ("html-without-text.html", b"<html><script>x()</script></html>", "no text"),
+    ],
+)
+def test_bad_input_raises_unreadable_file_with_one_sentence_reason(
+    write_file: WriteFile, name: str, content: bytes, reason: str
+) -> None:
+    path = write_file(name, content)
+    with pytest.raises(UnreadableFile) as raised:
+        load_document(path)
+    message = str(raised.value)
+    assert reason in message
+    assert name in message
+    assert message.endswith(".") and "\n" not in message
+    assert raised.value.reason == message
+    assert isinstance(raised.value, KnowledgeError)
+
+
+def test_a_missing_file_raises_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile, match="cannot be read"):
+        load_document(tmp_path / "gone.md")
+
+
+def test_a_pdf_without_any_text_is_reported_as_having_no_extractable_text(
+    write_file: WriteFile, make_pdf: MakePdf
+) -> None:
+    with pytest.raises(UnreadableFile, match="no extractable text"):
+        load_document(write_file("scan.pdf", make_pdf([[]])))
+
+
+# --- The question set stays valid ---------------------------------------------------------
+
+
+def test_every_seed_question_points_at_a_passage_that_really_is_in_its_file(
+    seeds_dir: Path,
+) -> None:
+    questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    texts = {
+        path.name: _normalised(document_text(load_document(path))) for path in seeds_dir.iterdir()
+    }
+    for item in questions:
+        assert item["kind"] in {"in_domain", "cross_lingual", "off_topic"}, item
+        assert item["language"] in {"da", "no", "sv", "en"}, item
+        if item["kind"] == "off_topic":
+            assert "source" not in item and "contains" not in item, item
+            continue
+        assert 2 <= len(item["contains"].split()) <= 6, item
+        assert _normalised(item["contains"]) in texts[item["source"]], item
+        if item["kind"] == "cross_lingual":
+            assert item["language"] == "en", item
+
+
+def test_the_seed_question_set_has_the_agreed_mix() -> None:
+    questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    answerable = [q for q in questions if q["kind"] != "off_topic"]
+    off_topic = [q for q in questions if q["kind"] == "off_topic"]
+
+    def count(language: str) -> int:
+        return sum(q["language"] == language for q in answerable)
+
+    assert len(questions) >= 60
+    assert count("da") >= 12 and count("no") >= 12 and count("sv") >= 10 and count("en") >= 15
+    assert sum(q["kind"] == "cross_lingual" for q in questions) >= 8
+    assert len(off_topic) >= 12
+    assert {q["language"] for q in off_topic} == {"da", "no", "sv", "en"}
