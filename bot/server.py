@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -67,8 +68,18 @@ def wsgi_app(app: App) -> Callable[[dict, StartResponse], Iterable[bytes]]:
     return application
 
 
-def create_server(app: App, host: str, port: int, threads: int = 16):  # noqa: ANN201
+def create_server(app: App, host: str, port: int, threads: int = 16, **adjustments: Any):  # noqa: ANN201
     """A waitress server (not yet serving); `.run()` serves, `.close()` stops it."""
     from waitress.server import create_server as waitress_server
 
-    return waitress_server(wsgi_app(app), host=host, port=port, threads=threads, ident="journeybot")
+    return waitress_server(
+        wsgi_app(app), host=host, port=port, threads=threads, ident="journeybot", **adjustments
+    )
+
+
+def stop_server(server: Any, thread: threading.Thread, timeout: float = 5.0) -> None:
+    """Stop a server running `.run()` in `thread`: its sockets are closed from inside its own
+    loop (closing them from another thread races the loop's select), then the workers end."""
+    server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map))
+    thread.join(timeout)
+    server.task_dispatcher.shutdown(timeout=timeout)

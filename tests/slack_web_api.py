@@ -22,6 +22,8 @@ header or the `token` param):
 - usergroups.users.list: the users set with `set_usergroup(id, users)`.
 - files.getUploadURLExternal → an upload URL on this server; POST to it stores the bytes;
   files.completeUploadExternal → the files (this is what `files_upload_v2` calls).
+- Any other path (use `stand_in.response_url("x")` as a slash command's `response_url`):
+  recorded as method "response_url" with the JSON body, answered "ok" like Slack's hooks.
 - apps.connections.open → `{"ok": true, "url": stand_in.socket_url}` (set it for Socket Mode).
 - Anything else: `{"ok": true}`; override any method with `respond(method, body)`.
 - `fail_once_with_429(method, retry_after=1)`: the next call to that method gets HTTP 429
@@ -88,6 +90,10 @@ class SlackWebApi:
     def api_url(self) -> str:
         """The WebClient base_url (slack_sdk wants the trailing `/api/`)."""
         return f"{self.url}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        """A URL to put in a command/action payload; Bolt's `respond()` posts to it."""
+        return f"{self.url}/hooks/{name}"
 
     # ---- configuration -------------------------------------------------------------
     def set_thread(self, channel: str, thread_ts: str, messages: list[dict[str, Any]]) -> None:
@@ -229,6 +235,11 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
                 upload.data = raw
                 state._record(Call("upload", {"file_id": file_id, "bytes": len(raw)}, headers))
                 self._send_text(200, f"OK - {len(raw)}")
+                return
+            if not path.startswith("/api/"):
+                body = json.loads(raw or b"{}") if "json" in headers.get("content-type", "") else {}
+                state._record(Call("response_url", {**body, "_path": path}, headers))
+                self._send_text(200, "ok")
                 return
             method = path.removeprefix("/api/").strip("/")
             params = self._params(raw, headers.get("content-type", ""))

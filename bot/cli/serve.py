@@ -49,7 +49,6 @@ def register(cli: click.Group) -> None:
         from slack_bolt.error import BoltError
 
         from bot.app import build_app
-        from bot.scheduler import start_scheduler
         from metrics.errors import MetricsError
 
         try:
@@ -61,6 +60,8 @@ def register(cli: click.Group) -> None:
             fail(str(error))
         scheduler = None
         if config.story_channel:
+            from bot.scheduler import start_scheduler
+
             scheduler = start_scheduler(config, app.client, engine)
             log.info("story scheduler started for %s", config.story_channel)
         try:

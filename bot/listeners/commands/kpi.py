@@ -84,7 +84,11 @@ def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: 
     if request is None:
         from metrics.registry import list_kpis
 
-        respond(response_type="ephemeral", text="KPIs", blocks=help_blocks(list_kpis()))
+        respond(
+            response_type="ephemeral",
+            text="KPIs",
+            blocks=help_blocks(list_kpis(svc.settings.kpi_currency)),
+        )
         return
     rid = request_id()
     try:
@@ -155,9 +159,9 @@ def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imp
 
 def render_chart(result: object, rid: str) -> bytes | None:
     """The trend PNG, or None (logged) if it cannot be drawn: the figures still go out."""
-    from metrics.chart import render_trend
-
     try:
+        from metrics.chart import render_trend
+
         return render_trend(result)  # type: ignore[arg-type]
     except Exception:
         log.exception("could not draw the trend chart [request id %s]", rid)

@@ -1,0 +1,107 @@
+"""`/kpi` over loopback: ephemeral figures, the chart in a DM, `share`, errors, access."""
+
+from __future__ import annotations
+
+from bot_harness import BotServer, seed_nps
+
+
+def replies(bot: BotServer, count: int = 1) -> list[dict]:
+    return [call.params for call in bot.api.wait_for("response_url", count)]
+
+
+def all_text(blocks: list[dict]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(e.get("text", "") for e in block.get("elements", []))
+    return "\n".join(parts)
+
+
+def test_kpi_nps_replies_ephemerally_with_value_change_and_sample(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    # current: 6 promoters, 2 detractors of 10 → 40; previous: 3 promoters, 3 detractors → 0
+    seed_nps(url, current=[10] * 6 + [7, 8] + [3, 5], previous=[9] * 3 + [7] * 4 + [2] * 3)
+    bot: BotServer = make_bot(database_url=url, kpi_min_sample=5)
+    reply = bot.command("/kpi", "nps")
+    assert reply.status == 200 and reply.body == ""
+    [message] = replies(bot)
+    assert message["response_type"] == "ephemeral"
+    text = all_text(message["blocks"])
+    assert "40.0 points" in text
+    assert "+40.0 points" in text and "better" in text
+    assert "n = 10" in text
+
+
+def test_the_chart_of_a_private_reply_is_uploaded_to_the_askers_dm(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url)
+    bot.command("/kpi", "nps 90d")
+    [complete] = bot.api.wait_for("files.completeUploadExternal")
+    [opened] = bot.api.calls_to("conversations.open")
+    assert opened.params["users"] == "U0ALICE"
+    upload = next(iter(bot.api.uploads.values()))
+    assert upload.data.startswith(b"\x89PNG")
+    assert complete.params["channel_id"]
+    [message] = replies(bot)
+    assert "low" in all_text(message["blocks"]).lower() or "Only 3" in all_text(message["blocks"])
+
+
+def test_share_posts_in_the_channel_with_the_chart_in_its_thread(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url)
+    bot.command("/kpi", "nps share")
+    [complete] = bot.api.wait_for("files.completeUploadExternal")
+    [posted] = bot.api.calls_to("chat.postMessage")
+    assert posted.params["channel"] == "C0GENERAL"
+    assert complete.params["channel_id"] == "C0GENERAL"
+    assert complete.params["thread_ts"]
+    assert bot.api.calls_to("response_url") == []
+
+
+def test_an_unknown_kpi_gets_one_sentence_listing_the_kpis(make_bot) -> None:
+    bot: BotServer = make_bot()
+    bot.command("/kpi", "happiness")
+    [message] = replies(bot)
+    assert message["response_type"] == "ephemeral"
+    assert "happiness" in message["text"] and "nps" in message["text"]
+    assert "Traceback" not in message["text"]
+
+
+def test_a_bad_period_shows_the_accepted_forms(make_bot) -> None:
+    bot: BotServer = make_bot()
+    bot.command("/kpi", "nps lastweek")
+    [message] = replies(bot)
+    assert "lastweek" in message["text"] and "30d" in message["text"]
+
+
+def test_kpi_help_lists_every_kpi_with_its_definition(make_bot) -> None:
+    from metrics.registry import list_kpis
+
+    bot: BotServer = make_bot()
+    bot.command("/kpi", "")
+    [message] = replies(bot)
+    text = all_text(message["blocks"])
+    for kpi in list_kpis():
+        assert f"`{kpi.name}`" in text
+
+
+def test_a_database_outage_is_one_sentence_with_a_request_id(make_bot) -> None:
+    bot: BotServer = make_bot(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    bot.command("/kpi", "nps")
+    [message] = replies(bot)
+    assert message["text"].startswith("The metrics database is down")
+    assert "request id" in message["text"]
+
+
+def test_people_outside_the_allowed_list_are_refused_politely(make_bot) -> None:
+    bot: BotServer = make_bot(kpi_allowed_users="U0BOSS", kpi_allowed_usergroups="S0MGMT")
+    bot.api.set_usergroup("S0MGMT", ["U0CAROL"])
+    bot.command("/kpi", "help", user="U0MALLORY")
+    bot.command("/kpi", "help", user="U0CAROL")
+    messages = replies(bot, 2)
+    refusal = next(m for m in messages if "text" in m and "Sorry" in m["text"])
+    assert "<@U0BOSS>" in refusal["text"] and "<!subteam^S0MGMT>" in refusal["text"]
+    assert any(m.get("blocks") for m in messages)  # Carol, in the group, got the list
