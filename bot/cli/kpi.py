@@ -1,7 +1,126 @@
-"""`journeybot kpi` (being built)."""
+"""`journeybot kpi NAME …` and `journeybot kpi list`: a thin shell over metrics.kpis."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
+
+from bot import runtime
+from bot.cli.common import fail, print_json
+from metrics.errors import MetricsError
+from metrics.models import KpiResult
+
+PERCENT = "%"
 
 
 def register(cli: click.Group) -> None:
     """Adds this module's commands to the CLI."""
+    cli.add_command(kpi)
+
+
+@click.command()
+@click.argument("name")
+@click.option("--period", "-p", help="2026-10, 2026-Q3, 2026, 30d, 90d, 12w or ytd.")
+@click.option(
+    "--segment", "-s", "segments", multiple=True, help="KEY=VALUE, e.g. segment=enterprise."
+)
+@click.option("--by", type=click.Choice(["segment", "country"]), help="Break the KPI down.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG.")
+def kpi(
+    name: str,
+    period: str | None,
+    segments: tuple[str, ...],
+    by: str | None,
+    as_json: bool,
+    chart: Path | None,
+) -> None:
+    """Compute a KPI (or `list` them) from the metrics database."""
+    from metrics.registry import list_kpis
+
+    config = runtime.settings()
+    if name.lower() == "list":
+        definitions = list_kpis(config.kpi_currency)
+        if as_json:
+            print_json([d.model_dump() for d in definitions])
+        else:
+            width = max(len(d.name) for d in definitions)
+            for d in definitions:
+                click.echo(f"{d.name:<{width}}  {d.title} ({d.unit}): {d.formula}")
+        return
+
+    from metrics.kpis import compute_kpi
+    from metrics.segments import parse_segment
+
+    try:
+        filters = dict(parse_segment(s) for s in segments)
+        result = compute_kpi(
+            runtime.metrics_engine(config),
+            name,
+            period or config.kpi_default_period,
+            segments=filters,
+            by=by,
+            timezone=config.kpi_timezone,
+            min_sample=config.kpi_min_sample,
+            currency=config.kpi_currency,
+            gross_margin=config.kpi_gross_margin,
+            discount_rate=config.kpi_discount_rate,
+        )
+    except MetricsError as error:
+        fail(str(error))
+    if chart is not None:
+        from metrics.chart import render_trend
+
+        try:
+            chart.write_bytes(render_trend(result))
+        except OSError as error:
+            fail(f"Could not write the chart to {chart} ({error.strerror}); pick a writable path.")
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(render(result))
+        if chart is not None:
+            click.echo(f"chart     {chart}")
+
+
+def _number(value: float, unit: str) -> str:
+    if unit == PERCENT:
+        return f"{value:.1f}%"
+    return f"{value:,.2f} {unit}" if abs(value) < 100 else f"{value:,.0f} {unit}"
+
+
+def render(result: KpiResult) -> str:
+    """A few aligned lines a manager can read at a glance."""
+    lines = [f"{result.title} — {result.period.label}"]
+    lines.append(f"value     {_number(result.value, result.unit)}")
+    if result.delta is None or result.previous is None:
+        lines.append("change    no previous period to compare with")
+    else:
+        arrow = "▲" if result.delta > 0 else "▼" if result.delta < 0 else "="
+        step = (
+            f"{abs(result.delta):.1f} pp"
+            if result.unit == PERCENT
+            else _number(abs(result.delta), result.unit)
+        )
+        better = result.delta > 0 if result.polarity == "higher_is_better" else result.delta < 0
+        verdict = "unchanged" if result.delta == 0 else ("better" if better else "worse")
+        lines.append(
+            f"change    {arrow} {step} vs previous period ({_number(result.previous, result.unit)}) — {verdict}"
+        )
+    for key, value in sorted(result.extra.items()):
+        lines.append(f"{key:<9} {value:,.2f}")
+    lines.append(f"n         {result.n:,}")
+    lines.append(
+        f"period    {result.period.start:%Y-%m-%d %H:%M} → {result.period.end:%Y-%m-%d %H:%M} (end exclusive)"
+    )
+    if result.segments:
+        lines.append("segment   " + ", ".join(f"{k}={v}" for k, v in result.segments.items()))
+    if result.low_sample:
+        lines.append(
+            f"warning   only {result.n} observations (< {result.min_sample}): indicative, not conclusive"
+        )
+    for row in result.breakdown:
+        shown = "no data" if row.value is None else _number(row.value, result.unit)
+        lines.append(f"  {row.key:<14} {shown:>14}  n = {row.n:,}")
+    return "\n".join(lines)
