@@ -97,7 +97,8 @@ def _langchain_embeddings(provider: str, model: str):  # noqa: ANN202
             raise EmbeddingUnavailable(
                 "EMBEDDING_MODEL=openai:… needs langchain-openai; install journeybot[openai]."
             ) from error
-        return OpenAIEmbeddings(model=model)
+        # No tiktoken length check: it downloads its encoding files, which fails offline.
+        return OpenAIEmbeddings(model=model, check_embedding_ctx_length=False)
     if provider == "ollama":
         try:
             from langchain_ollama import OllamaEmbeddings

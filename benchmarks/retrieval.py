@@ -1,0 +1,267 @@
+"""Retrieval quality and speed, in one run.
+
+    .venv/bin/python benchmarks/retrieval.py            # quality + 1k/10k/50k scale
+    .venv/bin/python benchmarks/retrieval.py --quick    # quality + 1k/10k
+    .venv/bin/python benchmarks/retrieval.py --tune     # also grid-search fusion weights
+
+Quality: recall@1 / recall@3 / MRR per question language over tests/data/questions_*.yaml
+(the seed articles plus knowledge/corpus), for the shipped hybrid fusion against
+dense-only and BM25-only baselines computed from the same rankings in the same run.
+Scale: a synthetic corpus grown from the real passages (sentences shuffled across
+passages of one language), ingested through Index.ingest; warm search latency p50/p95
+per question at each size, ingest throughput, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from knowledge.index import Index  # noqa: E402
+from knowledge.retrieval import RETRIEVERS, WEIGHTS, reciprocal_rank_fusion  # noqa: E402
+
+SEEDS = ROOT.parent / "shared" / "reference" / "seeds"
+CORPUS = ROOT / "knowledge" / "corpus"
+QUESTION_FILES = {
+    "questions_seeds.yaml": SEEDS,
+    "questions_corpus.yaml": CORPUS,
+}
+BASELINES = {
+    "hybrid (shipped)": None,
+    "BM25 only": {"stem": 1.0},
+    "dense only": {"dense": 1.0},
+    "lexical, no dense": "no-dense",
+}
+GRID = (0.0, 0.25, 0.5, 1.0)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def load_questions(data: Path = ROOT / "tests" / "data") -> list[tuple[str, dict]]:
+    """(set name, question) for every answerable question in the files that exist."""
+    found = []
+    for name in QUESTION_FILES:
+        path = data / name
+        if not path.exists():
+            print(f"  ({name} missing: left out)")
+            continue
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if item.get("kind") != "off_topic" and item.get("source"):
+                found.append((name, item))
+    return found
+
+
+def group_of(item: dict) -> str:
+    return "en cross-lingual" if item["kind"] == "cross_lingual" else item["language"]
+
+
+def is_hit(chunk_source: str, chunk_text: str, item: dict) -> bool:
+    return Path(chunk_source).name == item["source"] and _norm(item["contains"]) in _norm(
+        chunk_text
+    )
+
+
+def evaluate(index: Index, questions: list[tuple[str, dict]]) -> list[tuple[dict, dict, set]]:
+    """Each question's rankings per retriever and the rows that count as hits."""
+    lexical = index._refresh_lexical()
+    relevant_cache: dict[tuple[str, str], set[int]] = {}
+    out = []
+    for _, item in questions:
+        key = (item["source"], item["contains"])
+        if key not in relevant_cache:
+            relevant_cache[key] = {
+                row
+                for row, chunk in enumerate(lexical.chunks)
+                if is_hit(chunk.source, chunk.text, item)
+            }
+        out.append((item, index.rankings(item["question"], item["language"]), relevant_cache[key]))
+    return out
+
+
+def metrics(evaluated: list, weights_of) -> dict[str, tuple[float, float, float, int]]:
+    by_group: dict[str, list[int | None]] = {}
+    for item, ranked, relevant in evaluated:
+        fused = [row for row, _ in reciprocal_rank_fusion(ranked, weights_of(item))]
+        rank = next((i for i, row in enumerate(fused[:10]) if row in relevant), None)
+        by_group.setdefault(group_of(item), []).append(rank)
+    result = {}
+    for group, ranks in sorted(by_group.items()):
+        n = len(ranks)
+        r1 = sum(1 for r in ranks if r == 0) / n
+        r3 = sum(1 for r in ranks if r is not None and r < 3) / n
+        mrr = sum(1 / (r + 1) for r in ranks if r is not None) / n
+        result[group] = (r1, r3, mrr, n)
+    return result
+
+
+def weights_function(spec):
+    if spec is None:
+        return lambda item: WEIGHTS[item["language"]]
+    if spec == "no-dense":
+        return lambda item: {**WEIGHTS[item["language"]], "dense": 0.0}
+    return lambda item: spec
+
+
+def print_quality(evaluated: list) -> None:
+    print("\nQuality (recall@1 / recall@3 / MRR; n questions)")
+    baseline = metrics(evaluated, weights_function({"stem": 1.0}))
+    for label, spec in BASELINES.items():
+        print(f"  {label}")
+        for group, (r1, r3, mrr, n) in metrics(evaluated, weights_function(spec)).items():
+            ratio = r3 / baseline[group][1] if baseline[group][1] else float("nan")
+            print(
+                f"    {group:17s} r@1 {r1:.2f}  r@3 {r3:.2f}  MRR {mrr:.2f}  (n={n}; "
+                f"r@3 × {ratio:.2f} vs BM25 only)"
+            )
+
+
+def tune(evaluated: list) -> None:
+    """Grid search per question language; objective r@3 + 0.5·r@1 + 0.25·MRR."""
+    print("\nTuning fusion weights per question language (grid over", GRID, ")")
+    for language in ("da", "no", "sv", "en"):
+        subset = [e for e in evaluated if e[0]["language"] == language]
+        if not subset:
+            continue
+        scored = []
+        for combo in itertools.product(GRID, repeat=len(RETRIEVERS)):
+            if not any(combo):
+                continue
+            weights = dict(zip(RETRIEVERS, combo, strict=True))
+            (r1, r3, mrr, _), *_ = metrics(
+                [(dict(e[0], kind="x"), e[1], e[2]) for e in subset], weights_function(weights)
+            ).values()
+            scored.append((r3 + 0.5 * r1 + 0.25 * mrr, r1, r3, mrr, weights))
+        scored.sort(key=lambda s: (-s[0], -sum(s[4].values())))
+        best = scored[0]
+        shipped = next(s for s in scored if s[4] == WEIGHTS[language])
+        print(
+            f"  {language}: best r@1 {best[1]:.2f} r@3 {best[2]:.2f} MRR {best[3]:.2f} "
+            f"{best[4]}\n      shipped r@1 {shipped[1]:.2f} r@3 {shipped[2]:.2f} "
+            f"MRR {shipped[3]:.2f} {shipped[4]}"
+        )
+
+
+def synthetic_files(folder: Path, chunks: list, target_chunks: int, seed: int = 7) -> int:
+    """Write files of shuffled real sentences (per language) until about `target_chunks`
+    chunks' worth of text exists; each file ≈ 8 passages of ≈ 700 characters."""
+    rng = random.Random(seed)
+    sentences: dict[str, list[str]] = {}
+    for chunk in chunks:
+        for sentence in re.split(r"(?<=[.!?])\s+", chunk.text):
+            if len(sentence) > 30:
+                sentences.setdefault(chunk.language, []).append(sentence)
+    languages = sorted(sentences)
+    written = len(list(folder.glob("*.md")))
+    while written * 8 < target_chunks:
+        language = languages[written % len(languages)]
+        pool = sentences[language]
+        paragraphs = []
+        for _ in range(8):
+            text, words = [], 0
+            while words < 110:
+                sentence = rng.choice(pool)
+                text.append(sentence)
+                words += len(sentence.split())
+            paragraphs.append(f"## Afsnit {rng.randrange(10**6)}\n\n" + " ".join(text))
+        (folder / f"synthetic_{written:06d}.md").write_text(
+            f"# Synthetic {written}\n\n" + "\n\n".join(paragraphs), encoding="utf-8"
+        )
+        written += 1
+    return written
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scale(real_index: Index, questions: list, sizes: list[int]) -> None:
+    print("\nScale (synthetic corpus grown from the real passages; warm search per question)")
+    real_chunks = real_index._refresh_lexical().chunks
+    work = Path(tempfile.mkdtemp(prefix="jb-bench-"))
+    try:
+        corpus = work / "corpus"
+        corpus.mkdir()
+        index = Index(work / "index")
+        baseline_p50 = None
+        for size in sizes:
+            synthetic_files(corpus, real_chunks, size)
+            started = time.perf_counter()
+            report = index.ingest([corpus])
+            seconds = time.perf_counter() - started
+            count = index.count()
+            for _, item in questions:  # warm: models loaded, caches filled
+                index.search(item["question"], item["language"])
+            latencies = []
+            for _, item in questions:
+                t = time.perf_counter()
+                index.search(item["question"], item["language"])
+                latencies.append((time.perf_counter() - t) * 1000)
+            p50 = statistics.median(latencies)
+            p95 = statistics.quantiles(latencies, n=20)[18]
+            baseline_p50 = baseline_p50 or p50
+            print(
+                f"  {count:6d} chunks: search p50 {p50:6.1f} ms  p95 {p95:6.1f} ms "
+                f"(p50 × {p50 / baseline_p50:.1f} vs smallest); ingest of {report.chunks} new "
+                f"chunks {seconds:.1f} s = {report.chunks / seconds:.0f} chunks/s; "
+                f"peak RSS {peak_rss_mb():.0f} MB"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="scale to 10k chunks only")
+    parser.add_argument("--tune", action="store_true", help="grid-search fusion weights")
+    parser.add_argument("--no-scale", action="store_true", help="quality only")
+    args = parser.parse_args()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    questions = load_questions()
+    with tempfile.TemporaryDirectory(prefix="jb-quality-") as tmp:
+        index = Index(Path(tmp) / "index")
+        sources = [path for path in (SEEDS, CORPUS) if path.exists()]
+        started = time.perf_counter()
+        report = index.ingest(sources)
+        print(
+            f"Real corpus: {report.chunks} chunks from {report.added} files in "
+            f"{time.perf_counter() - started:.1f} s ({len(questions)} answerable questions)"
+        )
+        evaluated = evaluate(index, questions)
+        print_quality(evaluated)
+        if args.tune:
+            tune(evaluated)
+        if not args.no_scale:
+            sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 50_000]
+            scale(index, questions, sizes)
+    print(f"\nPeak RSS of this run: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""The Chroma-backed index: incremental ingest, reopening, provider switches, failures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import IndexUnavailable
+from knowledge.index import Index
+
+CHURN_DA = (
+    "# Kundefrafald\n\nKundefrafald er andelen af kunder, der forlader virksomheden i en "
+    "periode. Et lavt frafald viser, at kunderne får værdi af produktet hver eneste måned.\n"
+)
+NPS_NO = (
+    "# Net Promoter Score\n\nNPS måles ved å spørre kundene om de vil anbefale bedriften "
+    "til en venn, på en skala fra null til ti. Ambassadører svarer ni eller ti.\n"
+)
+CONSENT_SV = (
+    "# Samtycke\n\nSamtycke betyder att kunden aktivt har godkänt att företaget använder "
+    "hennes personuppgifter för ett bestämt syfte, och det kan återkallas.\n"
+)
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "frafald.md").write_text(CHURN_DA, encoding="utf-8")
+    (folder / "nps.md").write_text(NPS_NO, encoding="utf-8")
+    (folder / "sub").mkdir(exist_ok=True)
+    (folder / "sub" / "samtycke.md").write_text(CONSENT_SV, encoding="utf-8")
+    return folder
+
+
+def _texts(index: Index) -> str:
+    return " ".join(hit.chunk.text for hit in index.search("kunder", "da", k=50))
+
+
+def test_ingest_is_incremental_unchanged_skipped_changed_replaced_deleted_removed(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    index = Index(tmp_path / "index")
+    first = index.ingest([docs])
+    assert (first.added, first.unchanged, first.skipped) == (3, 0, 0)
+    assert first.chunks == index.count() >= 3
+
+    again = index.ingest([docs])
+    assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 3, 0)
+
+    (docs / "frafald.md").write_text(CHURN_DA.replace("hver eneste måned", "hvert kvartal"))
+    (docs / "nps.md").unlink()
+    changed = index.ingest([docs])
+    assert (changed.updated, changed.removed, changed.unchanged) == (1, 1, 1)
+    texts = _texts(index)
+    assert "hvert kvartal" in texts and "hver eneste måned" not in texts
+    assert "anbefale" not in texts
+    assert index.count() == 2
+
+
+def test_a_broken_file_is_skipped_with_a_reason_while_the_rest_is_indexed(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 this is not a pdf")
+    report = Index(tmp_path / "index").ingest([docs, tmp_path / "missing.md"])
+    assert report.added == 3
+    assert report.skipped == 2
+    reasons = {Path(s.path).name: s.reason for s in report.skipped_files}
+    assert set(reasons) == {"broken.pdf", "missing.md"}
+    assert all(reason.strip() for reason in reasons.values())
+
+
+def test_a_new_index_object_reopens_the_collection_from_disk_and_finds_the_same_chunks(
+    tmp_path,
+):
+    docs = _corpus(tmp_path / "docs")
+    first = Index(tmp_path / "index")
+    first.ingest([docs])
+    before = [hit.chunk.id for hit in first.search("Hvordan måles NPS?", "no", k=3)]
+    reopened = Index(tmp_path / "index")
+    assert reopened.count() == first.count()
+    assert [hit.chunk.id for hit in reopened.search("Hvordan måles NPS?", "no", k=3)] == before
+    assert reopened.search("Hvordan måles NPS?", "no", k=1)[0].chunk.source.endswith("nps.md")
+
+
+def test_another_process_ingesting_is_seen_by_an_open_index(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    reader = Index(tmp_path / "index")
+    reader.ingest([docs / "nps.md"])
+    Index(tmp_path / "index").ingest([docs])  # a second writer, as another process would
+    hits = reader.search("Hvad er kundefrafald?", "da", k=1)
+    assert hits and hits[0].chunk.source.endswith("frafald.md")
+
+
+def test_an_english_question_finds_the_danish_passage(tmp_path):
+    index = Index(tmp_path / "index")
+    index.ingest([_corpus(tmp_path / "docs")])
+    hits = index.search("What is customer churn?", "en", k=1)
+    assert hits[0].chunk.source.endswith("frafald.md")
+    hits = index.search("How should we handle consent?", "en", k=1)
+    assert hits[0].chunk.source.endswith("samtycke.md")
+
+
+def test_an_empty_index_returns_no_hits(tmp_path):
+    index = Index(tmp_path / "index")
+    assert index.count() == 0
+    assert index.search("Hvad er churn?", "da") == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_chroma_server_is_one_sentence_index_unavailable(tmp_path):
+    index = Index(tmp_path / "index", chroma_host="127.0.0.1", chroma_port=_free_port())
+    with pytest.raises(IndexUnavailable, match="Chroma server at 127.0.0.1") as error:
+        index.health()
+    assert "\n" not in str(error.value)
+
+
+@contextmanager
+def _embeddings_stand_in(fail: bool = False) -> Iterator[str]:
+    """A loopback stand-in for OpenAI's /v1/embeddings: hashed bag-of-words vectors."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if fail:
+                self.send_response(500)
+                self.end_headers()
+                return
+            data = []
+            for n, text in enumerate(body["input"]):
+                vector = [0.0] * 32
+                for word in str(text).lower().split():
+                    vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % 32] += 1.0
+                data.append({"object": "embedding", "index": n, "embedding": vector})
+            payload = json.dumps(
+                {"object": "list", "data": data, "model": body["model"], "usage": {}}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+
+
+def test_switching_the_embedding_provider_re_embeds_instead_of_mixing_vector_spaces(
+    tmp_path, monkeypatch
+):
+    docs = _corpus(tmp_path / "docs")
+    Index(tmp_path / "index").ingest([docs])  # wordllama: 256 dimensions
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    with _embeddings_stand_in() as base_url:
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+        switched = Index(tmp_path / "index", embedding_model="openai:text-embedding-3-small")
+        report = switched.ingest([docs])
+        assert report.unchanged == 3  # files did not change; their vectors did
+        stored = switched._chroma().get(include=["embeddings"], limit=1)
+        assert len(stored["embeddings"][0]) == 32
+        assert switched._chroma().metadata["embedding"] == "openai:text-embedding-3-small"
+        hits = switched.search("Hvad er kundefrafald?", "da", k=1)
+        assert hits[0].chunk.source.endswith("frafald.md")
+
+
+def test_when_embedding_fails_the_file_is_skipped_and_not_claimed_as_indexed(tmp_path, monkeypatch):
+    docs = _corpus(tmp_path / "docs")
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
+    with _embeddings_stand_in(fail=True) as base_url:
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+        index = Index(tmp_path / "index", embedding_model="openai:text-embedding-3-small")
+        index.embedder._embeddings.max_retries = 0
+        report = index.ingest([docs])
+    assert report.added == 0 and report.skipped == 3
+    assert index.count() == 0 and index.manifest() == {}
+    with _embeddings_stand_in() as base_url:
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+        retry = Index(tmp_path / "index", embedding_model="openai:text-embedding-3-small")
+        assert retry.ingest([docs]).added == 3  # nothing claimed, so all three are new

@@ -1,0 +1,53 @@
+"""Ingest planning: what is new, changed, unchanged or gone, by content hash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.ingest import ManifestEntry, content_hash, file_key, plan, walk
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_folders_are_walked_recursively_for_supported_files_only(tmp_path):
+    _write(tmp_path / "a.md", "a")
+    _write(tmp_path / "sub" / "b.txt", "b")
+    _write(tmp_path / "sub" / "c.html", "c")
+    _write(tmp_path / "notes.docx", "x")
+    _write(tmp_path / ".hidden" / "d.md", "d")
+    files, folders, missing = walk([tmp_path])
+    assert sorted(f.name for f in files) == ["a.md", "b.txt", "c.html"]
+    assert folders == [tmp_path] and missing == []
+
+
+def test_a_path_that_does_not_exist_is_reported_not_raised(tmp_path):
+    files, _, missing = walk([tmp_path / "nope.md"])
+    assert files == [] and missing[0].path.endswith("nope.md")
+    assert "no such file" in missing[0].reason
+
+
+def test_plan_sorts_files_into_new_changed_unchanged_and_removed(tmp_path):
+    same = _write(tmp_path / "same.md", "same")
+    changed = _write(tmp_path / "changed.md", "new text")
+    new = _write(tmp_path / "new.md", "new")
+    manifest = {
+        file_key(same): ManifestEntry(content_hash(same), ["s-0"]),
+        file_key(changed): ManifestEntry("old-hash", ["c-0"]),
+        str(tmp_path.resolve() / "deleted.md"): ManifestEntry("h", ["d-0"]),
+        "/elsewhere/other.md": ManifestEntry("h", ["o-0"]),
+    }
+    result = plan([tmp_path], manifest)
+    assert [f for f, _ in result.new] == [new]
+    assert [f for f, _ in result.changed] == [changed]
+    assert result.unchanged == [same]
+    assert result.removed == [str(tmp_path.resolve() / "deleted.md")]  # not /elsewhere
+
+
+def test_a_named_file_that_was_indexed_and_is_now_gone_is_removed_not_skipped(tmp_path):
+    gone = tmp_path / "gone.md"
+    result = plan([gone], {file_key(gone): ManifestEntry("h", ["g-0"])})
+    assert result.removed == [file_key(gone)] and result.skipped == []
