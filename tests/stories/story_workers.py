@@ -1,4 +1,4 @@
-"""Code run in separate processes by the exactly-once tests (importable under spawn)."""
+"""Code run in separate OS processes by the exactly-once tests (each opens its own engine)."""
 
 from __future__ import annotations
 

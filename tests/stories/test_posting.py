@@ -137,10 +137,12 @@ def test_four_processes_racing_for_the_same_week_post_exactly_once(
     engine: Engine, database_url: str, slack_web_api: SlackWebApi
 ) -> None:
     _seed(engine)
-    spawn = multiprocessing.get_context("spawn")
-    barrier, results = spawn.Barrier(4), spawn.Queue()
+    # fork: the children start in milliseconds; each opens its own engine, and none touches
+    # the parent's server thread or pooled connections.
+    procs = multiprocessing.get_context("fork")
+    barrier, results = procs.Barrier(4), procs.Queue()
     workers = [
-        spawn.Process(
+        procs.Process(
             target=race_for_the_week,
             args=(database_url, slack_web_api.api_url, "2026-W48", f"p{n}", barrier, results),
         )
