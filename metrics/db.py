@@ -153,6 +153,7 @@ def _sqlite_engine(url: URL) -> Engine:
         if url.database and url.database != ":memory:":
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk imports, KPI scans
         cursor.close()
 
     return engine

@@ -1,0 +1,109 @@
+"""What one valid CSV row of each importable table looks like (pydantic), and the report
+an import returns.
+
+The models are the single definition of "valid": `csv_import` validates every row with
+them before anything is written. Cross-row rules (unknown customers, duplicate ids) and
+cross-column rules (resolved before opened) live in `csv_import`, which can name the
+column and row they concern.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Country = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=50)]
+Channel = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=30)]
+StorySource = Literal["interview", "nps_comment", "support_case", "slack"]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CustomerRow(_Row):
+    customer_id: Id
+    name: Name | None = None
+    segment: Label | None = None
+    country: Country | None = None
+    signed_up_at: datetime
+    churned_at: datetime | None = None
+
+
+class OrderRow(_Row):
+    order_id: Id
+    customer_id: Id
+    ordered_at: datetime
+    amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+
+
+class NpsResponseRow(_Row):
+    response_id: Id
+    customer_id: Id
+    score: Annotated[int, Field(ge=0, le=10)]
+    responded_at: datetime
+    comment: str | None = None
+    consent_to_share: bool = False
+
+
+class CsatResponseRow(_Row):
+    response_id: Id
+    customer_id: Id
+    score: Annotated[int, Field(ge=1, le=5)]
+    responded_at: datetime
+
+
+class TicketRow(_Row):
+    ticket_id: Id
+    customer_id: Id
+    opened_at: datetime
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    channel: Channel | None = None
+
+
+class CheckoutSessionRow(_Row):
+    session_id: Id
+    customer_id: Id
+    started_at: datetime
+    completed_at: datetime | None = None
+
+
+class StoryRow(_Row):
+    story_id: Id
+    customer_id: Id | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    source: StorySource
+    consent: bool = False
+    created_at: datetime
+
+
+#: One row model per importable table (same names as metrics.schema.IMPORTABLE_TABLES).
+ROW_MODELS: dict[str, type[_Row]] = {
+    "customers": CustomerRow,
+    "orders": OrderRow,
+    "nps_responses": NpsResponseRow,
+    "csat_responses": CsatResponseRow,
+    "tickets": TicketRow,
+    "checkout_sessions": CheckoutSessionRow,
+    "stories": StoryRow,
+}
+
+
+class ImportReport(BaseModel):
+    """What one `import_csv` did: rows in the file, how many were new or replaced."""
+
+    table: str
+    rows: int
+    inserted: int
+    updated: int
+    seconds: float

@@ -1,0 +1,260 @@
+"""`import_csv`: every row validated, one bad row rejects the whole file, re-import upserts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from metrics.csv_import import import_csv
+from metrics.errors import ImportRejected
+from metrics.schema import (
+    checkout_sessions,
+    csat_responses,
+    customers,
+    nps_responses,
+    orders,
+    stories,
+    tickets,
+)
+
+CUSTOMERS = (
+    "customer_id,name,segment,country,signed_up_at,churned_at",
+    "c1,Fjord Foods ApS,SMB,dk,2025-01-05T10:00:00Z,",
+    "c2,Nordlys AS,enterprise,NO,2025-02-01T08:00:00+01:00,2026-03-01",
+    "c3,Skärgård AB,mid-market,SE,2025-03-01 12:00:00,",
+)
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+@pytest.fixture
+def with_customers(engine, write_csv):
+    import_csv(engine, "customers", write_csv("customers.csv", *CUSTOMERS))
+    return engine
+
+
+def test_customers_are_imported_with_timestamps_in_utc(engine, write_csv):
+    report = import_csv(engine, "customers", write_csv("customers.csv", *CUSTOMERS))
+    assert (report.table, report.rows, report.inserted, report.updated) == ("customers", 3, 3, 0)
+    with engine.connect() as conn:
+        rows = {r.customer_id: r for r in conn.execute(select(customers))}
+    assert rows["c2"].signed_up_at.isoformat() == "2025-02-01T07:00:00+00:00"
+    assert rows["c3"].signed_up_at.isoformat() == "2025-03-01T12:00:00+00:00"
+    assert rows["c2"].churned_at.isoformat() == "2026-03-01T00:00:00+00:00"
+    assert rows["c1"].churned_at is None
+    assert (rows["c1"].segment, rows["c1"].country) == ("smb", "DK")
+
+
+@pytest.mark.parametrize(
+    ("table", "lines", "expected"),
+    [
+        (
+            orders,
+            ("order_id,customer_id,ordered_at,amount", "o1,c1,2025-06-01T10:00:00Z,1249.50"),
+            {"amount": Decimal("1249.50")},
+        ),
+        (
+            nps_responses,
+            (
+                "response_id,customer_id,score,responded_at,comment,consent_to_share",
+                'n1,c1,9,2025-06-01T10:00:00Z,"Hurtig levering, tak!",YES',
+            ),
+            {"score": 9, "comment": "Hurtig levering, tak!", "consent_to_share": True},
+        ),
+        (
+            csat_responses,
+            ("response_id,customer_id,score,responded_at", "s1,c2,4,2025-06-01T10:00:00Z"),
+            {"score": 4},
+        ),
+        (
+            tickets,
+            (
+                "ticket_id,customer_id,opened_at,first_response_at,resolved_at,channel",
+                "t1,c3,2025-06-01T10:00:00Z,2025-06-01T10:30:00Z,2025-06-02T09:00:00Z,Chat",
+            ),
+            {"channel": "chat"},
+        ),
+        (
+            checkout_sessions,
+            ("session_id,customer_id,started_at,completed_at", "k1,c1,2025-06-01T10:00:00Z,"),
+            {"completed_at": None},
+        ),
+        (
+            stories,
+            (
+                "story_id,customer_id,title,body,source,consent,created_at",
+                "st1,,Kunden ringede tilbage,Hun fik svar samme dag.,interview,0,2025-06-01",
+            ),
+            {"customer_id": None, "consent": False, "source": "interview"},
+        ),
+    ],
+)
+def test_each_table_imports_its_columns(with_customers, write_csv, table, lines, expected):
+    report = import_csv(with_customers, table.name, write_csv(f"{table.name}.csv", *lines))
+    assert (report.rows, report.inserted) == (1, 1)
+    with with_customers.connect() as conn:
+        row = conn.execute(select(table)).one()._mapping
+    for column, value in expected.items():
+        assert row[column] == value
+
+
+def test_columns_may_come_in_any_order_and_optional_ones_may_be_left_out(with_customers, write_csv):
+    path = write_csv(
+        "nps.csv", "responded_at,score,customer_id,response_id", "2025-06-01T10:00:00Z,3,c2,n1"
+    )
+    import_csv(with_customers, "nps_responses", path)
+    with with_customers.connect() as conn:
+        row = conn.execute(select(nps_responses)).one()
+    assert (row.score, row.comment, row.consent_to_share) == (3, None, False)
+
+
+def test_one_bad_row_rejects_the_file_and_lists_every_problem_with_its_row(
+    with_customers, write_csv
+):
+    path = write_csv(
+        "nps.csv",
+        "response_id,customer_id,score,responded_at,comment,consent_to_share",
+        "n1,c1,9,2025-06-01T10:00:00Z,,no",
+        "n2,c1,11,2025-06-01T10:00:00Z,,no",
+        "n3,c2,7,yesterday,,maybe",
+        "n4,c3,8,2025-06-01T10:00:00Z,,1",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "nps_responses", path)
+    assert "nps.csv was not imported: 3 problems found" in str(caught.value)
+    assert caught.value.errors == [
+        "row 3, column score: 11 is out of range (0–10)",
+        "row 4, column responded_at: 'yesterday' is not an ISO 8601 timestamp (e.g. 2026-03-01T09:30:00Z)",
+        "row 4, column consent_to_share: 'maybe' is not true/false, 1/0 or yes/no",
+    ]
+    assert count(with_customers, nps_responses) == 0
+
+
+def test_row_numbers_are_file_lines_even_when_a_quoted_value_spans_lines(with_customers, write_csv):
+    path = write_csv(
+        "nps.csv",
+        "response_id,customer_id,score,responded_at,comment,consent_to_share",
+        'n1,c1,9,2025-06-01T10:00:00Z,"first line',
+        'second line",no',
+        "n2,c1,-1,2025-06-01T10:00:00Z,,no",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "nps_responses", path)
+    assert caught.value.errors == ["row 4, column score: -1 is out of range (0–10)"]
+
+
+def test_twenty_five_bad_rows_list_twenty_and_count_the_rest(with_customers, write_csv):
+    bad = [f"s{i},c1,9,2025-06-01T10:00:00Z" for i in range(25)]
+    path = write_csv("csat.csv", "response_id,customer_id,score,responded_at", *bad)
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "csat_responses", path)
+    assert caught.value.total == 25
+    assert len(caught.value.errors) == 21
+    assert caught.value.errors[0] == "row 2, column score: 9 is out of range (1–5)"
+    assert caught.value.errors[-1] == "… and 5 more"
+
+
+def test_an_unknown_customer_is_rejected_and_nothing_is_written(with_customers, write_csv):
+    path = write_csv(
+        "orders.csv",
+        "order_id,customer_id,ordered_at,amount",
+        "o1,c1,2025-06-01T10:00:00Z,100",
+        "o2,c99,2025-06-01T10:00:00Z,100",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "orders", path)
+    assert caught.value.errors == [
+        "row 3, column customer_id: unknown customer 'c99' (import customers first)"
+    ]
+    assert count(with_customers, orders) == 0
+
+
+def test_rules_between_columns_name_the_later_column(engine, write_csv):
+    path = write_csv(
+        "customers.csv",
+        "customer_id,signed_up_at,churned_at",
+        "c1,2025-06-01T00:00:00Z,2025-05-01T00:00:00Z",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(engine, "customers", path)
+    assert caught.value.errors == [
+        "row 2, column churned_at: churned (2025-05-01 00:00) is before signed_up_at"
+    ]
+
+
+def test_a_ticket_resolved_before_it_was_opened_is_rejected(with_customers, write_csv):
+    path = write_csv(
+        "tickets.csv",
+        "ticket_id,customer_id,opened_at,resolved_at",
+        "t1,c1,2025-06-02T00:00:00Z,2025-06-01T00:00:00Z",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "tickets", path)
+    assert caught.value.errors[0].startswith("row 2, column resolved_at: resolved")
+
+
+def test_an_id_twice_in_one_file_is_rejected(engine, write_csv):
+    path = write_csv("customers.csv", "customer_id,signed_up_at", "c1,2025-01-01", "c1,2025-01-02")
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(engine, "customers", path)
+    assert caught.value.errors == [
+        "row 3, column customer_id: 'c1' already appears on row 2; each id may appear once"
+    ]
+
+
+def test_a_missing_required_column_is_named(with_customers, write_csv):
+    path = write_csv("orders.csv", "order_id,customer_id,amount", "o1,c1,10")
+    with pytest.raises(ImportRejected, match="required column ordered_at is missing"):
+        import_csv(with_customers, "orders", path)
+
+
+def test_an_extra_column_is_named(with_customers, write_csv):
+    path = write_csv(
+        "orders.csv", "order_id,customer_id,ordered_at,amount,vat", "o1,c1,2025-06-01,10,2"
+    )
+    with pytest.raises(ImportRejected, match="column 'vat' is not part of orders"):
+        import_csv(with_customers, "orders", path)
+
+
+def test_an_unknown_table_lists_the_tables(engine, write_csv):
+    with pytest.raises(ImportRejected, match="use one of: customers, orders, nps_responses"):
+        import_csv(engine, "invoices", write_csv("x.csv", "a", "1"))
+
+
+def test_files_that_cannot_be_read_get_one_clear_sentence(engine, tmp_path, write_csv):
+    with pytest.raises(ImportRejected, match="does not exist"):
+        import_csv(engine, "customers", tmp_path / "nope.csv")
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("customer_id,name,signed_up_at\nc1,Søren,2025-01-01\n".encode("latin-1"))
+    with pytest.raises(ImportRejected, match=r"is not UTF-8 text \(first bad byte on line 2\)"):
+        import_csv(engine, "customers", latin1)
+    with pytest.raises(ImportRejected, match="is empty"):
+        import_csv(engine, "customers", write_csv("empty.csv", ""))
+
+
+def test_reimporting_is_idempotent_and_applies_changed_values(engine, write_csv):
+    first = import_csv(engine, "customers", write_csv("customers.csv", *CUSTOMERS))
+    changed = [*CUSTOMERS[:2], CUSTOMERS[2].replace("Nordlys AS", "Nordlys ASA"), CUSTOMERS[3]]
+    again = import_csv(engine, "customers", write_csv("customers2.csv", *changed))
+    assert (first.inserted, first.updated) == (3, 0)
+    assert (again.inserted, again.updated) == (0, 3)
+    assert count(engine, customers) == 3
+    with engine.connect() as conn:
+        name = conn.execute(select(customers.c.name).where(customers.c.customer_id == "c2"))
+        assert name.scalar_one() == "Nordlys ASA"
+
+
+def test_progress_is_reported_up_to_the_total(with_customers, write_csv):
+    calls: list[tuple[int, int]] = []
+    path = write_csv(
+        "csat.csv",
+        "response_id,customer_id,score,responded_at",
+        *[f"s{i},c1,5,2025-06-01T10:00:00Z" for i in range(10)],
+    )
+    import_csv(with_customers, "csat_responses", path, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (20, 20)
