@@ -28,7 +28,10 @@ _QUESTION_WORDS = frozenset(
     bedste måde hva bety betyr vad hur varför vilka vilken vem när var innebär bästa bra
     sätt gör gøre gjøre göra eg matter important work works help need example examples
     vigtigt viktig viktigt eksempel exempel fungerer fungerar virker many much have has
-    mange många meget mye mycket arbete arbejde arbeid
+    mange många meget mye mycket arbete arbejde arbeid without put happened bør bör våre
+    vårt vår mere mer mest ska mens medan ofte ofta lidt litt lite redan allerede kommer
+    komme hende skje hända hände menes menas gang går få får selv själv egen egne egna
+    bare kun endnu ennå ännu også också
     """.split()  # noqa: SIM905 (one word list, easy to read and extend)
 )
 
@@ -62,7 +65,6 @@ _LEXICON: dict[str, tuple[str, ...]] = {
         "oppsig",
         "uppsäg",
         "cancel",
-        "leave",
     ),
     "retention": ("retention", "retain", "fasthold", "bevar", "behold", "behåll", "keep"),
     "satisfaction": ("satisf", "tilfreds", "fornøy", "nöjd", "csat"),
@@ -105,7 +107,24 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "employee": ("employee", "staff", "medarbejd", "medarbeid", "medarbet", "ansat", "anställ"),
     "relationship": ("relation", "relasjon", "forhold"),
     "brand": ("brand", "merkevar", "varumärk"),
-    "purchase": ("purchase", "buy", "order", "køb", "kjøp", "köp", "handel", "handl"),
+    "purchase": (
+        "purchase",
+        "buy",
+        "order",
+        "købes",
+        "købet",
+        "køber",
+        "købt",
+        "købs",
+        "kjøp",
+        "köpa",
+        "köper",
+        "köpt",
+        "köpet",
+        "köps",
+        "handel",
+        "handl",
+    ),
     "revenue": (
         "revenue",
         "profit",
@@ -173,7 +192,12 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 @cache
 def _stopwords() -> frozenset[str]:
     words: set[str] = set(_QUESTION_WORDS)
-    for name in ("STOPWORDS_EN", "STOPWORDS_DANISH", "STOPWORDS_NORWEGIAN", "STOPWORDS_SWEDISH"):
+    for name in (
+        "STOPWORDS_EN_PLUS",
+        "STOPWORDS_DANISH",
+        "STOPWORDS_NORWEGIAN",
+        "STOPWORDS_SWEDISH",
+    ):
         words.update(getattr(bm25_stopwords, name))
     words.discard("kunde")  # Swedish "could", but Danish/Norwegian "customer"
     return frozenset(words)
