@@ -1,0 +1,96 @@
+"""The weekly job: APScheduler fires it; a bot that was down at the scheduled time catches up
+on start-up, and the database claim keeps that to one post per week."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+from slack_web_api import SlackWebApi
+from sqlalchemy.engine import Engine
+from story_rows import add_customer, add_nps
+
+from bot.config import Settings
+from bot.scheduler import JOB_ID, catch_up_due, run_weekly_story, start_scheduler
+from bot.stories import current_week
+from metrics.story_claims import week_status
+
+TZ = "Europe/Copenhagen"
+MONDAY_NINE = CronTrigger.from_crontab("0 9 * * mon", timezone=TZ)
+
+
+def test_catch_up_is_due_only_after_this_weeks_scheduled_time() -> None:
+    # Monday 23 Nov 2026: 09:00 in Copenhagen is 08:00 UTC.
+    assert not catch_up_due(MONDAY_NINE, TZ, datetime(2026, 11, 23, 7, 59, tzinfo=UTC))
+    assert catch_up_due(MONDAY_NINE, TZ, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    assert catch_up_due(MONDAY_NINE, TZ, datetime(2026, 11, 29, 22, 0, tzinfo=UTC)), "Sunday"
+
+
+def test_a_schedule_that_does_not_fire_this_week_needs_no_catch_up() -> None:
+    new_year = CronTrigger.from_crontab("0 9 1 1 *", timezone=TZ)
+    assert not catch_up_due(new_year, TZ, datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+
+
+def _settings(home: Path, database_url: str, api: SlackWebApi, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "journeybot_home": home,
+        "database_url": database_url,
+        "slack_bot_token": "xoxb-test",
+        "slack_api_url": api.api_url,
+        "story_channel": "C0STORIES",
+        "story_tz": TZ,
+        # Monday 00:00 has always passed by the time the test runs, whatever the weekday.
+        "story_schedule": "0 0 * * mon",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def _seed(engine: Engine) -> None:
+    add_customer(engine, "c1", "Jens Hansen")
+    add_nps(engine, "n1", "c1", 9, "Jeg fik svar samme dag, og det var meget hjælpsomt.", True)
+
+
+def _wait_until_run(scheduler: BackgroundScheduler, job_id: str) -> None:
+    """A one-off job disappears from the scheduler once it has been handed to a worker."""
+    deadline = time.monotonic() + 30
+    while scheduler.get_job(job_id) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    scheduler.shutdown(wait=True)
+
+
+def test_a_bot_started_after_the_scheduled_time_posts_this_weeks_story_once(
+    home: Path, engine: Engine, database_url: str, slack_web_api: SlackWebApi
+) -> None:
+    _seed(engine)
+    settings = _settings(home, database_url, slack_web_api)
+    client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+
+    first = start_scheduler(settings, client, engine)
+    assert first.get_job(JOB_ID) is not None, "the weekly job is scheduled"
+    _wait_until_run(first, f"{JOB_ID}_catch_up")
+    [call] = slack_web_api.calls_to("chat.postMessage")
+    assert call.params["channel"] == "C0STORIES"
+    status = week_status(engine, "C0STORIES", current_week(TZ))
+    assert status is not None and status.posted_at is not None
+
+    restarted = start_scheduler(settings, client, engine)
+    _wait_until_run(restarted, f"{JOB_ID}_catch_up")
+    assert len(slack_web_api.calls_to("chat.postMessage")) == 1, "a restart does not repost"
+
+
+def test_without_a_story_channel_nothing_is_scheduled(
+    home: Path, engine: Engine, database_url: str, slack_web_api: SlackWebApi
+) -> None:
+    settings = _settings(home, database_url, slack_web_api, story_channel=None)
+    client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+    scheduler = start_scheduler(settings, client, engine)
+    try:
+        assert scheduler.get_jobs() == []
+        assert run_weekly_story(settings, client, engine) is None
+    finally:
+        scheduler.shutdown(wait=True)
