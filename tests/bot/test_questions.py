@@ -1,0 +1,185 @@
+"""Questions in Slack: threaded answers with sources and buttons, follow-ups, retries, DMs."""
+
+from __future__ import annotations
+
+import json
+
+from bot_harness import BotServer
+from slack_web_api import Call
+
+
+def mention(ts: str, text: str, thread_ts: str | None = None) -> dict:
+    event = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "text": text,
+        "ts": ts,
+        "channel": "C0GENERAL",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def message(ts: str, text: str, **extra: object) -> dict:
+    return {
+        "type": "message",
+        "user": "U0ALICE",
+        "text": text,
+        "ts": ts,
+        "channel": "C0GENERAL",
+        "channel_type": "channel",
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def block_text(call: Call) -> str:
+    blocks = call.params["blocks"]
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    parts = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict))
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_mention_is_answered_in_its_thread_with_sources_and_buttons(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    reply = bot.event(mention("100.1", "<@UBOT0001> How is the Net Promoter Score calculated?"))
+    assert reply.status == 200
+    [update] = bot.api.wait_for("chat.update")
+    [placeholder] = bot.api.calls_to("chat.postMessage")
+    assert placeholder.params["thread_ts"] == "100.1"
+    assert "Working on it" in placeholder.params["text"]
+    text = block_text(update)
+    assert "promoter" in text.lower()
+    assert "1. *Net Promoter Score*" in text and "nps.md" in text
+    actions = [b for b in update.params["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions[0]["elements"]] == ["feedback_up", "feedback_down"]
+
+
+def test_an_unanswerable_question_says_so_with_a_hint(make_bot, knowledge_home) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    bot.event(mention("100.1", "<@UBOT0001> What is the capital of Mongolia?"))
+    [update] = bot.api.wait_for("chat.update")
+    text = block_text(update)
+    assert "Try rephrasing" in text
+    assert "Sources" not in text
+
+
+def test_a_follow_up_in_the_thread_is_answered_without_a_mention_using_history(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    bot.api.set_thread(
+        "C0GENERAL",
+        "100.1",
+        [
+            {"ts": "100.1", "user": "U0ALICE", "text": "<@UBOT0001> What is churn rate?"},
+            {"ts": "100.2", "user": "UBOT0001", "bot_id": "BBOT0001", "text": "Churn rate is…"},
+            {"ts": "100.3", "user": "U0ALICE", "text": "who is left out of it?"},
+        ],
+    )
+    # Alone, "who is left out of it?" finds nothing; with the thread's history it is churn.
+    bot.event(message("100.3", "who is left out of it?", thread_ts="100.1"))
+    [update] = bot.api.wait_for("chat.update")
+    assert bot.api.calls_to("chat.postMessage")[0].params["thread_ts"] == "100.1"
+    assert "churn.md" in block_text(update)
+
+
+def test_a_thread_the_bot_never_answered_is_left_alone(make_bot, knowledge_home) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    bot.api.set_thread(
+        "C0GENERAL",
+        "200.1",
+        [
+            {"ts": "200.1", "user": "U0BOB", "text": "lunch?"},
+            {"ts": "200.2", "user": "U0ALICE", "text": "what is churn?"},
+        ],
+    )
+    bot.event(message("200.2", "what is churn?", thread_ts="200.1"), event_id="EvA")
+    bot.event(mention("300.1", "<@UBOT0001> what is NPS?"), event_id="EvB")
+    bot.api.wait_for("chat.update")
+    assert [c.params["thread_ts"] for c in bot.api.calls_to("chat.postMessage")] == ["300.1"]
+
+
+def test_edits_bot_messages_and_mentions_in_plain_messages_are_ignored(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    bot.event(message("1.1", "edited", subtype="message_changed"), event_id="Ev1")
+    bot.event(message("1.2", "hi", bot_id="B0OTHER"), event_id="Ev2")
+    bot.event(
+        message("1.3", "<@UBOT0001> what is NPS?", thread_ts="1.0"), event_id="Ev3"
+    )  # the app_mention event answers this one
+    bot.event(mention("9.9", "<@UBOT0001> what is NPS?"), event_id="Ev4")
+    bot.api.wait_for("chat.update")
+    assert [c.params["thread_ts"] for c in bot.api.calls_to("chat.postMessage")] == ["9.9"]
+
+
+def test_a_direct_message_is_answered_in_a_thread(make_bot, knowledge_home) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    dm = message("5.5", "What is churn rate?", channel="D0ALICE", channel_type="im")
+    bot.event(dm)
+    bot.api.wait_for("chat.update")
+    [placeholder] = bot.api.calls_to("chat.postMessage")
+    assert placeholder.params["channel"] == "D0ALICE"
+    assert placeholder.params["thread_ts"] == "5.5"
+
+
+def test_a_retried_event_is_answered_once(make_bot, knowledge_home) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    event = mention("7.7", "<@UBOT0001> How is NPS calculated?")
+    assert bot.event(event, event_id="EvSame").status == 200
+    assert bot.event(event, event_id="EvSame", retry_num=1).status == 200
+    bot.event(mention("8.8", "<@UBOT0001> what is churn?"), event_id="EvOther")
+    bot.api.wait_for("chat.update", 2)
+    threads = sorted(c.params["thread_ts"] for c in bot.api.calls_to("chat.postMessage"))
+    assert threads == ["7.7", "8.8"]
+
+
+def test_a_retry_delivered_to_another_replica_is_not_answered_again(
+    make_bot, knowledge_home, tmp_path
+) -> None:
+    shared = f"sqlite:///{tmp_path / 'shared.db'}"
+    first: BotServer = make_bot(home=knowledge_home, database_url=shared)
+    second: BotServer = make_bot(home=knowledge_home, database_url=shared)
+    event = mention("7.7", "<@UBOT0001> How is NPS calculated?")
+    first.event(event, event_id="EvTwice")
+    second.event(event, event_id="EvTwice", retry_num=1)
+    second.event(mention("8.8", "<@UBOT0001> what is churn?"), event_id="EvLater")
+    first.api.wait_for("chat.update", 2)
+    threads = sorted(c.params["thread_ts"] for c in first.api.calls_to("chat.postMessage"))
+    assert threads == ["7.7", "8.8"]
+
+
+def test_ask_command_posts_the_question_and_answers_in_its_thread(make_bot, knowledge_home) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    assert bot.command("/ask", "How is NPS calculated?").status == 200
+    [update] = bot.api.wait_for("chat.update")
+    question, placeholder = bot.api.calls_to("chat.postMessage")
+    assert question.params["text"] == "<@U0ALICE> asked: How is NPS calculated?"
+    assert "thread_ts" not in question.params
+    assert placeholder.params["thread_ts"]
+    assert "promoter" in block_text(update).lower()
+
+
+def test_ask_without_a_question_explains_the_usage_in_the_ack(make_bot) -> None:
+    bot: BotServer = make_bot()
+    reply = bot.command("/ask", "  ")
+    assert "Type your question" in reply.body
+
+
+def test_a_knowledge_error_is_one_sentence_in_the_thread(make_bot, tmp_path) -> None:
+    bot: BotServer = make_bot(home=tmp_path / "empty-home")
+    bot.event(mention("4.4", "<@UBOT0001> What is NPS?"))
+    [update] = bot.api.wait_for("chat.update")
+    text = block_text(update)
+    assert "Traceback" not in text
+    assert text.count(".") <= 3 and len(text) < 400
