@@ -351,10 +351,23 @@ class Index:
         others = [other for other in _SCANDINAVIAN if other != own]
         nordic = sum(lexical.stem_scores(query, other) for other in others)
         ranked["nordic"] = top_rows(nordic, CANDIDATES)
-        expansion = lexicon.expansion(query)
-        ranked["lexicon"] = top_rows(lexical.terms_scores(expansion), CANDIDATES)
+        ranked["lexicon"] = top_rows(self._translated_scores(query, own, lexical), CANDIDATES)
         ranked["dense"] = self._dense_rows(query, lexical)
         return ranked
+
+    @staticmethod
+    def _translated_scores(query: str, own: str, lexical: LexicalIndex) -> Any:
+        """BM25 of the lexicon translation into each other language, with that language's
+        stemmer; each normalised by its best score so no language drowns the others."""
+        total = None
+        for target, translated in lexicon.translations(query, own).items():
+            if target == own or not translated:
+                continue
+            scores = lexical.stem_scores(translated, target)
+            best = float(scores.max()) if scores.size else 0.0
+            if best > 0:
+                total = scores / best if total is None else total + scores / best
+        return total if total is not None else lexical.stem_scores("", own)
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
         if self._metadata().get("embedding") != self.embedder.name:

@@ -32,6 +32,43 @@ _STOPWORD_LISTS = {
     "sv": "STOPWORDS_SWEDISH",
     "en": "STOPWORDS_EN",
 }
+# Words questions are made of that say nothing about the topic (all four languages).
+_QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "how",
+        "why",
+        "which",
+        "who",
+        "when",
+        "where",
+        "does",
+        "do",
+        "should",
+        "could",
+        "would",
+        "can",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "hvad",
+        "hvordan",
+        "hvorfor",
+        "hvilke",
+        "hvilken",
+        "hvornår",
+        "hva",
+        "hvilket",
+        "vad",
+        "hur",
+        "varför",
+        "vilka",
+        "vilken",
+        "när",
+    ]
+)
 
 
 def words(text: str) -> list[str]:
@@ -40,7 +77,7 @@ def words(text: str) -> list[str]:
 
 @cache
 def stopwords(language: str) -> frozenset[str]:
-    found = set(getattr(bm25_stopwords, _STOPWORD_LISTS[language]))
+    found = set(getattr(bm25_stopwords, _STOPWORD_LISTS[language])) | _QUESTION_WORDS
     if language in ("da", "no"):
         found.discard("kunde")  # "customer", not the Swedish "could"
     return frozenset(found)

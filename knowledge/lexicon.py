@@ -16,10 +16,10 @@ from pathlib import Path
 import Stemmer
 import yaml
 
-from knowledge.lexical import LANGUAGES, STEMMERS, words
+from knowledge.lexical import LANGUAGES, STEMMERS, stopwords, words
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
-_MIN_PREFIX = 4  # shorter stems ("kpi", "nps") must match a whole word
+_MIN_PREFIX = 3  # shorter stems must match a whole word
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,20 @@ class Concept:
 @cache
 def load_lexicon(path: Path = LEXICON_FILE) -> tuple[Concept, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(
-        Concept(
-            name,
-            {
-                language: tuple(str(term).lower() for term in entry.get(language, []) or [])
-                for language in LANGUAGES
-            },
+    concepts = []
+    for name, entry in raw.items():
+        # YAML 1.1 reads a bare `no:` key as False; it means Norwegian here.
+        by_language = {("no" if key is False else str(key)): value for key, value in entry.items()}
+        concepts.append(
+            Concept(
+                str(name),
+                {
+                    language: tuple(str(term).lower() for term in by_language.get(language) or [])
+                    for language in LANGUAGES
+                },
+            )
         )
-        for name, entry in raw.items()
-    )
+    return tuple(concepts)
 
 
 @cache
@@ -74,6 +78,66 @@ def concepts_in(query: str, path: Path = LEXICON_FILE) -> list[Concept]:
             for term in terms
         )
     ]
+
+
+def translations(query: str, language: str, path: Path = LEXICON_FILE) -> dict[str, str]:
+    """The query rewritten word for word into each language through the lexicon.
+
+    Words (and phrases) that name a concept are replaced by the concept's words in the
+    target language; other content words (names, numbers, GDPR) are kept as they are;
+    the source language's stopwords are dropped. A crude translation, but it is what
+    lets "What is customer churn?" meet "kundefrafald" with the Danish stemmer.
+    """
+    query_words = words(query)
+    concepts_at: list[list[Concept]] = [[] for _ in query_words]
+    in_phrase: set[int] = set()
+    # Phrases first: "personal data" is one concept, not "persona" + "personal" (staff).
+    for phrases in (True, False):
+        for concept in load_lexicon(path):
+            for term_language, terms in concept.terms.items():
+                for term in terms:
+                    if (len(words(term)) > 1) != phrases:
+                        continue
+                    for position in _positions(term, term_language, query_words):
+                        if not phrases and position in in_phrase:
+                            continue
+                        if phrases:
+                            in_phrase.add(position)
+                        if concept not in concepts_at[position]:
+                            concepts_at[position].append(concept)
+    stop = stopwords(language if language in LANGUAGES else "en")
+    result: dict[str, str] = {}
+    for target in LANGUAGES:
+        out: list[str] = []
+        used: set[str] = set()
+        for word, concepts in zip(query_words, concepts_at, strict=True):
+            if not concepts:
+                if word not in stop:
+                    out.append(word)
+                continue
+            for concept in concepts:
+                if concept.name not in used:
+                    used.add(concept.name)
+                    out.extend(concept.terms[target])
+        result[target] = " ".join(out)
+    return result
+
+
+def _positions(term: str, language: str, query_words: list[str]) -> list[int]:
+    """Where the term occurs in the query words (phrases: every word of the phrase)."""
+    parts = words(term)
+    if not parts:
+        return []
+    stems = [_stem(part, language) for part in parts]
+
+    def matches(word: str, part: str, stem: str) -> bool:
+        return word == part if len(stem) < _MIN_PREFIX else word.startswith(stem)
+
+    found: list[int] = []
+    for start in range(len(query_words) - len(parts) + 1):
+        if all(matches(query_words[start + i], parts[i], stems[i]) for i in range(len(parts))):
+            found.extend(range(start, start + len(parts)))
+    return found
 
 
 def expansion(query: str, path: Path = LEXICON_FILE) -> dict[str, list[str]]:
