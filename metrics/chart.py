@@ -76,7 +76,9 @@ def render_trend(result: KpiResult) -> bytes:
     axes.set_ylabel(_axis_label(result))
     segments = ", ".join(f"{k}={v}" for k, v in sorted(result.segments.items()))
     subtitle = (
-        f"{result.period.label}" + (f" · {segments}" if segments else "") + f" · n = {result.n:,}"
+        f"{result.period.label}: {result.value:,.1f} {result.unit}"
+        + (f" · {segments}" if segments else "")
+        + f" · n = {result.n:,}"
     )
     if result.low_sample:
         subtitle += " (small sample)"
