@@ -1,3 +1,50 @@
-"""Story tests post to a local stand-in for the Slack Web API (tests/slack_web_api.py)."""
+"""Story tests post to a local stand-in for the Slack Web API (tests/slack_web_api.py) and,
+for the slash command and modal, to a real bot on loopback (tests/bot/bot_harness.py)."""
 
-from slack_web_api import slack_web_api  # noqa: F401 (pytest fixture)
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
+
+from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
+
+
+@pytest.fixture
+def story_bot(
+    slack_web_api: SlackWebApi,  # noqa: F811 (the fixture imported above)
+    home: Path,
+    database_url: str,
+) -> Iterator[BotServer]:
+    """A running bot (waitress + Bolt) on the test database, talking to the stand-in."""
+    settings = bot_settings(slack_web_api, home, database_url)
+    url, app, server, thread = start_bot(settings)
+    try:
+        yield BotServer(url, slack_web_api, app, settings)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def view_submission(values: dict[str, Any]) -> dict[str, Any]:
+    """The payload Slack sends when the story modal is submitted."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0TEST01"},
+        "user": {"id": "U0ALICE"},
+        "api_app_id": "A0TEST01",
+        "trigger_id": "1.2.3",
+        "view": {
+            "id": "V0STORY",
+            "type": "modal",
+            "callback_id": "story_add_modal",
+            "private_metadata": "C0GENERAL",
+            "state": {"values": values},
+        },
+    }
