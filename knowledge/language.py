@@ -41,7 +41,7 @@ _add(
     "fastholde fastholdelse frafald kundeoplevelse kundetilfredshed sådan derfor selv "
     "fordi synes skriv forklar beskriv hvordan hvorfor hvem hvor vi jeg når spørge "
     "uden udvikle os tale hurtigt hurtig lave laver medarbejder medarbejdere "
-    "netop dog måske tænke tænker vandt fodbold",
+    "netop dog måske tænke tænker vandt fodbold fik sidste sit uge ugen",
 )
 # Norwegian only
 _add(
@@ -53,14 +53,14 @@ _add(
     "kunne mer mest også fornøyd fornøyde tilfredshet beholde frafall kundeopplevelse "
     "kundetilfredshet derfor selv fordi synes skriv forklar beskriv hvordan hvorfor hvem "
     "hvor vi jeg ikkje å snakke raskt lage lager ansatt ansatte nettopp likevel "
-    "kanskje veldig tenke tenker vant fotball",
+    "kanskje veldig tenke tenker vant fotball fikk siste sitt uke uken oss",
 )
 # Swedish only
 _add(
     "sv",
     3,
     "vad av några något någon mycket mellan företag företaget företagen använda används "
-    "använder än vann fotboll bli blir blev sådan nu våra vår era hjälpa hjälp fråga frågor upp ut "
+    "använder än vann fotboll fick senaste sitt oss vecka veckan bli blir blev sådan nu våra vår era hjälpa hjälp fråga frågor upp ut "
     "efter mig dig sig öka ökad mäta mäts lika göra gör kan man när vilken vilket "
     "tillsammans önskar köpa köp kunna mer mest också nöjd nöjda nöjdhet behålla "
     "kundupplevelse kundnöjdhet därför själv eftersom tycker skriv förklara beskriv hur "
@@ -118,6 +118,13 @@ _SPELLING: list[tuple[re.Pattern[str], dict[str, float]]] = [
     (re.compile(r"^kv|^hv"), {"da": 0.5, "no": 0.5}),
     (re.compile(r"igt$"), {"da": 0.8}),
     (re.compile(r"sigt"), {"da": 1.5}),  # langsigtet/langsiktig
+    (re.compile(r"ei"), {"no": 0.8, "en": 0.2}),  # vei/vej, veiledning/vejledning, meg/mig
+    (re.compile(r"ej"), {"da": 0.8, "sv": 0.3}),
+    (re.compile(r"^finn"), {"no": 1.5}),  # finne/finde/hitta
+    (re.compile(r"^find"), {"da": 1.0, "en": 1.0}),
+    (re.compile(r"^rask"), {"no": 1.5}),  # rask/hurtig/snabb
+    (re.compile(r"[aeiouyæøå]k(e|en|er|else|elsen)$"), {"no": 0.6}),  # søke/søge, uke/uge
+    (re.compile(r"[aeiouyæøå]g(e|en|er|else|elsen)$"), {"da": 0.6}),
     (re.compile(r"sikt"), {"no": 1.0, "sv": 1.0}),
     (re.compile(r"^ud[a-zæøå]"), {"da": 1.0}),  # udvikle/utvikle, uden/uten
     (re.compile(r"[aeiouyæøå]b(e|er|et)?$"), {"da": 0.8}),  # køb/kjøp, skabe/skape
