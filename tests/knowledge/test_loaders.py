@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from knowledge.chunking import chunk_document
 from knowledge.errors import KnowledgeError
 from knowledge.loaders import UnreadableFile, document_text, load_document
 
@@ -328,3 +331,35 @@ def test_the_seed_question_set_has_the_agreed_mix() -> None:
     assert sum(q["kind"] == "cross_lingual" for q in questions) >= 8
     assert len(off_topic) >= 12
     assert {q["language"] for q in off_topic} == {"da", "no", "sv", "en"}
+
+
+# --- Anything at all ----------------------------------------------------------------------
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    suffix=st.sampled_from([".md", ".txt", ".html", ".pdf"]),
+    content=st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=600).map(lambda text: text.encode("utf-8")),
+        st.lists(
+            st.sampled_from(["# H", "## Sub", "---", "title: x", "", "Video: x", "Text here."]),
+            max_size=12,
+        ).map(lambda lines: "\n".join(lines).encode("utf-8")),
+    ),
+)
+def test_any_bytes_give_a_document_with_chunks_or_an_unreadable_file_error(
+    write_file: WriteFile, suffix: str, content: bytes
+) -> None:
+    path = write_file(f"random{suffix}", content)
+    try:
+        document = load_document(path)
+    except UnreadableFile as error:
+        assert str(error).endswith(".")
+        return
+    assert document.sections and all(s.text.strip() for s in document.sections)
+    assert document.language in {"da", "no", "sv", "en"}
+    chunks = chunk_document(document)
+    assert chunks and all(c.text.strip() for c in chunks)
