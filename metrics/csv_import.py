@@ -54,10 +54,10 @@ def import_csv(
     started = time.perf_counter()
     target = _table(table)
     text = _read_text(Path(path))
-    lines = _parse(target, Path(path), text, progress)
     try:
+        known = _known_customers(engine, target)
+        lines = _parse(target, Path(path), text, known, progress)
         with engine.begin() as conn:
-            _check_references(conn, target, lines, Path(path))
             inserted, updated = _write(conn, target, lines, progress)
     except DBAPIError as error:
         raise DatabaseUnavailable(
@@ -104,7 +104,10 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _parse(table: Table, path: Path, text: str, progress: Progress | None) -> list[_Line]:
+def _parse(
+    table: Table, path: Path, text: str, known: set[str] | None, progress: Progress | None
+) -> list[_Line]:
+    """Every row validated; all problems collected, then raised together."""
     model = ROW_MODELS[table.name]
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(reader)]
@@ -139,6 +142,12 @@ def _parse(table: Table, path: Path, text: str, progress: Progress | None) -> li
         row_errors = _check_row(table.name, row) if has_row_rules else None
         if row_errors:
             errors.extend(f"row {number}, column {col}: {why}" for col, why in row_errors)
+            continue
+        if known is not None and row.customer_id is not None and row.customer_id not in known:
+            errors.append(
+                f"row {number}, column customer_id: unknown customer {row.customer_id!r} "
+                "(import customers first)"
+            )
             continue
         row_id = getattr(row, key)
         if row_id in first_line_of:
@@ -273,25 +282,19 @@ def _rejected(path: Path, errors: list[str]) -> ImportRejected:
     problem = "problem" if len(errors) == 1 else "problems"
     return ImportRejected(
         f"{path.name} was not imported: {len(errors)} {problem} found; "
-        "fix them and import the file again (nothing was written).",
+        "nothing was written; fix the rows below and import the file again.",
         listed,
         total=len(errors),
     )
 
 
-def _check_references(conn: Connection, table: Table, lines: list[_Line], path: Path) -> None:
-    """Every customer_id must name a customer already in the database."""
+def _known_customers(engine: Engine, table: Table) -> set[str] | None:
+    """Customer ids rows may refer to (None: the table has no customer reference). The
+    foreign key still guards the write against a customer deleted in the meantime."""
     if table.name == "customers" or "customer_id" not in table.c:
-        return
-    known = set(conn.execute(select(customers.c.customer_id)).scalars())
-    errors = [
-        f"row {line.number}, column customer_id: unknown customer {line.row.customer_id!r} "
-        "(import customers first)"
-        for line in lines
-        if line.row.customer_id is not None and line.row.customer_id not in known
-    ]
-    if errors:
-        raise _rejected(path, errors)
+        return None
+    with engine.connect() as conn:
+        return set(conn.execute(select(customers.c.customer_id)).scalars())
 
 
 def _write(

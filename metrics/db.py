@@ -85,6 +85,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def revision_at(url: str) -> str | None:
+    """The revision of the database at `url`, without migrating it (None when empty)."""
+    engine = create(url)
+    try:
+        return current_revision(engine)
+    except DBAPIError as error:
+        raise DatabaseUnavailable(_unreachable(engine.url, error)) from error
+    finally:
+        engine.dispose()
+
+
 def head_revision() -> str:
     """The newest revision shipped with this version of journeybot."""
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()

@@ -1,7 +1,46 @@
-"""`journeybot db` (being built)."""
+"""`journeybot db upgrade|current`: migrate the metrics database, or say where it is."""
+
+from __future__ import annotations
 
 import click
 
+from bot.cli.common import fail, settings
+from metrics.errors import MetricsError
+
 
 def register(cli: click.Group) -> None:
-    """Adds this module's commands to the CLI."""
+    @cli.group("db")
+    def db_group() -> None:
+        """The metrics database (DATABASE_URL, else a SQLite file under JOURNEYBOT_HOME)."""
+
+    @db_group.command("upgrade")
+    def upgrade() -> None:
+        """Migrate the database to the newest schema (safe to run any time)."""
+        from metrics.db import upgrade as upgrade_database
+
+        try:
+            revision = upgrade_database(settings().metrics_database_url)
+        except MetricsError as error:
+            fail(str(error))
+        click.echo(f"The metrics database is at revision {revision} (newest).")
+
+    @db_group.command("current")
+    def current() -> None:
+        """Print the database's revision without changing anything."""
+        from metrics.db import head_revision, revision_at
+
+        try:
+            revision = revision_at(settings().metrics_database_url)
+        except MetricsError as error:
+            fail(str(error))
+        head = head_revision()
+        if revision is None:
+            click.echo(
+                f"The metrics database is empty; run `journeybot db upgrade` (newest is {head})."
+            )
+        elif revision == head:
+            click.echo(f"The metrics database is at revision {revision} (newest).")
+        else:
+            click.echo(
+                f"The metrics database is at revision {revision}; newest is {head}: run `journeybot db upgrade`."
+            )

@@ -126,7 +126,7 @@ def test_one_bad_row_rejects_the_file_and_lists_every_problem_with_its_row(
     )
     with pytest.raises(ImportRejected) as caught:
         import_csv(with_customers, "nps_responses", path)
-    assert "nps.csv was not imported: 3 problems found" in str(caught.value)
+    assert "nps.csv was not imported: 3 problems found; nothing was written" in str(caught.value)
     assert caught.value.errors == [
         "row 3, column score: 11 is out of range (0–10)",
         "row 4, column responded_at: 'yesterday' is not an ISO 8601 timestamp (e.g. 2026-03-01T09:30:00Z)",
