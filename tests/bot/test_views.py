@@ -1,0 +1,136 @@
+"""Block Kit views stay inside Slack's limits and say what they should."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.listeners.commands.kpi import BadArguments, parse
+from bot.views.answer import answer_blocks
+from bot.views.home import Headline, home_view
+from bot.views.kpi import change_line, format_value, help_blocks, kpi_blocks
+from bot.views.limits import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, split_text
+from knowledge.models import Answer, Source
+from metrics.models import KpiResult, Period
+from metrics.registry import list_kpis
+
+
+def assert_within_limits(blocks: list[dict]) -> None:
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= MAX_HEADER_TEXT
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
+        if block["type"] == "context":
+            assert len(block["elements"]) <= 10
+
+
+def result(**overrides: object) -> KpiResult:
+    values: dict = {
+        "kpi": "churn_rate",
+        "title": "Churn rate",
+        "description": "Share of customers active at the start who churned.",
+        "value": 5.0,
+        "unit": "%",
+        "n": 200,
+        "period": Period(
+            start=datetime(2026, 10, 1, tzinfo=UTC),
+            end=datetime(2026, 11, 1, tzinfo=UTC),
+            label="2026-10",
+        ),
+        "previous": 4.0,
+        "delta": 1.0,
+        "polarity": "lower_is_better",
+        "low_sample": False,
+        "min_sample": 30,
+    }
+    values.update(overrides)
+    return KpiResult(**values)
+
+
+def test_a_huge_answer_is_split_into_sections_and_capped_at_fifty_blocks() -> None:
+    answer = Answer(answered=True, answer="word " * 60_000, language="en")
+    blocks = answer_blocks(answer, feedback_id=7)
+    assert_within_limits(blocks)
+    assert blocks[-1]["type"] == "actions"  # the buttons survive the cut
+
+
+def test_many_sources_fit_one_context_block() -> None:
+    sources = [
+        Source(title=f"T{i}" * 500, source=f"doc{i}.md", snippet="", score=1.0, section="S")
+        for i in range(30)
+    ]
+    blocks = answer_blocks(Answer(answered=True, answer="x", language="en", sources=sources))
+    assert_within_limits(blocks)
+    assert all(len(e["text"]) <= 2000 for b in blocks for e in b.get("elements", []))
+
+
+def test_a_link_source_is_a_link_and_a_path_is_code() -> None:
+    sources = [
+        Source(title="Web", source="https://example.com/a", snippet="", score=1, section=""),
+        Source(title="File", source="docs/b.md", snippet="", score=1, section="Intro"),
+    ]
+    blocks = answer_blocks(Answer(answered=True, answer="x", language="en", sources=sources))
+    context = [e["text"] for e in blocks[-1]["elements"]]
+    assert "1. *Web* · <https://example.com/a|https://example.com/a>" in context
+    assert "2. *File* — Intro · `docs/b.md`" in context
+
+
+def test_split_text_never_exceeds_the_limit_and_loses_nothing() -> None:
+    text = " ".join(f"w{i}" for i in range(5000))
+    pieces = split_text(text, 300)
+    assert all(len(p) <= 300 for p in pieces)
+    assert " ".join(pieces).split() == text.split()
+
+
+def test_churn_going_up_is_shown_as_worse_and_nps_going_up_as_better() -> None:
+    assert "worse" in change_line(result())
+    nps = result(kpi="nps", unit="points", polarity="higher_is_better", delta=3.0, previous=1.0)
+    assert "better" in change_line(nps)
+    assert "worse" in change_line(result(delta=-1.0, polarity="higher_is_better"))
+
+
+def test_percent_changes_are_in_percentage_points() -> None:
+    assert "+1.0 pp" in change_line(result())
+    assert format_value(42.123, "%") == "42.1%"
+    assert format_value(1234.5, "DKK") == "1,234 DKK" or format_value(1234.5, "DKK") == "1,235 DKK"
+
+
+def test_a_low_sample_is_flagged_and_a_long_title_is_clipped() -> None:
+    blocks = kpi_blocks(result(low_sample=True, n=4, title="T" * 400))
+    assert_within_limits(blocks)
+    assert any("Only 4 observations" in b.get("text", {}).get("text", "") for b in blocks)
+
+
+def test_kpi_help_fits_in_limits() -> None:
+    assert_within_limits(help_blocks(list_kpis()))
+
+
+def test_home_view_tolerates_kpis_without_data() -> None:
+    view = home_view([Headline("nps", result()), Headline("csat", problem="No CSAT rows.")], None)
+    assert view["type"] == "home"
+    assert_within_limits(view["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nps", ("nps", None, {}, None, False)),
+        (
+            "NPS 2026-Q3 segment=enterprise country=DK by=segment share",
+            ("nps", "2026-Q3", {"segment": "enterprise", "country": "DK"}, "segment", True),
+        ),
+    ],
+)
+def test_kpi_command_text_is_parsed(text: str, expected: tuple) -> None:
+    request = parse(text)
+    assert request is not None
+    assert (request.name, request.period, request.segments, request.by, request.share) == expected
+
+
+def test_help_and_empty_text_mean_help_and_two_periods_are_refused() -> None:
+    assert parse("") is None and parse("help") is None
+    with pytest.raises(BadArguments, match="at most one period"):
+        parse("nps 30d 90d")
