@@ -7,9 +7,13 @@ given, so furniture is removed here, by generic rules, before anything is chunke
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import hashlib
 import io
+import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -83,6 +87,13 @@ def document_text(document: Document) -> str:
 
 
 def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # Windows tools save "Unicode" text as UTF-16 with a byte-order mark
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(
+                f"{path.name} is not valid UTF-16 text; save it as UTF-8."
+            ) from error
     if b"\x00" in raw:
         raise UnreadableFile(
             f"{path.name} looks binary (it contains NUL bytes); export it as text first."
@@ -395,6 +406,19 @@ def _html_sections(text: str) -> tuple[list[Section], str]:
 # --- PDF ------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs its repair attempts ("EOF marker not found") as warnings; the user
+    should see our one sentence instead, so they are muted while a file is parsed."""
+    logger = logging.getLogger("pypdf")
+    previous = logger.level
+    logger.setLevel(logging.ERROR + 10)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
 def _pdf_sections(raw: bytes, path: Path) -> tuple[list[Section], str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -402,9 +426,10 @@ def _pdf_sections(raw: bytes, path: Path) -> tuple[list[Section], str]:
     if not raw.strip():
         raise UnreadableFile(f"{path.name} is empty; add content or remove the file.")
     try:
-        reader = PdfReader(io.BytesIO(raw))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        metadata_title = str((reader.metadata or {}).get("/Title") or "").strip()
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(raw))
+            pages = [page.extract_text() or "" for page in reader.pages]
+            metadata_title = str((reader.metadata or {}).get("/Title") or "").strip()
     except Exception as error:  # noqa: BLE001 - a malformed PDF can fail anywhere in pypdf
         kind = "damaged" if isinstance(error, PdfReadError) else "not readable"
         raise UnreadableFile(

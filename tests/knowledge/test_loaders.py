@@ -284,6 +284,24 @@ def test_bad_input_raises_unreadable_file_with_one_sentence_reason(
     assert isinstance(raised.value, KnowledgeError)
 
 
+def test_a_corrupt_pdf_prints_nothing_but_the_error_sentence(
+    write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(UnreadableFile):
+        load_document(write_file("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog"))
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_utf16_text_with_a_byte_order_mark_is_read_rather_than_called_binary(
+    write_file: WriteFile,
+) -> None:
+    text = "Om churn\n\nChurn er andelen af kunder, der forlader os i en periode."
+    document = load_document(write_file("windows.txt", text.encode("utf-16")))
+    assert document.sections[0].text.startswith("Churn er andelen")
+    assert document.language == "da"
+
+
 def test_a_missing_file_raises_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match="cannot be read"):
         load_document(tmp_path / "gone.md")
