@@ -75,16 +75,17 @@ KPI_NAMES = (
     "purchase_frequency",
 )
 
-# recall@3 floors, measured on 2026-11-24 with knowledge.index.Index (wordllama + BM25
-# fusion): in-domain 1.00 in every language (11–12 questions each, 7 for English),
-# cross-lingual 0.60 (6 of 10). The floors leave one miss of slack for retrieval tuning
-# elsewhere; falling below them means the corpus or the retriever got worse at finding answers.
+# recall@3 floors, measured on 2026-11-24 with knowledge.index.Index at commit e227134
+# (wordllama + BM25 fusion): da 12/12, no 11/12, sv 11/11, en 11/11 in-domain, and 7/10
+# cross-lingual (English questions answered only in Scandinavian articles). Each floor is
+# the measured count minus one miss, so retrieval tuning elsewhere has a little room;
+# falling below it means the corpus or the retriever got worse at finding answers.
 RECALL_FLOORS = {
-    ("da", "in_domain"): 0.90,
-    ("no", "in_domain"): 0.90,
+    ("da", "in_domain"): 0.91,
+    ("no", "in_domain"): 0.83,
     ("sv", "in_domain"): 0.90,
-    ("en", "in_domain"): 0.85,  # 6 of 7
-    ("en", "cross_lingual"): 0.50,
+    ("en", "in_domain"): 0.90,
+    ("en", "cross_lingual"): 0.60,
 }
 
 
