@@ -54,7 +54,8 @@ def _merge_short_sections(sections: list[Section]) -> list[tuple[str, list[str]]
     its heading kept as a line of text so the words still count. The last group may be
     short if the document ends with a short section; it then joins the group before."""
     groups: list[tuple[str, list[str]]] = []
-    heading, paragraphs, size = "", [], 0  # type: str, list[str], int
+    heading, size = "", 0
+    paragraphs: list[str] = []
     for section in sections:
         texts = _paragraphs(section)
         if not texts:

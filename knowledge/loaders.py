@@ -234,11 +234,14 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
-def _markdown_sections(body: str) -> tuple[list[Section], str]:
+def _markdown_sections(body: str, *, scraped: bool = False) -> tuple[list[Section], str]:
+    """Headings open sections. Furniture rules run only on `scraped` text (a .txt export
+    that happens to use # headings); authored Markdown is kept as written."""
     body = _HTML_COMMENT.sub("", body)
     sections: list[Section] = []
-    heading, paragraphs, current = "", [], []  # type: str, list[str], list[str]
-    first_h1 = ""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    heading, first_h1 = "", ""
     in_fence = False
 
     def close_paragraph() -> None:
@@ -253,7 +256,8 @@ def _markdown_sections(body: str) -> tuple[list[Section], str]:
             sections.append(Section(heading=heading, text=text))
         paragraphs.clear()
 
-    for line in _drop_furniture(body.split("\n")):
+    lines = body.split("\n")
+    for line in _drop_furniture(lines) if scraped else lines:
         if _FENCE.match(line.strip()):
             in_fence = not in_fence
             continue
@@ -317,7 +321,7 @@ def _text_sections(body: str) -> tuple[list[Section], str]:
     followed by text is a heading. Lines inside one block stay separate paragraphs when
     they are long (one paragraph per line is how many exports look)."""
     if _HEADING.search(body.lstrip().split("\n", 1)[0]) or re.search(r"^#{1,6}\s", body, re.M):
-        return _markdown_sections(body)
+        return _markdown_sections(body, scraped=True)
     lines = [_clean_inline(line) for line in _drop_furniture(body.split("\n"))]
     blocks: list[list[str]] = [[]]
     for line in lines:
@@ -377,8 +381,8 @@ def _html_sections(text: str) -> tuple[list[Section], str]:
         soup.head.decompose()
     body = soup.body or soup
     sections: list[Section] = []
-    heading, paragraphs = "", []  # type: str, list[str]
-    first_h1 = ""
+    paragraphs: list[str] = []
+    heading, first_h1 = "", ""
     for element in body.find_all((*_HEADING_TAGS, *_BLOCK_TAGS)):
         if element.find_parent(_BLOCK_TAGS):
             continue  # nested block: its text is already in the parent's

@@ -76,6 +76,18 @@ def test_markdown_headings_become_sections_and_links_are_reduced_to_their_text(
     assert "- First item" in document.sections[1].text
 
 
+def test_authored_markdown_keeps_repeated_headings_and_lines_that_look_like_furniture(
+    write_file: WriteFile,
+) -> None:
+    text = (
+        "# Onboarding\n\n## Example\n\nFirst example text.\n\nVideo: our welcome call\n\n"
+        "## Example\n\nSecond example text.\n"
+    )
+    document = load_document(write_file("guide.md", text))
+    assert [s.heading for s in document.sections] == ["Example", "Example"]
+    assert "Video: our welcome call" in document.sections[0].text
+
+
 def test_markdown_title_falls_back_to_first_h1_then_to_the_file_name(
     write_file: WriteFile,
 ) -> None:
