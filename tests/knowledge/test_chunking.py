@@ -136,3 +136,26 @@ def test_seed_articles_chunk_into_paragraph_sized_pieces_that_keep_every_word(
 def test_chunking_the_same_document_twice_gives_identical_chunks(seeds_dir: Path) -> None:
     document = load_document(seeds_dir / "004_a5d7881402ed5597.txt")
     assert chunk_document(document) == chunk_document(document)
+
+
+def test_every_seed_question_passage_lies_inside_exactly_one_chunk(seeds_dir: Path) -> None:
+    """Retrieval is scored by finding a question's `contains` passage in a returned chunk,
+    so a chunk boundary must never cut one in two."""
+    import yaml
+
+    questions = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "data" / "questions_seeds.yaml").read_text("utf-8")
+    )
+
+    def norm(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip().lower()
+
+    chunks = {
+        path.name: [norm(c.text) for c in chunk_document(load_document(path))]
+        for path in seeds_dir.iterdir()
+    }
+    for item in questions:
+        if item["kind"] == "off_topic":
+            continue
+        found = [text for text in chunks[item["source"]] if norm(item["contains"]) in text]
+        assert len(found) == 1, item
