@@ -81,7 +81,7 @@ def kpi(
     else:
         click.echo(render(result))
         if chart is not None:
-            click.echo(f"chart     {chart}")
+            click.echo(f"chart written to {chart}")
 
 
 def _number(value: float, unit: str) -> str:
@@ -92,10 +92,9 @@ def _number(value: float, unit: str) -> str:
 
 def render(result: KpiResult) -> str:
     """A few aligned lines a manager can read at a glance."""
-    lines = [f"{result.title} — {result.period.label}"]
-    lines.append(f"value     {_number(result.value, result.unit)}")
+    rows: list[tuple[str, str]] = [("value", _number(result.value, result.unit))]
     if result.delta is None or result.previous is None:
-        lines.append("change    no previous period to compare with")
+        rows.append(("change", "no previous period to compare with"))
     else:
         arrow = "▲" if result.delta > 0 else "▼" if result.delta < 0 else "="
         step = (
@@ -105,21 +104,24 @@ def render(result: KpiResult) -> str:
         )
         better = result.delta > 0 if result.polarity == "higher_is_better" else result.delta < 0
         verdict = "unchanged" if result.delta == 0 else ("better" if better else "worse")
-        lines.append(
-            f"change    {arrow} {step} vs previous period ({_number(result.previous, result.unit)}) — {verdict}"
-        )
-    for key, value in sorted(result.extra.items()):
-        lines.append(f"{key:<9} {value:,.2f}")
-    lines.append(f"n         {result.n:,}")
-    lines.append(
-        f"period    {result.period.start:%Y-%m-%d %H:%M} → {result.period.end:%Y-%m-%d %H:%M} (end exclusive)"
-    )
+        previous = _number(result.previous, result.unit)
+        rows.append(("change", f"{arrow} {step} vs previous period ({previous}) — {verdict}"))
+    rows += [(key, f"{value:,.2f}") for key, value in sorted(result.extra.items())]
+    rows.append(("n", f"{result.n:,}"))
+    start, end = result.period.start, result.period.end
+    rows.append(("period", f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} (end exclusive)"))
     if result.segments:
-        lines.append("segment   " + ", ".join(f"{k}={v}" for k, v in result.segments.items()))
+        rows.append(("segment", ", ".join(f"{k}={v}" for k, v in result.segments.items())))
     if result.low_sample:
-        lines.append(
-            f"warning   only {result.n} observations (< {result.min_sample}): indicative, not conclusive"
+        rows.append(
+            (
+                "warning",
+                f"only {result.n} observations (< {result.min_sample}): indicative, not conclusive",
+            )
         )
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{result.title} — {result.period.label}"]
+    lines += [f"{label:<{width}}  {text}" for label, text in rows]
     for row in result.breakdown:
         shown = "no data" if row.value is None else _number(row.value, result.unit)
         lines.append(f"  {row.key:<14} {shown:>14}  n = {row.n:,}")
