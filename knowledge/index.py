@@ -352,22 +352,21 @@ class Index:
         nordic = sum(lexical.stem_scores(query, other) for other in others)
         ranked["nordic"] = top_rows(nordic, CANDIDATES)
         ranked["lexicon"] = top_rows(self._translated_scores(query, own, lexical), CANDIDATES)
-        ranked["dense"] = self._dense_rows(query, lexical)
+        # No text in the question's language matches: the question is cross-lingual, and
+        # an English-only dense model only adds noise there (FINDINGS.md: r@3 .04 alone).
+        ranked["dense"] = self._dense_rows(query, lexical) if ranked["stem"] else []
         return ranked
 
     @staticmethod
     def _translated_scores(query: str, own: str, lexical: LexicalIndex) -> Any:
         """BM25 of the lexicon translation into each other language, with that language's
-        stemmer; each normalised by its best score so no language drowns the others."""
-        total = None
+        stemmer, summed raw: rare concept words (kundefrafald) keep their high IDF instead
+        of a per-language normalisation lifting a passage that only shares "kunde"."""
+        total = lexical.stem_scores("", own)
         for target, translated in lexicon.translations(query, own).items():
-            if target == own or not translated:
-                continue
-            scores = lexical.stem_scores(translated, target)
-            best = float(scores.max()) if scores.size else 0.0
-            if best > 0:
-                total = scores / best if total is None else total + scores / best
-        return total if total is not None else lexical.stem_scores("", own)
+            if target != own and translated:
+                total = total + lexical.stem_scores(translated, target)
+        return total
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
         if self._metadata().get("embedding") != self.embedder.name:
