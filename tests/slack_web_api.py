@@ -18,6 +18,7 @@ header or the `token` param):
 - chat.postMessage / chat.update / chat.postEphemeral / chat.delete: `ok`, `channel`, a new
   increasing `ts` (update/delete echo the given ts), and the message.
 - auth.test, users.info, reactions.add/remove, views.publish, views.open, views.update.
+- conversations.open: a DM channel id derived from the user (U0ALICE → D0ALICE).
 - conversations.replies: the messages set with `set_thread(channel, ts, messages)`.
 - usergroups.users.list: the users set with `set_usergroup(id, users)`.
 - files.getUploadURLExternal → an upload URL on this server; POST to it stores the bytes;
@@ -123,7 +124,7 @@ class SlackWebApi:
         self,
         method: str,
         count: int = 1,
-        timeout: float = 10.0,
+        timeout: float = 30.0,
         where: Callable[[Call], bool] = lambda call: True,
     ) -> list[Call]:
         """Block until `count` matching calls to `method` arrived; fail the test if not."""
@@ -182,6 +183,9 @@ class SlackWebApi:
         if method == "conversations.replies":
             messages = self.threads.get((channel, str(params.get("ts"))), [])
             return 200, {"ok": True, "messages": messages, "has_more": False}
+        if method == "conversations.open":
+            users = str(params.get("users", "U0"))
+            return 200, {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
         if method == "usergroups.users.list":
             group = str(params.get("usergroup"))
             if group not in self.usergroups:

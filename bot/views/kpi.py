@@ -55,6 +55,13 @@ def change_line(result: KpiResult) -> str:
     )
 
 
+def extra_line(name: str, value: float | None, unit: str) -> str:
+    """`promoters_pct` → `promoters: 40.0%`; other extras share the KPI's unit (p90 hours)."""
+    if name.endswith("_pct"):
+        return f"{name.removesuffix('_pct').replace('_', ' ')}: {format_value(value, '%')}"
+    return f"{name.replace('_', ' ')}: {format_value(value, unit)}"
+
+
 def headline(result: KpiResult) -> str:
     return f"*{format_value(result.value, result.unit)}*  {change_line(result)}"
 
@@ -79,8 +86,8 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
                 "treat this figure as indicative, not conclusive."
             )
         )
-    for name, value in sorted(result.extra.items()):
-        blocks.append(context(f"{name}: {format_value(value, result.unit)}"))
+    if result.extra:
+        blocks.append(context(*(extra_line(k, v, result.unit) for k, v in result.extra.items())))
     if result.breakdown:
         lines = [
             f"• *{row.key}*: {format_value(row.value, result.unit)} (n = {row.n:,})"

@@ -45,7 +45,10 @@ def test_the_chart_of_a_private_reply_is_uploaded_to_the_askers_dm(make_bot, tmp
     assert upload.data.startswith(b"\x89PNG")
     assert complete.params["channel_id"]
     [message] = replies(bot)
-    assert "low" in all_text(message["blocks"]).lower() or "Only 3" in all_text(message["blocks"])
+    text = all_text(message["blocks"])
+    assert "Only 5 observations (fewer than 30)" in text  # 90d holds all five responses
+    assert "Trend chart sent to you in a direct message" in text
+    assert "promoters: 40.0%" in text  # 2 of 5 score 9–10
 
 
 def test_share_posts_in_the_channel_with_the_chart_in_its_thread(make_bot, tmp_path) -> None:
