@@ -2,10 +2,12 @@
 
 Deterministic and offline: sentences are scored by how many of the question's content
 terms they contain (stems, compounds and the cross-lingual lexicon of question_terms),
-plus a small bonus for the passage's rank and for opening sentences; the greedy pick
+plus small bonuses for the passage's rank, opening sentences, sentences in the asker's
+language and sentences that start with a question term ("Churn is …"); the greedy pick
 prefers sentences that cover question terms not yet covered and spreads over passages.
 Nothing is invented: every sentence is quoted from a passage (Markdown links and
-emphasis removed) and cited; the text stays in the passage's language.
+emphasis removed) and cited; the text stays in the passage's language. Command examples
+("/kpi …") and worked formulas ("a = b × c") are skipped: out of context they mislead.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s.*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
+_NOT_PROSE = re.compile(r"^[/`$>]|^(?:Sources?|Kilder?|Källa|Källor):|\s=\s|[×÷]", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(]?[A-ZÆØÅÄÖÉ0-9])")
 
 
@@ -69,16 +72,24 @@ class _Candidate:
     base: float
 
 
-def _candidates(question_terms: list[Term], hits: list[Hit]) -> list[_Candidate]:
+def _candidates(question_terms: list[Term], language: str, hits: list[Hit]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
         for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            if len(sentence) < 25 or not re.search(r"[.!…:]$", sentence):
+            if len(sentence) < 25 or not re.search(r"[.!…]$", sentence):
                 continue  # headings, questions and list fragments don't answer anything
+            if _NOT_PROSE.search(sentence):
+                continue  # command examples and worked formulas need their context
             terms = content_terms(sentence, hit.chunk.language)
             covered = frozenset(term.word for term in matched(question_terms, terms))
             overlap = len(covered) / len(question_terms) if question_terms else 0.0
-            base = overlap + 0.15 / (1 + rank) + (0.05 if position == 0 else 0.0)
+            base = (
+                overlap
+                + 0.15 / (1 + rank)
+                + (0.05 if position == 0 else 0.0)
+                + (0.1 if hit.chunk.language == language else 0.0)
+                + (0.1 if matched(question_terms, terms[:3]) else 0.0)  # "Churn is …"
+            )
             found.append(
                 _Candidate(
                     rank,
@@ -113,7 +124,7 @@ def _pick(candidates: list[_Candidate], question_size: int) -> list[_Candidate]:
         chosen.append(best)
         covered |= best.covered
         length += len(best.text) + 5
-    return sorted(chosen, key=lambda c: (c.rank, c.position))
+    return chosen  # best first: the sentence that answers most leads
 
 
 def _gain(
@@ -144,7 +155,7 @@ def _similar(a: _Candidate, b: _Candidate) -> bool:
 def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     """A short answer quoted from `hits` (best first), each sentence followed by [n]."""
     question_terms = content_terms(question, language)
-    chosen = _pick(_candidates(question_terms, hits), len(question_terms))
+    chosen = _pick(_candidates(question_terms, language, hits), len(question_terms))
     citation_of: dict[int, int] = {}
     parts: list[str] = []
     sources: list[Source] = []
