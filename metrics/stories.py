@@ -67,8 +67,19 @@ _STOPWORDS = {
         "er",
         "af",
         "meget",
+        "os",
+        "vores",
+        "på",
+        "som",
+        "hjælp",
+        "også",
+        "selv",
         "hurtigt",
         "være",
+        "en",
+        "et",
+        "kom",
+        "fik",
     },
     "no": {
         "og",
@@ -82,8 +93,19 @@ _STOPWORDS = {
         "er",
         "av",
         "veldig",
-        "fikk",
+        "oss",
+        "vår",
+        "på",
+        "som",
+        "hjelp",
+        "også",
+        "selv",
+        "raskt",
         "være",
+        "en",
+        "et",
+        "kom",
+        "fikk",
     },
     "sv": {
         "och",
@@ -97,10 +119,45 @@ _STOPWORDS = {
         "är",
         "av",
         "mycket",
-        "fick",
+        "oss",
+        "vår",
+        "vårt",
+        "på",
+        "som",
+        "hjälp",
+        "också",
+        "själv",
+        "snabbt",
         "att",
+        "fick",
+        "kom",
     },
-    "en": {"and", "the", "i", "it", "not", "we", "have", "with", "to", "is", "of", "very", "was"},
+    "en": {
+        "and",
+        "the",
+        "a",
+        "i",
+        "it",
+        "not",
+        "we",
+        "have",
+        "with",
+        "to",
+        "is",
+        "of",
+        "very",
+        "was",
+        "that",
+        "our",
+        "they",
+        "us",
+        "you",
+        "for",
+        "on",
+        "before",
+        "even",
+        "actually",
+    },
 }
 
 
@@ -133,7 +190,11 @@ def guess_language(text: str, country: str | None = None) -> str:
     if "ä" in text.lower() or "ö" in text.lower():
         scores["sv"] += 3
     best = max(scores, key=lambda lang: scores[lang])
-    if scores[best] >= 2:
+    if (
+        scores[best] >= 1
+        and list(scores.values()).count(scores[best]) == 1
+        or (scores[best] >= 1 and best in ("da", "no") and scores["da"] == scores["no"])
+    ):
         if best in ("da", "no") and country and country.upper() in ("DK", "NO"):
             return _COUNTRY_LANGUAGE[country.upper()]  # da/no share most short words
         return best
@@ -290,12 +351,13 @@ def _nps_line(score: int, lang: str) -> str:
 
 
 def _first_sentence_title(body: str, lang: str) -> str:
-    sentence = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0]
+    sentences = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)
+    sentence = sentences[0] if len(sentences) > 1 else ""  # a one-liner is the story itself
     fallback = {
-        "da": "En promotor fortæller",
-        "no": "En promotor forteller",
-        "sv": "En promotor berättar",
-        "en": "A promoter speaks",
+        "da": "Det sagde en promotor",
+        "no": "Dette sa en promotor",
+        "sv": "Det här sa en promotor",
+        "en": "What a promoter told us",
     }
     return (
         sentence[:80].rstrip(" ,.;:") + ("…" if len(sentence) > 80 else "")

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bot"))
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS / "bot"))
+# tests/knowledge and tests/metrics have no __init__.py, so with only tests/ on sys.path
+# `import knowledge` becomes an empty namespace package (knowledge.__file__ is None, which
+# breaks bot.cli.demo). With the repo root on the path the real packages win.
+if str(TESTS.parent) not in sys.path:
+    sys.path.append(str(TESTS.parent))
 
 from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
 
