@@ -313,28 +313,37 @@ def _hours(start: datetime, end: datetime) -> str:
     return f"{hours:.0f} h" if hours >= 1 else f"{max(1, round(hours * 60))} min"
 
 
+_CHANNEL_WORDS = {
+    "phone": {"da": "telefon", "no": "telefon", "sv": "telefon", "en": "phone"},
+    "email": {"da": "e-mail", "no": "e-post", "sv": "e-post", "en": "e-mail"},
+    "chat": {"da": "chat", "no": "chat", "sv": "chatt", "en": "chat"},
+}
+
+
 def _ticket_text(row: dict, lang: str, who: str) -> tuple[str, str, str]:
     took = _hours(row["opened_at"], row["created_at"])
-    via = row.get("channel") or ""
+    channel = (row.get("channel") or "").strip().lower()
+    via = _CHANNEL_WORDS.get(channel, {}).get(lang, channel)
+    who = who[:1].upper() + who[1:]
     texts = {
         "da": (
             f"Løst på {took} – og kunden gav {row['csat']}/5",
-            f"{who.capitalize()} kontaktede os{f' via {via}' if via else ''}. Sagen blev løst på {took}, og bagefter gav kunden {row['csat']} ud af 5 i tilfredshed.",
+            f"{who} kontaktede os{f' via {via}' if via else ''}. Sagen blev løst på {took}, og bagefter gav kunden {row['csat']} ud af 5 i tilfredshed.",
             f"CSAT efter løsning: {row['csat']}/5, løst på {took}",
         ),
         "no": (
             f"Løst på {took} – og kunden ga {row['csat']}/5",
-            f"{who.capitalize()} kontaktet oss{f' via {via}' if via else ''}. Saken ble løst på {took}, og etterpå ga kunden {row['csat']} av 5 i tilfredshet.",
+            f"{who} kontaktet oss{f' via {via}' if via else ''}. Saken ble løst på {took}, og etterpå ga kunden {row['csat']} av 5 i tilfredshet.",
             f"CSAT etter løsning: {row['csat']}/5, løst på {took}",
         ),
         "sv": (
             f"Löst på {took} – och kunden gav {row['csat']}/5",
-            f"{who.capitalize()} kontaktade oss{f' via {via}' if via else ''}. Ärendet löstes på {took}, och efteråt gav kunden {row['csat']} av 5 i nöjdhet.",
+            f"{who} kontaktade oss{f' via {via}' if via else ''}. Ärendet löstes på {took}, och efteråt gav kunden {row['csat']} av 5 i nöjdhet.",
             f"CSAT efter lösning: {row['csat']}/5, löst på {took}",
         ),
         "en": (
             f"Resolved in {took} – and rated {row['csat']}/5",
-            f"{who.capitalize()} contacted us{f' via {via}' if via else ''}. The case was resolved in {took}, and afterwards the customer rated their satisfaction {row['csat']} out of 5.",
+            f"{who} contacted us{f' via {via}' if via else ''}. The case was resolved in {took}, and afterwards the customer rated their satisfaction {row['csat']} out of 5.",
             f"CSAT after resolution: {row['csat']}/5, resolved in {took}",
         ),
     }

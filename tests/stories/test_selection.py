@@ -53,6 +53,9 @@ def test_a_ticket_story_needs_the_customers_latest_nps_consent(engine: Engine) -
     [card] = candidates(engine)
     assert card.key == "ticket:t1" and card.kpi_line == "CSAT etter løsning: 5/5, løst på 6 h"
     assert card.language == "no" and "Kari" not in card.body
+    assert card.body.startswith(
+        "En SMB-kunde i Norge kontaktet oss via e-post. Saken ble løst på 6 h"
+    )
     add_nps(engine, "n2", "c1", 9, None, consent=False, at=T0 + timedelta(days=3))
     assert candidates(engine) == [], "a later 'no' withdraws the consent"
     assert not is_consented(engine, "ticket:t1")
