@@ -7,6 +7,7 @@ import re
 import click
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import fail, print_json, settings
 from bot.stories import post_weekly_story, prepare_card
@@ -76,15 +77,24 @@ def register(cli: click.Group) -> None:
             token=config.slack_bot_token,
             **({"base_url": config.slack_api_url} if config.slack_api_url else {}),
         )
-        result = post_weekly_story(
-            _engine(),
-            client,
-            channel,
-            week=week,
-            timezone=config.story_tz,
-            allow_repeats=config.story_allow_repeats,
-            llm_model=config.llm_model,
-        )
+        engine = _engine()
+        try:
+            result = post_weekly_story(
+                engine,
+                client,
+                channel,
+                week=week,
+                timezone=config.story_tz,
+                allow_repeats=config.story_allow_repeats,
+                llm_model=config.llm_model,
+            )
+        except MetricsError as error:
+            fail(str(error))
+        except (OSError, SQLAlchemyError) as error:
+            fail(
+                f"The post did not complete ({type(error).__name__}); run the same command "
+                "again in 10 minutes, when the unfinished claim on this week can be taken over."
+            )
         if as_json:
             print_json(result)
             return
