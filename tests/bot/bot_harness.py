@@ -147,8 +147,7 @@ def bot_settings(api: SlackWebApi, home: Path, database_url: str, **overrides: A
         slack_bot_token="xoxb-test",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=api.api_url,
-        listener_threads=8,
-        **overrides,
+        **{"listener_threads": 8, **overrides},
     )
 
 
