@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from story_rows import T0, add_customer, add_nps, add_resolved_ticket
 
-from metrics.stories import add_story, candidates, is_consented, next_story
+from metrics.schema import stories
+from metrics.stories import InvalidStory, add_story, candidates, is_consented, next_story
 from metrics.story_claims import claim_week, record_post
 
 PRAISE = "Ordren kom hurtigt, og jeg fik hjælp med det samme af jeres support."
@@ -102,3 +105,21 @@ def test_stories_rotate_segments_and_never_repeat(engine: Engine) -> None:
     _post(engine, third.key, "2026-W47")
     assert next_story(engine) is None, "nothing new: no repeats"
     assert next_story(engine, allow_repeats=True) is not None
+
+
+def test_a_story_without_consent_cannot_be_added_nor_selected(engine: Engine) -> None:
+    with pytest.raises(InvalidStory, match="consent"):
+        add_story(engine, title="Uden samtykke", body=PRAISE, source="interview", consent=False)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(stories).values(
+                story_id="imported",
+                title="Importeret uden samtykke",
+                body=PRAISE,
+                source="interview",
+                consent=False,
+                created_at=T0,
+            )
+        )
+    assert candidates(engine, allow_repeats=True) == []
+    assert not is_consented(engine, "story:imported")
