@@ -289,3 +289,14 @@ def test_unknown_kpi_names_it_and_lists_the_kpis(people: Engine) -> None:
     with pytest.raises(UnknownKpi) as error:
         compute_kpi(people, "happiness", "2026-10", now=NOW)
     assert "happiness" in str(error.value) and "nps" in str(error.value)
+
+
+def test_an_unmigrated_database_is_reported_as_unavailable(tmp_path) -> None:  # noqa: ANN001
+    from sqlalchemy import create_engine
+
+    from metrics.errors import DatabaseUnavailable
+
+    bare = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    with pytest.raises(DatabaseUnavailable, match="journeybot db upgrade"):
+        compute_kpi(bare, "nps", "2026-10", now=NOW)
+    bare.dispose()
