@@ -8,7 +8,6 @@ in any language is also searched with the concept's words in every language.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,43 +51,16 @@ def _stem(term: str, language: str) -> str:
     return Stemmer.Stemmer(STEMMERS[language]).stemWord(term)
 
 
-def _term_in(term: str, language: str, query_words: list[str], query_text: str) -> bool:
-    parts = words(term)
-    if len(parts) > 1:
-        return re.search(rf"\b{re.escape(' '.join(parts))}", query_text) is not None
-    if not parts:
-        return False
-    word = parts[0]
-    stem = _stem(word, language)
-    if len(stem) < _MIN_PREFIX:
-        return word in query_words
-    return any(candidate.startswith(stem) for candidate in query_words)
-
-
 def concepts_in(query: str, path: Path = LEXICON_FILE) -> list[Concept]:
     """The lexicon concepts a query names, in any of the four languages."""
-    query_words = words(query)
-    query_text = " ".join(query_words)
-    return [
-        concept
-        for concept in load_lexicon(path)
-        if any(
-            _term_in(term, language, query_words, query_text)
-            for language, terms in concept.terms.items()
-            for term in terms
-        )
-    ]
+    found: list[Concept] = []
+    for concepts in _concepts_at(words(query), path):
+        found += [concept for concept in concepts if concept not in found]
+    return found
 
 
-def translations(query: str, language: str, path: Path = LEXICON_FILE) -> dict[str, str]:
-    """The query rewritten word for word into each language through the lexicon.
-
-    Words (and phrases) that name a concept are replaced by the concept's words in the
-    target language; other content words (names, numbers, GDPR) are kept as they are;
-    the source language's stopwords are dropped. A crude translation, but it is what
-    lets "What is customer churn?" meet "kundefrafald" with the Danish stemmer.
-    """
-    query_words = words(query)
+def _concepts_at(query_words: list[str], path: Path) -> list[list[Concept]]:
+    """For each query word, the concepts it (or a phrase it is part of) names."""
     concepts_at: list[list[Concept]] = [[] for _ in query_words]
     in_phrase: set[int] = set()
     # Phrases first: "personal data" is one concept, not "persona" + "personal" (staff).
@@ -105,6 +77,19 @@ def translations(query: str, language: str, path: Path = LEXICON_FILE) -> dict[s
                             in_phrase.add(position)
                         if concept not in concepts_at[position]:
                             concepts_at[position].append(concept)
+    return concepts_at
+
+
+def translations(query: str, language: str, path: Path = LEXICON_FILE) -> dict[str, str]:
+    """The query rewritten word for word into each language through the lexicon.
+
+    Words (and phrases) that name a concept are replaced by the concept's words in the
+    target language; other content words (names, numbers, GDPR) are kept as they are;
+    the source language's stopwords are dropped. A crude translation, but it is what
+    lets "What is customer churn?" meet "kundefrafald" with the Danish stemmer.
+    """
+    query_words = words(query)
+    concepts_at = _concepts_at(query_words, path)
     stop = stopwords(language if language in LANGUAGES else "en")
     result: dict[str, str] = {}
     for target in LANGUAGES:
@@ -137,13 +122,4 @@ def _positions(term: str, language: str, query_words: list[str]) -> list[int]:
     for start in range(len(query_words) - len(parts) + 1):
         if all(matches(query_words[start + i], parts[i], stems[i]) for i in range(len(parts))):
             found.extend(range(start, start + len(parts)))
-    return found
-
-
-def expansion(query: str, path: Path = LEXICON_FILE) -> dict[str, list[str]]:
-    """Per language, the words of every concept the query names (for BM25 per stemmer)."""
-    found: dict[str, list[str]] = {language: [] for language in LANGUAGES}
-    for concept in concepts_in(query, path):
-        for language, terms in concept.terms.items():
-            found[language].extend(terms)
     return found

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+from click.testing import CliRunner
+
 from knowledge.ingest import ManifestEntry, content_hash, file_key, plan, walk
 
 
@@ -51,3 +54,34 @@ def test_a_named_file_that_was_indexed_and_is_now_gone_is_removed_not_skipped(tm
     gone = tmp_path / "gone.md"
     result = plan([gone], {file_key(gone): ManifestEntry("h", ["g-0"])})
     assert result.removed == [file_key(gone)] and result.skipped == []
+
+
+def _run_ingest(*paths: Path):
+    from bot.cli import ingest  # here, so a broken sibling CLI module fails only these tests
+
+    group = click.Group()
+    ingest.register(group)
+    return CliRunner().invoke(group, ["ingest", *map(str, paths)])
+
+
+def test_the_cli_prints_one_summary_line_and_exits_0_when_nothing_was_skipped(home, tmp_path):
+    docs = tmp_path / "docs"
+    _write(docs / "frafald.md", "# Frafald\n\nKundefrafald er andelen af kunder, der går.\n")
+    first = _run_ingest(docs)
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[-1].startswith(
+        "added 1, updated 0, removed 0, skipped 0, unchanged 0; "
+    )
+    again = _run_ingest(docs)
+    assert again.exit_code == 0 and "unchanged 1" in again.output
+
+
+def test_the_cli_names_each_skipped_file_and_exits_2(home, tmp_path):
+    docs = tmp_path / "docs"
+    _write(docs / "ok.md", "# Ok\n\nNPS måles med ét spørgsmål om anbefaling.\n")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    result = _run_ingest(docs)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("added 1,") and "skipped 1" in line for line in lines)
+    assert any(line.startswith("skipped ") and "broken.pdf" in line for line in lines)
