@@ -25,6 +25,7 @@ MIN_SENTENCES = 2
 MAX_SENTENCE_CHARS = 320
 SNIPPET_CHARS = 240
 PASSAGES_CONSIDERED = 5
+MIN_NEW_SOURCE_OVERLAP = 0.34  # share of question terms a sentence from a further source needs
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -113,10 +114,12 @@ def _pick(candidates: list[_Candidate], question_size: int) -> list[_Candidate]:
     while remaining and len(chosen) < MAX_SENTENCES:
         best = max(remaining, key=lambda c: _gain(c, chosen, covered, question_size))
         remaining.remove(best)
-        if not best.covered and (
-            len(chosen) >= MIN_SENTENCES or best.rank not in {c.rank for c in chosen}
-        ):
+        cited = {c.rank for c in chosen}
+        if not best.covered and (len(chosen) >= MIN_SENTENCES or best.rank not in cited):
             continue  # off-question sentences only as context next to a cited one
+        weak = question_size and len(best.covered) / question_size < MIN_NEW_SOURCE_OVERLAP
+        if chosen and weak and best.rank not in cited:
+            continue  # a new source must earn its citation, not share one stray word
         if chosen and length + len(best.text) + 5 > MAX_ANSWER_CHARS:
             continue
         if any(_similar(best, other) for other in chosen):

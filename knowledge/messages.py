@@ -50,6 +50,13 @@ _QUOTED_IN = {
     "sv": "Källorna är på {names}; svaret citerar dem.",
 }
 
+_SOME_QUOTED_IN = {
+    "en": "Some sources are in {names}; the answer quotes them.",
+    "da": "Nogle kilder er på {names}; svaret citerer dem.",
+    "no": "Noen kilder er på {names}; svaret siterer dem.",
+    "sv": "Några källor är på {names}; svaret citerar dem.",
+}
+
 
 def in_language(messages: dict[str, str], language: str) -> str:
     return messages.get(language, messages["en"])
@@ -62,7 +69,8 @@ def sources_language_note(language: str, passage_languages: list[str]) -> str | 
         return None
     names = _LANGUAGE_NAMES.get(language, _LANGUAGE_NAMES["en"])
     joined = ", ".join(names.get(lang, lang) for lang in foreign)
-    return in_language(_QUOTED_IN, language).format(names=joined)
+    every = all(lang != language for lang in passage_languages)
+    return in_language(_QUOTED_IN if every else _SOME_QUOTED_IN, language).format(names=joined)
 
 
 def join_notes(*notes: str | None) -> str | None:
