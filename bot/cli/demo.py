@@ -11,13 +11,14 @@ from pathlib import Path
 
 import click
 
-import knowledge
+import knowledge.errors
 from bot.cli.common import fail, settings
 from bot.config import Settings
 from knowledge.errors import KnowledgeError
 from metrics.errors import MetricsError
 
-CORPUS = Path(knowledge.__file__).resolve().parent / "corpus"
+#: The starter knowledge base, shipped inside the knowledge package (package data).
+CORPUS = Path(knowledge.errors.__file__).resolve().parent / "corpus"
 
 
 def print_tour(counts: dict[str, int], indexed: str | None, database: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail
+from bot.cli.common import fail, settings
 from metrics.errors import ImportRejected, MetricsError
 from metrics.schema import IMPORTABLE_TABLES
 
@@ -38,7 +38,7 @@ def register(cli: click.Group) -> None:
                 f"There is no table {table!r} to import into; use one of: {', '.join(IMPORTABLE_TABLES)}."
             )
         try:
-            engine = metrics_engine()
+            engine = metrics_engine(settings())
             with _progress_bar(table) as progress:
                 report = import_csv(engine, table, file, progress=progress)
         except ImportRejected as error:

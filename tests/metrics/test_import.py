@@ -258,3 +258,50 @@ def test_progress_is_reported_up_to_the_total(with_customers, write_csv):
     )
     import_csv(with_customers, "csat_responses", path, progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (20, 20)
+
+
+def test_the_cli_prints_a_summary_and_exits_0(home, database_url, write_csv, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["import", "customers", str(write_csv("c.csv", *CUSTOMERS))])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Imported 3 rows into customers (3 new, 0 updated) in ")
+
+
+def test_the_cli_lists_the_rejected_rows_on_stderr_and_exits_1(
+    home, database_url, write_csv, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    path = write_csv("n.csv", "response_id,customer_id,score,responded_at", "n1,c9,5,2025-01-01")
+    result = CliRunner().invoke(main, ["import", "nps_responses", str(path)])
+    assert result.exit_code == 1
+    assert "Error: n.csv was not imported: 1 problem found" in result.stderr
+    assert (
+        "  row 2, column customer_id: unknown customer 'c9' (import customers first)"
+        in result.stderr
+    )
+    assert result.stdout == ""
+
+
+def test_the_db_commands_report_the_revision(home, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    from metrics.db import head_revision
+
+    runner = CliRunner()
+    assert "is empty" in runner.invoke(main, ["db", "current"]).output
+    upgraded = runner.invoke(main, ["db", "upgrade"])
+    assert upgraded.exit_code == 0
+    assert upgraded.output == f"The metrics database is at revision {head_revision()} (newest).\n"
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://jb:pw@127.0.0.1:1/x")
+    dead = runner.invoke(main, ["db", "upgrade"])
+    assert dead.exit_code == 1
+    assert "Cannot reach the metrics database" in dead.stderr and "pw" not in dead.stderr
