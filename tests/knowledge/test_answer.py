@@ -54,3 +54,15 @@ def test_an_answer_quoted_from_another_language_says_so_in_the_askers_language()
 def test_markdown_links_and_headings_do_not_reach_the_answer() -> None:
     text = "# Heading\n\nKunder er [centrum](/customer) for alt, vi gør. Det betyder noget.\n"
     assert split_sentences(text) == ["Kunder er centrum for alt, vi gør.", "Det betyder noget."]
+
+
+def test_the_footer_names_only_the_languages_the_asker_may_not_read() -> None:
+    from knowledge.messages import sources_language_note
+
+    assert sources_language_note("en", ["en", "en"]) is None
+    assert sources_language_note("en", ["en", "da"]) == (
+        "Some sources are in Danish; the answer quotes them."
+    )
+    assert sources_language_note("sv", ["da", "no"]) == (
+        "Källorna är på danska, norska; svaret citerar dem."
+    )
