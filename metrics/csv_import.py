@@ -12,10 +12,10 @@ spreadsheet or editor shows as line 7.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,6 @@ BATCH_SIZE = 5_000
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class _Line:
-    number: int
-    row: BaseModel
-
-
 def import_csv(
     engine: Engine, table: str, path: Path, progress: Progress | None = None
 ) -> ImportReport:
@@ -56,9 +50,19 @@ def import_csv(
     text = _read_text(Path(path))
     try:
         known = _known_customers(engine, target)
-        lines = _parse(target, Path(path), text, known, progress)
-        with engine.begin() as conn:
-            inserted, updated = _write(conn, target, lines, progress)
+        sqlite_fast = engine.dialect.name == "sqlite"
+        to_values = _sqlite_values(target) if sqlite_fast else _plain_values(target)
+        # A million small objects make the cyclic GC rescan the heap over and over; nothing
+        # built here has cycles, so pausing it is safe and roughly halves the time.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            lines = _parse(target, Path(path), text, known, to_values, progress)
+            with engine.begin() as conn:
+                inserted, updated = _write(conn, target, lines, sqlite_fast, progress)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
     except DBAPIError as error:
         raise DatabaseUnavailable(
             f"The import into {table} failed in the database and was rolled back: "
@@ -105,8 +109,13 @@ def _read_text(path: Path) -> str:
 
 
 def _parse(
-    table: Table, path: Path, text: str, known: set[str] | None, progress: Progress | None
-) -> list[_Line]:
+    table: Table,
+    path: Path,
+    text: str,
+    known: set[str] | None,
+    to_values: Callable[[BaseModel], dict[str, Any]],
+    progress: Progress | None,
+) -> list[dict[str, Any]]:
     """Every row validated; all problems collected, then raised together."""
     model = ROW_MODELS[table.name]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -116,7 +125,7 @@ def _parse(
     key = _key_column(table)
 
     errors: list[str] = []
-    lines: list[_Line] = []
+    lines: list[dict[str, Any]] = []
     first_line_of: dict[str, int] = {}
     previous_end = reader.line_num
     has_row_rules = table.name in _ROW_RULES
@@ -157,7 +166,7 @@ def _parse(
             )
             continue
         first_line_of[row_id] = number
-        lines.append(_Line(number, row))
+        lines.append(to_values(row))
         if progress and len(lines) % BATCH_SIZE == 0:
             progress(len(lines), estimate)
     if errors:
@@ -298,23 +307,25 @@ def _known_customers(engine: Engine, table: Table) -> set[str] | None:
 
 
 def _write(
-    conn: Connection, table: Table, lines: list[_Line], progress: Progress | None
+    conn: Connection,
+    table: Table,
+    lines: list[dict[str, Any]],
+    sqlite_fast: bool,
+    progress: Progress | None,
 ) -> tuple[int, int]:
     """Upsert in batches; new ids go through a plain INSERT on SQLite (2–3× faster there
     than INSERT … ON CONFLICT), ids already present through the upsert."""
     key = _key_column(table)
-    sqlite_fast = conn.dialect.name == "sqlite"
     upsert = _upsert(conn, table)
     insert = table.insert() if sqlite_fast else upsert
-    to_values = _sqlite_values(table) if sqlite_fast else _plain_values(table)
     inserted = updated = 0
     total = 2 * len(lines)
     for start in range(0, len(lines), BATCH_SIZE):
-        batch = [line.row for line in lines[start : start + BATCH_SIZE]]
-        ids = [getattr(row, key) for row in batch]
+        batch = lines[start : start + BATCH_SIZE]
+        ids = [values[key] for values in batch]
         existing = set(conn.execute(select(table.c[key]).where(table.c[key].in_(ids))).scalars())
-        new = [to_values(row) for row in batch if getattr(row, key) not in existing]
-        old = [to_values(row) for row in batch if getattr(row, key) in existing]
+        new = [values for values in batch if values[key] not in existing]
+        old = [values for values in batch if values[key] in existing]
         for statement, values in ((insert, new), (upsert, old)):
             if not values:
                 continue
