@@ -16,6 +16,7 @@ import pickle
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
 _SCANDINAVIAN = ("da", "no", "sv")
-_WRITE_BATCH = 1000
+_WRITE_BATCH = 1000  # chunks per Chroma upsert
 
 
 class _ChromaEmbedding(EmbeddingFunction[Documents]):
@@ -58,6 +59,17 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> _ChromaEmbedding:
         return _ChromaEmbedding(lambda: make_embedder("wordllama"))
+
+
+@dataclass
+class _Prepared:
+    """One file's chunks, embedded and ready to write."""
+
+    ids: list[str]
+    texts: list[str]
+    vectors: Any
+    metadatas: list[dict[str, Any]]
+    stale: list[str]
 
 
 class Index:
@@ -191,19 +203,22 @@ class Index:
             report.removed = len(work.removed)
 
         queue = [(True, item) for item in work.new] + [(False, item) for item in work.changed]
+        pending: list[_Prepared] = []
         for done, (is_new, (file, digest)) in enumerate(queue, start=1):
             try:
-                written = self._write_file(file, digest, manifest.get(file_key(file)))
-            except IndexUnavailable:
-                raise
+                prepared = self._prepare_file(file, digest, manifest.get(file_key(file)))
             except (KnowledgeError, OSError, ValueError) as error:
                 report.skipped_files.append(SkippedFile(path=str(file), reason=str(error)))
             else:
-                report.chunks += written
+                pending.append(prepared)
+                report.chunks += len(prepared.ids)
                 if is_new:
                     report.added += 1
                 else:
                     report.updated += 1
+            if sum(len(item.ids) for item in pending) >= _WRITE_BATCH or done == len(queue):
+                self._write(pending)
+                pending = []
             if progress:
                 progress(done, total)
 
@@ -214,9 +229,9 @@ class Index:
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _write_file(self, file: Path, digest: str, previous: ManifestEntry | None) -> int:
-        """Load, chunk, embed, then write the file's chunks in one upsert; only then drop
-        its old chunks that the new version no longer has."""
+    def _prepare_file(self, file: Path, digest: str, previous: ManifestEntry | None) -> _Prepared:
+        """Load, chunk and embed one file; nothing is written yet, so a failure here
+        leaves no trace in the index (and so no manifest entry)."""
         from knowledge.chunking import chunk_document
         from knowledge.loaders import load_document
 
@@ -226,9 +241,8 @@ class Index:
             raise ValueError(f"{file.name} yields no text to index; add content or remove it.")
         key = file_key(file)
         prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
-        texts = [chunk.text for chunk in chunks]
-        vectors = self.embedder.embed(texts)  # before any write: a failure leaves no trace
         ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
+        texts = [chunk.text for chunk in chunks]
         metadatas = [
             {
                 "file": key,
@@ -241,6 +255,19 @@ class Index:
             }
             for chunk in chunks
         ]
+        stale = sorted(set(previous.chunk_ids) - set(ids)) if previous else []
+        return _Prepared(ids, texts, self.embedder.embed(texts), metadatas, stale)
+
+    def _write(self, pending: list[_Prepared]) -> None:
+        """One upsert for many files (Chroma's per-call cost dominates small files); the
+        chunk metadata is the manifest, so it is written in the same call. Only then are
+        the old chunks a changed file no longer has deleted."""
+        if not pending:
+            return
+        ids = [i for item in pending for i in item.ids]
+        texts = [t for item in pending for t in item.texts]
+        vectors = [v for item in pending for v in item.vectors]
+        metadatas = [m for item in pending for m in item.metadatas]
         collection = self._chroma()
         try:
             for start in range(0, len(ids), _WRITE_BATCH):
@@ -253,11 +280,9 @@ class Index:
                 )
         except Exception as error:
             raise self._unavailable(error) from error
-        if previous is not None:
-            stale = sorted(set(previous.chunk_ids) - set(ids))
-            if stale:
-                self._delete(stale)
-        return len(chunks)
+        stale = [i for item in pending for i in item.stale]
+        if stale:
+            self._delete(stale)
 
     def _delete(self, ids: list[str]) -> None:
         try:
