@@ -30,7 +30,7 @@ def build_app(
     """A ready App; `verify_token=False` skips the auth.test call made at start-up."""
     svc = Services(settings)
     app = App(
-        token=None if client else settings.slack_bot_token,
+        token=None,  # the client carries SLACK_BOT_TOKEN
         signing_secret=settings.slack_signing_secret or "",
         client=client or make_client(settings),
         process_before_response=True,

@@ -58,6 +58,8 @@ def register(cli: click.Group) -> None:
             fail(f"Slack rejected the bot token ({error}); check SLACK_BOT_TOKEN.")
         except MetricsError as error:
             fail(str(error))
+        except OSError as error:
+            fail(f"Cannot reach Slack to verify SLACK_BOT_TOKEN ({error}); check the network.")
         scheduler = None
         if config.story_channel:
             from bot.scheduler import start_scheduler
