@@ -356,7 +356,7 @@ def _sqlite_values(table: Table) -> Callable[[BaseModel], dict[str, Any]]:
     numbers = [name for name in names if kinds[name] == "Numeric"]
 
     def convert(row: BaseModel) -> dict[str, Any]:
-        values = {name: getattr(row, name, None) for name in names}
+        values = dict(row.__dict__)  # the validated fields; same names as the columns
         for name in stamps:
             stamp = values[name]
             if stamp is not None:
