@@ -8,6 +8,8 @@ direct message with the bot; a shared reply gets its chart in the message's thre
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from dataclasses import dataclass, field
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -24,6 +26,10 @@ from metrics.errors import DatabaseUnavailable, MetricsError
 log = logging.getLogger(__name__)
 
 HELP_WORDS = {"", "help", "list", "?"}
+#: KPI work is CPU-bound (SQL + matplotlib). Letting every listener thread run it at once
+#: starves the threads that ack new requests (the GIL), so only a few compute at a time;
+#: the rest wait without using CPU.
+COMPUTE_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 class BadArguments(ValueError):
@@ -91,6 +97,19 @@ def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: 
         )
         return
     rid = request_id()
+    with COMPUTE_SLOTS:
+        reply_with_kpi(svc, request, command, client, respond, rid)
+
+
+def reply_with_kpi(
+    svc: Services,
+    request: KpiRequest,
+    command: dict,
+    client: WebClient,
+    respond: Respond,
+    rid: str,
+) -> None:
+    user = command["user_id"]
     try:
         result = compute(svc, request)
     except DatabaseUnavailable as error:
