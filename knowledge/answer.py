@@ -7,7 +7,8 @@ language and sentences that start with a question term ("Churn is …"); the gre
 prefers sentences that cover question terms not yet covered and spreads over passages.
 Nothing is invented: every sentence is quoted from a passage (Markdown links and
 emphasis removed) and cited; the text stays in the passage's language. Command examples
-("/kpi …") and worked formulas ("a = b × c") are skipped: out of context they mislead.
+("/kpi …") and worked formulas ("NPS = 55 − 20 = 35") are skipped: out of context they
+mislead; a formula in words ("NPS = % of 9–10 minus % of 0–6") is kept, it is a definition.
 """
 
 from __future__ import annotations
@@ -32,7 +33,19 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s.*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
-_NOT_PROSE = re.compile(r"^[/`$>]|^(?:Sources?|Kilder?|Källa|Källor):|\s=\s|[×÷]", re.IGNORECASE)
+# A worked formula has a number right after "=" or around "×"/"÷" ("NPS = 55 − 20 = 35");
+# a definition ("NPS = % of 9–10 minus % of 0–6") is the answer to "how is it calculated?".
+_NOT_PROSE = re.compile(
+    r"^[/`$>]|^(?:Sources?|Kilder?|Källa|Källor):|=\s*[−–-]?\d|\d\s*[×÷*/]\s*\d", re.IGNORECASE
+)
+# "How is NPS calculated?" asks for the formula: its definition line and its section lead.
+_ASKS_FORMULA = re.compile(
+    r"\b(?:calculat|comput|formula|measur|beregn|udregn|regne|formel|måle|måles|räkna|räknar|"
+    r"beräkna|mäta|mäts|mäter)",
+    re.IGNORECASE,
+)
+_FORMULA_SECTION = re.compile(r"formel|formula|definition|definisjon|beregn|beräkn|räkna", re.I)
+_DEFINITION = re.compile(r"^[\w ()·/%-]{2,40}\s=\s\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(]?[A-ZÆØÅÄÖÉ0-9])")
 
 
@@ -73,12 +86,18 @@ class _Candidate:
     base: float
 
 
-def _candidates(question_terms: list[Term], language: str, hits: list[Hit]) -> list[_Candidate]:
+def _candidates(
+    question_terms: list[Term], language: str, hits: list[Hit], formula_wanted: bool = False
+) -> list[_Candidate]:
     found: list[_Candidate] = []
     for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
+        formula_section = formula_wanted and bool(_FORMULA_SECTION.search(hit.chunk.section or ""))
         for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            if len(sentence) < 25 or not re.search(r"[.!…]$", sentence):
-                continue  # headings, questions and list fragments don't answer anything
+            definition = formula_wanted and bool(_DEFINITION.match(sentence))
+            if len(sentence) < 12 or (len(sentence) < 25 and not definition):
+                continue  # headings and list fragments don't answer anything
+            if not definition and not re.search(r"[.!…]$", sentence):
+                continue  # nor do questions
             if _NOT_PROSE.search(sentence):
                 continue  # command examples and worked formulas need their context
             terms = content_terms(sentence, hit.chunk.language)
@@ -90,6 +109,7 @@ def _candidates(question_terms: list[Term], language: str, hits: list[Hit]) -> l
                 + (0.05 if position == 0 else 0.0)
                 + (0.1 if hit.chunk.language == language else 0.0)
                 + (0.1 if matched(question_terms, terms[:3]) else 0.0)  # "Churn is …"
+                + (0.3 if definition else 0.1 if formula_section else 0.0)
             )
             found.append(
                 _Candidate(
@@ -158,7 +178,9 @@ def _similar(a: _Candidate, b: _Candidate) -> bool:
 def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     """A short answer quoted from `hits` (best first), each sentence followed by [n]."""
     question_terms = content_terms(question, language)
-    chosen = _pick(_candidates(question_terms, language, hits), len(question_terms))
+    formula_wanted = bool(_ASKS_FORMULA.search(question))
+    candidates = _candidates(question_terms, language, hits, formula_wanted)
+    chosen = _pick(candidates, len(question_terms))
     citation_of: dict[int, int] = {}
     parts: list[str] = []
     sources: list[Source] = []

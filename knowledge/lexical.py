@@ -11,6 +11,7 @@ never disagrees with the vector store.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -21,6 +22,10 @@ import Stemmer
 from bm25s import stopwords as bm25_stopwords
 
 from knowledge.models import Chunk
+
+# bm25s sets its own logger to DEBUG; once anything configures the root logger, every index
+# build would print "Building index from tokens" into the CLI's output.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 STEMMERS = {"da": "danish", "no": "norwegian", "sv": "swedish", "en": "english"}
 LANGUAGES = tuple(STEMMERS)

@@ -66,3 +66,40 @@ def test_the_footer_names_only_the_languages_the_asker_may_not_read() -> None:
     assert sources_language_note("sv", ["da", "no"]) == (
         "Källorna är på danska, norska; svaret citerar dem."
     )
+
+
+def _passage(text: str, section: str) -> Hit:
+    from knowledge.models import Chunk
+
+    chunk = Chunk(
+        id=f"formula-{section}",
+        text=text,
+        title="Kundens livstidsvärde",
+        section=section,
+        source="hand-made/clv.md",
+        language="sv",
+        position=0,
+    )
+    return Hit(chunk=chunk, score=1.0)
+
+
+_CLV_FORMULA = (
+    "journeybot räknar CLV så här:\n\n**CLV = m · r / (1 + d − r)**\n\n"
+    "där m är bruttomarginalen per kund och år."
+)
+_CLV_EXAMPLE = "Ett exempel: CLV = 2 142 × 0,782 / (1 + 0,10 − 0,782) ≈ 5 280 kr för kunden."
+
+
+def test_a_how_is_it_calculated_question_gets_the_formula_in_words_not_the_worked_example() -> None:
+    hits = [_passage(_CLV_EXAMPLE, "Räkneexempel"), _passage(_CLV_FORMULA, "Formeln")]
+    answer = extractive_answer("Hur räknar man ut CLV?", "sv", hits)
+
+    assert answer.answer.startswith("CLV = m · r / (1 + d − r)")
+    assert "2 142" not in answer.answer
+
+
+def test_a_formula_line_is_not_quoted_when_the_question_does_not_ask_for_a_formula() -> None:
+    hits = [_passage(_CLV_FORMULA, "Formeln")]
+    answer = extractive_answer("Vad säger CLV om kunden?", "sv", hits)
+
+    assert "m · r" not in answer.answer
