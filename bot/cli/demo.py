@@ -15,25 +15,74 @@ import knowledge.errors
 from bot.cli.common import fail, settings
 from bot.config import Settings
 from knowledge.errors import KnowledgeError
+from knowledge.knowledge_base import KnowledgeBase
 from metrics.errors import MetricsError
 
 #: The starter knowledge base, shipped inside the knowledge package (package data).
 CORPUS = Path(knowledge.errors.__file__).resolve().parent / "corpus"
 
 
+SAMPLE_QUESTIONS = ("Hvordan beregner man NPS?", "How do we reduce churn?")
+
+
 def print_tour(counts: dict[str, int], indexed: str | None, database: str) -> None:
-    """What was set up and what to try next (the lead extends this with live samples)."""
+    """What was set up, in a few lines a new user can check against the README."""
     click.echo("journeybot demo is ready.")
     click.echo(f"  Metrics database: {database}")
     seeded = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in counts.items())
     click.echo(f"  Seeded: {seeded}.")
     if indexed:
         click.echo(f"  Knowledge base: {indexed}")
-    click.echo("Try:")
-    click.echo('  journeybot ask "Hvordan beregner man NPS?"')
-    click.echo("  journeybot kpi nps --period 90d")
-    click.echo("  journeybot kpi list")
-    click.echo("  journeybot story next")
+
+
+def print_samples(config: Settings, base: KnowledgeBase | None) -> None:
+    """Live output of the three jobs, through the same code as `ask`, `kpi` and `story next`.
+
+    Why: the README's first command should show the product working, not only say it is
+    ready. A failing sample prints its one-sentence error and the tour goes on.
+    """
+    from bot.cli.ask import render as render_answer
+    from bot.cli.kpi import render as render_kpi
+    from bot.cli.story import render_card
+    from bot.runtime import metrics_engine
+    from bot.stories import prepare_card
+    from metrics.kpis import compute_kpi
+
+    if base is not None:
+        for question in SAMPLE_QUESTIONS:
+            _heading(f'journeybot ask "{question}"')
+            try:
+                click.echo(render_answer(base.ask(question)))
+            except KnowledgeError as error:
+                click.echo(f"Error: {error}")
+    _heading("journeybot kpi nps --period 90d")
+    try:
+        engine = metrics_engine(config)
+        result = compute_kpi(
+            engine,
+            "nps",
+            "90d",
+            timezone=config.kpi_timezone,
+            min_sample=config.kpi_min_sample,
+            currency=config.kpi_currency,
+            gross_margin=config.kpi_gross_margin,
+            discount_rate=config.kpi_discount_rate,
+        )
+        click.echo(render_kpi(result))
+        _heading("journeybot story next")
+        card = prepare_card(engine, allow_repeats=config.story_allow_repeats, llm_model=None)
+        click.echo(render_card(card) if card else "No consented story is available.")
+    except MetricsError as error:
+        click.echo(f"Error: {error}")
+    _heading("Try your own")
+    click.echo('  .venv/bin/journeybot ask "Hvad er forskellen på kundecentreret og kundefokuseret?"')
+    click.echo("  .venv/bin/journeybot kpi churn --period 2026-Q3 --by segment")
+    click.echo("  .venv/bin/journeybot kpi list")
+    click.echo("  .venv/bin/journeybot ingest path/to/your/documents")
+
+
+def _heading(text: str) -> None:
+    click.echo(f"\n$ {text}")
 
 
 def register(cli: click.Group) -> None:
@@ -44,7 +93,6 @@ def register(cli: click.Group) -> None:
     def demo(ctx: click.Context, seed: int, serve: bool) -> None:
         """Seed demo data and the starter knowledge base, then show what to try."""
         from bot.runtime import metrics_engine
-        from knowledge.knowledge_base import KnowledgeBase
         from metrics.demo import seed_demo
 
         config = settings()
@@ -53,6 +101,7 @@ def register(cli: click.Group) -> None:
         except MetricsError as error:
             fail(str(error))
         indexed = None
+        base: KnowledgeBase | None = None
         try:
             base = KnowledgeBase(
                 config.index_path,
@@ -61,10 +110,13 @@ def register(cli: click.Group) -> None:
                 embedding_model=config.embedding_model,
             )
             ingest = base.ingest([CORPUS])
-            indexed = f"{ingest.chunks} passages from {CORPUS} indexed."
+            files = ingest.added + ingest.updated + ingest.unchanged
+            indexed = f"{base.count():,} passages from {files} articles in {CORPUS}."
         except KnowledgeError as error:
+            base = None
             click.echo(f"Warning: the starter knowledge base was not indexed: {error}", err=True)
         print_tour(report.counts, indexed, _safe_url(config.metrics_database_url))
+        print_samples(config, base)
         if serve:
             _serve(ctx, config)
 

@@ -27,10 +27,9 @@ def _engine() -> Engine:
         fail(str(error))
 
 
-def _print_card(card: StoryCard) -> None:
-    click.echo(
-        f"{card.title}\n\n{card.body}\n\n— {card.who} · {card.source_label}\n{card.kpi_line}"
-    )
+def render_card(card: StoryCard) -> str:
+    """The card as plain text: title, story, who and where from, the KPI line."""
+    return f"{card.title}\n\n{card.body}\n\n— {card.who} · {card.source_label}\n{card.kpi_line}"
 
 
 def register(cli: click.Group) -> None:
@@ -57,7 +56,7 @@ def register(cli: click.Group) -> None:
         if as_json:
             print_json({"story": card.model_dump(mode="json")})
         else:
-            _print_card(card)
+            click.echo(render_card(card))
 
     @story.command("post")
     @click.option("--channel", help="Slack channel id (default: STORY_CHANNEL).")
