@@ -76,18 +76,20 @@ KPI_NAMES = (
 )
 
 # recall@3 floors: a question counts as found when a top-3 hit comes from its `source` or
-# one of its `also` articles. Measured on 2026-11-24 with knowledge.index.Index at commits
-# e227134 and f686916 (wordllama + BM25 + lexicon fusion): da 12/12, no 11/12, sv 11/11,
-# en 11/11 in-domain, and 7/10 cross-lingual (English questions answered only in
-# Scandinavian articles). Each floor is
-# the measured count minus one miss, so retrieval tuning elsewhere has a little room;
-# falling below it means the corpus or the retriever got worse at finding answers.
+# one of its `also` articles. Measured on 2026-12-01 on top of 4c3f105 with
+# knowledge.index.Index (wordllama + BM25 + lexicon fusion), after
+# en/churn-retention-and-clv.md was added: da 14/14, no 15/15, sv 12/12, en 21/21
+# in-domain, and 4/9 cross-lingual (English questions answered only in Scandinavian
+# articles; the four churn/CLV questions that used to be cross-lingual now have an English
+# answer and count as in-domain, so the cross-lingual set is harder than before). Each
+# floor is the measured count minus one miss, so retrieval tuning elsewhere has a little
+# room; falling below it means the corpus or the retriever got worse at finding answers.
 RECALL_FLOORS = {
-    ("da", "in_domain"): 0.91,
-    ("no", "in_domain"): 0.83,
-    ("sv", "in_domain"): 0.90,
-    ("en", "in_domain"): 0.90,
-    ("en", "cross_lingual"): 0.60,
+    ("da", "in_domain"): 0.92,
+    ("no", "in_domain"): 0.93,
+    ("sv", "in_domain"): 0.91,
+    ("en", "in_domain"): 0.95,
+    ("en", "cross_lingual"): 0.33,
 }
 
 
@@ -185,7 +187,8 @@ def test_every_kpi_is_documented_with_its_kpi_command_in_two_languages(kpi: str)
 
 
 def test_kpi_articles_state_the_formulas_journeybot_computes() -> None:
-    """The formulas the metrics layer implements (DESIGN.md), as the articles must say them."""
+    """The formulas the metrics layer implements (../shared/DESIGN.md, metrics/registry.py),
+    as the articles must say them."""
     expected = {
         "nps-guide.md": ["% of responses scoring 9–10 minus % of responses scoring 0–6"],
         "nps-net-promoter-score.md": ["procentdel af svar med 9–10 minus procentdel af svar"],
@@ -205,6 +208,15 @@ def test_kpi_articles_state_the_formulas_journeybot_computes() -> None:
             "orders placed in the period ÷ distinct customers who ordered in it",
         ],
         "keeping-existing-customers.md": ["customers who signed up before the period started"],
+        "churn-retention-and-clv.md": [
+            "customers active at the period start",
+            "retention = 100 − churn",
+            "((E − N) / S) × 100",
+            "CLV = m · r / (1 + d − r)",
+            "(1 − churn_rate/100)^(365/days)",
+            "KPI_GROSS_MARGIN (default 30 %)",
+            "annual discount rate (default 10 %)",
+        ],
     }
     for name, phrases in expected.items():
         text = document_text(load_document(BY_NAME[name]))
