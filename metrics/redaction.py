@@ -3,26 +3,47 @@
 Over-redaction is the safe failure: any run of 8 or more digits (phones, CPR, personnummer,
 fødselsnummer, card numbers, E.164) is removed, except the shapes that are clearly not
 personal: dates (2026-10-01, 01.10.2026), clock times, amounts with a currency and
-percentages. Names are matched whole-word and case-insensitively, including the Nordic
-genitive "s" ("Jensens").
+percentages; a date, price or percentage glued to more digits ("01.01.90-1234",
+"12 34 56 78 kr") is a number like any other. Names are matched whole-word and
+case-insensitively, with the Nordic genitive "s" ("Jensens", "Lindqvist’s") and with æ/ø/å/ä/ö
+written without those letters ("Soren", "Soeren").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 EMAIL_TOKEN = "[e-mail]"
 NUMBER_TOKEN = "[number]"
 
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# A protected shape must be the whole number, not the tail or head of a longer run that
+# `_NUMBER_RUN` would otherwise count: "01.01.90-1234" (CPR) is not a date, "12 34 56 78 kr"
+# not a price. No shape may touch a digit through a separator ("-", ".", "/", "+", or one with
+# spaces around it, like " - "); amounts and percentages not through a plain space either, as
+# phone groups are space-separated. A date followed by a lone 4–5 digit number is a national
+# id (010190 1234, fødselsnummer 010190 12345), so that is not protected either.
+_JOINED_BEFORE = r"(?<!\d)(?<!\d[-./+])(?<!\d\s[-./+])(?<!\d[-./+]\s)(?<!\d\s[-./+]\s)"
+_SPACED_BEFORE = r"(?<![\d.,])(?<!\d[\s\u00a0])"
+_JOINED_AFTER = r"(?![-./+]?\d)(?!\s[-./+]\s?\d)(?![-./+]\s\d)"
+_NO_SERIAL_AFTER = r"(?!\s\d{4,5}(?!\d|[:.,]\d))"
+_CURRENCY = r"(?:kr\.?|DKK|NOK|SEK|EUR|€|,-)(?!\w)"
+_NO_UNIT_AFTER = rf"(?!\s?(?:{_CURRENCY}|%))"  # "01.01.0000 kr" is a number with a unit
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"  # also a month: 10/31/26 is as much a date as 31.10.26
+_ISO_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T\s]\d{2}:\d{2}(?::\d{2})?)?"
+_DOTTED_DATE = rf"{_DAY}[./]{_DAY}[./](?:\d{{4}}|\d{{2}})"
+_RANGE = r"\s?[-–]\s?"  # 01.10.2026-31.12.2026 is two dates, not one long number
+_NOT_A_DATE_AFTER = _JOINED_AFTER + _NO_SERIAL_AFTER + _NO_UNIT_AFTER
 _PROTECTED = re.compile(
-    r"""
-    (?<!\d)\d{4}-\d{2}-\d{2}(?:[T\s]\d{2}:\d{2}(?::\d{2})?)?(?!\d)   # ISO dates
-    | (?<![\d.])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d.])      # 01.10.2026, 1/10/26
-    | (?<![\d:])\d{1,2}:\d{2}(?![\d:])                                 # 9:30
-    | (?<![\d.,])\d{1,3}(?:[.\s\u00a0]\d{3})*(?:,\d{1,2})?\s?(?:kr\.?|DKK|NOK|SEK|EUR|€|,-)(?!\w)  # 1.299 kr
-    | (?<![\d.,])\d+(?:[.,]\d+)?\s?%                                   # 12,5 %
+    rf"""
+    {_JOINED_BEFORE}{_ISO_DATE}(?:{_RANGE}{_ISO_DATE})?{_NOT_A_DATE_AFTER}
+    | {_JOINED_BEFORE}{_DOTTED_DATE}(?:{_RANGE}{_DOTTED_DATE})?{_NOT_A_DATE_AFTER}
+    | (?<![\d:])\d{{1,2}}:\d{{2}}(?![\d:])                                    # 9:30
+    | {_JOINED_BEFORE}{_SPACED_BEFORE}\d{{1,3}}(?:[.\s\u00a0]\d{{3}})*(?:,\d{{1,2}})?\s?
+        {_CURRENCY}                                                        # 1.299 kr
+    | {_JOINED_BEFORE}{_SPACED_BEFORE}\d{{1,4}}(?:[.,]\d{{1,3}})?\s?%            # 12,5 %
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -52,12 +73,40 @@ def name_parts(name: str | None) -> list[str]:
     return list(dict.fromkeys(p for p in ordered if p))
 
 
+# How a name's Nordic letters get written on keyboards and in systems without them: "Søren
+# Jørgensen" arrives as "Soren Jorgensen" or "Soeren Joergensen", "Åse" as "Aase", and a
+# decomposed "å" (a + combining ring) must match too.
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "æ": ("æ", "ae", "ä", "a"),
+    "ø": ("ø", "oe", "ö", "o"),
+    "å": ("å", "aa", "a"),
+    "ä": ("ä", "ae", "æ", "a"),
+    "ö": ("ö", "oe", "ø", "o"),
+    "ü": ("ü", "ue", "u"),
+    "é": ("é", "e"),
+}
+
+
+def _letter_pattern(letter: str) -> str:
+    spellings = _SPELLINGS.get(letter.lower())
+    if spellings is None:
+        return re.escape(letter)
+    forms = {*spellings, *(unicodedata.normalize("NFD", form) for form in spellings)}
+    return "(?:" + "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)) + ")"
+
+
+def _name_pattern(part: str) -> str:
+    """`part` as a regex: any whitespace between words, any spelling of its Nordic letters."""
+    words = unicodedata.normalize("NFC", part).split()
+    return r"\s+".join("".join(_letter_pattern(letter) for letter in word) for word in words)
+
+
 def _redact_names(text: str, names: Iterable[str], replacement: str) -> str:
     for name in names:
         for part in name_parts(name):
-            pattern = r"\s+".join(re.escape(piece) for piece in part.split())
+            pattern = _name_pattern(part)
             text = re.sub(
-                rf"(?<!\w){pattern}(?:'?s)?(?!\w)",
+                rf"(?<!\w){pattern}(?:['\u2019]?s)?(?!\w)",  # Jensens, Lindqvist's, Lindqvist’s
                 lambda _m: replacement,
                 text,
                 flags=re.IGNORECASE,
