@@ -3,7 +3,9 @@
 Every replica runs its own in-memory scheduler (APScheduler job stores must not be shared);
 `post_weekly_story` claims (channel, ISO week) in the database, so only one post happens.
 On start-up we catch up: a bot that was down at Monday 09:00 posts as soon as it starts,
-provided the week's scheduled time has passed and the week is still running.
+provided the week's scheduled time has passed and the week is still running. A run that
+finds the week claimed but not posted (a replica crashed mid-post) retries once that claim
+is stale, so a crash followed by a quick restart still posts this week.
 """
 
 from __future__ import annotations
@@ -13,15 +15,20 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.stories import PostResult, post_weekly_story
+from bot.stories import PostResult, current_week, post_weekly_story
+from metrics.story_claims import STALE_AFTER
 
 log = logging.getLogger(__name__)
 JOB_ID = "weekly_story"
+RETRY_JOB_ID = f"{JOB_ID}_retry"
+#: A claim can be taken over after STALE_AFTER; the margin covers clock skew and slow runs.
+RETRY_AFTER = STALE_AFTER + timedelta(seconds=30)
 
 
 def scheduled_time_this_week(trigger: CronTrigger, timezone: str, now: datetime) -> datetime | None:
@@ -42,23 +49,70 @@ def catch_up_due(trigger: CronTrigger, timezone: str, now: datetime) -> bool:
     return first is not None and first <= now
 
 
-def run_weekly_story(settings: Settings, client: WebClient, engine: Engine) -> PostResult | None:
-    """One job run; never raises, so the scheduler thread survives any failure."""
+def schedule_retry(
+    scheduler: BaseScheduler,
+    settings: Settings,
+    client: WebClient,
+    engine: Engine,
+    week: str,
+    *,
+    now: datetime | None = None,
+) -> datetime:
+    """Runs the job once more when a claim taken now would be stale, so a claim left by a
+    crashed replica (or by our own failed run) is taken over this week, not next week."""
+    when = (now or datetime.now(UTC)) + RETRY_AFTER
+    scheduler.add_job(
+        run_weekly_story,
+        "date",
+        run_date=when,
+        args=(settings, client, engine),
+        kwargs={"scheduler": scheduler, "week": week},
+        id=RETRY_JOB_ID,
+        replace_existing=True,
+        misfire_grace_time=3600,
+    )
+    return when
+
+
+def run_weekly_story(
+    settings: Settings,
+    client: WebClient,
+    engine: Engine,
+    *,
+    scheduler: BaseScheduler | None = None,
+    week: str | None = None,
+) -> PostResult | None:
+    """One job run; never raises, so the scheduler thread survives any failure. With a
+    scheduler, a week claimed but not posted gets a retry once that claim is stale; a retry
+    (`week` given) that fires after its week ended does nothing."""
     if not settings.story_channel:
         return None
+    this_week = current_week(settings.story_tz)
+    if week is not None and week != this_week:
+        log.info("weekly story: the retry for %s came after that week; skipped", week)
+        return None
+    result: PostResult | None = None
     try:
         result = post_weekly_story(
             engine,
             client,
             settings.story_channel,
+            week=this_week,
             timezone=settings.story_tz,
             allow_repeats=settings.story_allow_repeats,
             llm_model=settings.llm_model,
         )
     except Exception:
-        log.exception("weekly story job failed; the claim is retried once it is stale")
-        return None
-    log.info("weekly story: %s (%s, %s)", result.outcome, result.channel, result.iso_week)
+        log.exception("weekly story job failed; retrying once the claim is stale")
+    else:
+        log.info("weekly story: %s (%s, %s)", result.outcome, result.channel, result.iso_week)
+    unfinished = result is None or result.outcome == "in_progress_elsewhere"
+    if unfinished and scheduler is not None:
+        try:
+            when = schedule_retry(scheduler, settings, client, engine, this_week)
+            log.info("weekly story: %s is not posted yet; retrying at %s", this_week, when)
+        except Exception:
+            log.exception("could not schedule the weekly story retry")
     return result
 
 
@@ -76,6 +130,7 @@ def start_scheduler(
         run_weekly_story,
         trigger,
         args=(settings, client, engine),
+        kwargs={"scheduler": scheduler},
         id=JOB_ID,
         coalesce=True,
         max_instances=1,
@@ -84,7 +139,10 @@ def start_scheduler(
     )
     if catch_up_due(trigger, settings.story_tz, now or datetime.now(UTC)):
         scheduler.add_job(
-            run_weekly_story, args=(settings, client, engine), id=f"{JOB_ID}_catch_up"
+            run_weekly_story,
+            args=(settings, client, engine),
+            kwargs={"scheduler": scheduler},
+            id=f"{JOB_ID}_catch_up",
         )
     scheduler.start()
     return scheduler

@@ -4,20 +4,22 @@ on start-up, and the database claim keeps that to one post per week."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from slack_web_api import SlackWebApi
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from story_rows import add_customer, add_nps
 
 from bot.config import Settings
-from bot.scheduler import JOB_ID, catch_up_due, run_weekly_story, start_scheduler
+from bot.scheduler import JOB_ID, RETRY_JOB_ID, catch_up_due, run_weekly_story, start_scheduler
 from bot.stories import current_week
-from metrics.story_claims import week_status
+from metrics.schema import story_posts
+from metrics.story_claims import STALE_AFTER, claim_week, week_status
 
 TZ = "Europe/Copenhagen"
 MONDAY_NINE = CronTrigger.from_crontab("0 9 * * mon", timezone=TZ)
@@ -94,3 +96,47 @@ def test_without_a_story_channel_nothing_is_scheduled(
         assert run_weekly_story(settings, client, engine) is None
     finally:
         scheduler.shutdown(wait=True)
+
+
+def test_a_claim_left_by_a_crashed_replica_is_retried_once_stale_so_the_week_still_posts(
+    home: Path, engine: Engine, database_url: str, slack_web_api: SlackWebApi
+) -> None:
+    _seed(engine)
+    settings = _settings(home, database_url, slack_web_api)
+    client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+    week = current_week(TZ)
+    # A replica claimed the week a minute ago and crashed before posting; we restart at once.
+    crashed_at = datetime.now(UTC) - timedelta(minutes=1)
+    assert claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at) == "won"
+
+    started = datetime.now(UTC)
+    scheduler = start_scheduler(settings, client, engine)
+    try:
+        deadline = time.monotonic() + 30
+        while scheduler.get_job(RETRY_JOB_ID) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        retry = scheduler.get_job(RETRY_JOB_ID)
+        assert retry is not None, "the catch-up found the claim fresh and scheduled a retry"
+        margin = STALE_AFTER + timedelta(seconds=30)
+        assert started + margin <= retry.next_run_time <= datetime.now(UTC) + margin
+        assert slack_web_api.calls_to("chat.postMessage") == [], "a fresh claim is respected"
+
+        # Time passes: by the retry the crashed replica's claim is stale, and it is taken over.
+        with engine.begin() as conn:
+            conn.execute(update(story_posts).values(claimed_at=crashed_at - STALE_AFTER))
+        result = retry.func(*retry.args, **retry.kwargs)
+    finally:
+        scheduler.shutdown(wait=True)
+    assert result is not None and result.outcome == "posted"
+    [call] = slack_web_api.calls_to("chat.postMessage")
+    assert call.params["channel"] == "C0STORIES"
+
+
+def test_a_retry_that_fires_after_its_week_ended_posts_nothing(
+    home: Path, engine: Engine, database_url: str, slack_web_api: SlackWebApi
+) -> None:
+    _seed(engine)
+    settings = _settings(home, database_url, slack_web_api)
+    client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+    assert run_weekly_story(settings, client, engine, week="2020-W01") is None
+    assert slack_web_api.calls_to("chat.postMessage") == []
