@@ -27,6 +27,9 @@ from metrics.story_claims import claim_week, iso_week, record_post, release_clai
 
 log = logging.getLogger(__name__)
 
+#: story_posts rows of `/story share` posts have `manual:<message ts>` where weeks have 2026-W48.
+SHARE_PREFIX = "manual:"
+
 Outcome = Literal["posted", "already_posted", "in_progress_elsewhere", "nothing_to_post", "failed"]
 
 
@@ -117,17 +120,30 @@ def post_weekly_story(
     )
 
 
+def share_key(message_ts: str) -> str:
+    """The story_posts week key of a `/story share`: one row per post, never an ISO week."""
+    return f"{SHARE_PREFIX}{message_ts}"
+
+
 def share_story(
     engine: Engine,
     client: WebClient,
     channel: str,
     *,
-    allow_repeats: bool = True,
+    allow_repeats: bool,
     llm_model: str | None = None,
+    claimed_by: str | None = None,
 ) -> StoryCard | None:
-    """`/story share`: posts the next story now without claiming a week (consent still holds)."""
+    """`/story share`: posts the next story now, outside the weekly claim (consent still
+    holds), and records it so neither the weekly job nor a later share posts it again."""
     card = prepare_card(engine, allow_repeats=allow_repeats, llm_model=llm_model)
     if card is None or not is_consented(engine, card.key):
         return None
-    post_card(client, channel, card)
+    ts = post_card(client, channel, card)
+    me = claimed_by or worker_id()
+    key = share_key(ts)
+    # The key is unique per message, so the claim is always ours; it only makes the row.
+    claim_week(engine, channel, key, claimed_by=me)
+    record_post(engine, channel, key, claimed_by=me, story_key=card.key, message_ts=ts)
+    log.info("story %s shared in %s (ts %s)", card.key, channel, ts)
     return card

@@ -155,7 +155,8 @@ story_posts = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("channel", String(50), nullable=False),
-    Column("iso_week", String(8), nullable=False),  # e.g. 2026-W48
+    # "2026-W48" for the weekly post, "manual:<message ts>" for a `/story share`
+    Column("iso_week", String(40), nullable=False),
     Column("story_key", String(100)),  # "story:<id>", "nps:<id>" or "ticket:<id>"
     Column("claimed_by", String(100), nullable=False),
     Column("claimed_at", UtcDateTime(), nullable=False),

@@ -375,13 +375,18 @@ def _first_sentence_title(body: str, lang: str) -> str:
     )
 
 
-def _latest_nps_score(conn: Connection, customer_id: str | None) -> int | None:
+def _latest_shareable_nps_score(conn: Connection, customer_id: str | None) -> int | None:
+    """The score of the customer's newest NPS response that may be shared: the story's own
+    consent covers the story, not a survey answer the customer asked us to keep private."""
     if not customer_id:
         return None
     return conn.execute(
         select(nps_responses.c.score)
-        .where(nps_responses.c.customer_id == customer_id)
-        .order_by(nps_responses.c.responded_at.desc())
+        .where(
+            nps_responses.c.customer_id == customer_id,
+            nps_responses.c.consent_to_share == true(),
+        )
+        .order_by(nps_responses.c.responded_at.desc(), nps_responses.c.response_id.desc())
         .limit(1)
     ).scalar_one_or_none()
 
@@ -411,7 +416,7 @@ def _card(conn: Connection, kind: str, row: dict) -> StoryCard:
     if kind == "story":
         source = row["source"] if row["source"] in SOURCES else "interview"
         title, body = row["title"], row["body"]
-        score = _latest_nps_score(conn, row.get("customer_id"))
+        score = _latest_shareable_nps_score(conn, row.get("customer_id"))
         kpi_line = _nps_line(score, lang) if score is not None else _since_line(lang)
     elif kind == "nps":
         source, body = "nps_comment", row["body"].strip()
@@ -537,7 +542,8 @@ def is_consented(engine: Engine, key: str) -> bool:
 
 
 def last_posted(engine: Engine) -> StoryCard | None:
-    """The story posted most recently by the weekly job (None if none, or consent withdrawn)."""
+    """The story posted most recently, weekly or by `/story share` (None if none, or consent
+    withdrawn)."""
     with engine.connect() as conn:
         key = _last_posted_key(conn)
     return story_by_key(engine, key) if key else None

@@ -21,6 +21,8 @@ if str(TESTS.parent) not in sys.path:
 
 from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
 
+from bot.server import stop_server  # noqa: E402
+
 
 @pytest.fixture
 def story_bot(
@@ -34,8 +36,8 @@ def story_bot(
     try:
         yield BotServer(url, slack_web_api, app, settings)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        # Closing the sockets from this thread races waitress's select() (EBADF warnings).
+        stop_server(server, thread)
 
 
 def view_submission(values: dict[str, Any]) -> dict[str, Any]:

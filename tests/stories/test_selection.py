@@ -123,3 +123,37 @@ def test_a_story_without_consent_cannot_be_added_nor_selected(engine: Engine) ->
         )
     assert candidates(engine, allow_repeats=True) == []
     assert not is_consented(engine, "story:imported")
+
+
+def test_a_storys_nps_line_shows_only_a_score_the_customer_agreed_to_share(
+    engine: Engine,
+) -> None:
+    # The story itself is consented; the customer's newest survey answer is not to be shared.
+    add_customer(engine, "c1", "Mette Frederiksen")
+    add_nps(engine, "shared", "c1", 9, None, consent=True, at=T0 - timedelta(days=60))
+    add_nps(engine, "private", "c1", 3, None, consent=False, at=T0 - timedelta(days=2))
+    add_story(
+        engine,
+        title="Hurtig hjælp",
+        body=PRAISE,
+        source="interview",
+        consent=True,
+        customer_id="c1",
+        story_id="s1",
+        now=T0,
+    )
+    add_customer(engine, "c2", "Ole Olsen")
+    add_nps(engine, "only-private", "c2", 2, None, consent=False, at=T0 - timedelta(days=2))
+    add_story(
+        engine,
+        title="Godt svar",
+        body=PRAISE,
+        source="interview",
+        consent=True,
+        customer_id="c2",
+        story_id="s2",
+        now=T0,
+    )
+    lines = {card.key: card.kpi_line for card in candidates(engine)}
+    assert lines["story:s1"] == "NPS-score givet: 9"
+    assert lines["story:s2"] == "Ingen KPI koblet til endnu"

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from bot_harness import BotServer
 from conftest import view_submission
+from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from story_rows import add_customer, add_nps
+from story_rows import T0, add_customer, add_nps
 
+from bot.listeners.actions.story_shortcut import open_story_form
 from bot.runtime import metrics_engine
-from metrics.schema import stories
+from bot.stories import post_weekly_story
+from metrics.schema import stories, story_posts
 
 PRAISE = "Pakken kom dagen efter, og Jens fra lageret ringede selv for at sige det."
+OTHER_PRAISE = "Vi fik hjælp til opsætningen på under en time, og alt virkede bagefter."
+NOT_OPENED = "I could not open the story form; please try again in a moment."
 
 
 def _values(
@@ -70,21 +76,24 @@ def test_a_valid_story_is_saved_with_consent(story_bot: BotServer) -> None:
     assert (row.title, row.source, row.consent) == ("Hurtig levering", "interview", True)
 
 
+def _shortcut(bot: BotServer) -> dict:
+    """The payload Slack sends for "Add as customer story" on a message."""
+    return {
+        "type": "message_action",
+        "callback_id": "add_story",
+        "team": {"id": "T0TEST01"},
+        "user": {"id": "U0ALICE"},
+        "api_app_id": "A0TEST01",
+        "channel": {"id": "C0GENERAL"},
+        "message": {"ts": "1.1", "text": PRAISE},
+        "response_url": bot.api.response_url("shortcut"),
+        "trigger_id": "4.5.6",
+    }
+
+
 def test_story_add_and_the_message_shortcut_open_the_modal(story_bot: BotServer) -> None:
     assert story_bot.command("/story", "add").status == 200
-    story_bot.action(
-        {
-            "type": "message_action",
-            "callback_id": "add_story",
-            "team": {"id": "T0TEST01"},
-            "user": {"id": "U0ALICE"},
-            "api_app_id": "A0TEST01",
-            "channel": {"id": "C0GENERAL"},
-            "message": {"ts": "1.1", "text": PRAISE},
-            "response_url": story_bot.api.response_url("shortcut"),
-            "trigger_id": "4.5.6",
-        }
-    )
+    story_bot.action(_shortcut(story_bot))
     calls = story_bot.api.wait_for("views.open", count=2)
     views = [
         json.loads(c.params["view"]) if isinstance(c.params["view"], str) else c.params["view"]
@@ -123,3 +132,68 @@ def test_share_posts_the_redacted_story_in_the_channel(story_bot: BotServer) -> 
     [post] = story_bot.api.wait_for("chat.postMessage")
     assert post.params["channel"] == "C0GENERAL"
     assert "Jens" not in json.dumps(post.params, ensure_ascii=False)
+
+
+def test_when_slack_will_not_open_the_form_the_user_is_told_to_try_again(
+    story_bot: BotServer,
+) -> None:
+    story_bot.api.respond("views.open", {"ok": False, "error": "expired_trigger_id"})
+    reply = story_bot.command("/story", "add")
+    assert reply.status == 200, "an error in the ack handler would be an HTTP 500 to Slack"
+    assert reply.body == NOT_OPENED
+    # A shortcut's ack shows nothing in Slack, so the sentence goes to its response_url.
+    assert story_bot.action(_shortcut(story_bot)).status == 200
+    [told] = story_bot.api.wait_for("response_url")
+    assert (told.params["response_type"], told.params["text"]) == ("ephemeral", NOT_OPENED)
+
+
+def test_the_form_is_reported_as_not_opened_when_slack_cannot_be_reached() -> None:
+    unreachable = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/", timeout=2)
+    assert open_story_form(unreachable, "1.2.3", {"type": "modal"}) is False
+
+
+def test_a_shared_story_is_recorded_and_neither_shared_again_nor_posted_weekly(
+    story_bot: BotServer,
+) -> None:
+    engine: Engine = metrics_engine(story_bot.settings)
+    add_customer(engine, "c1", "Jens Hansen")
+    add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
+    story_bot.command("/story", "share")
+    [post] = story_bot.api.wait_for("chat.postMessage")
+    story_bot.api.wait_for("response_url")
+    with engine.connect() as conn:
+        [row] = conn.execute(select(story_posts)).all()
+    assert (row.channel, row.story_key) == ("C0GENERAL", "nps:n1")
+    assert row.posted_at is not None and row.iso_week == f"manual:{row.message_ts}"
+    assert post.params["channel"] == "C0GENERAL"
+
+    story_bot.command("/story", "share")
+    [_, again] = story_bot.api.wait_for("response_url", count=2)
+    assert "No consented customer story" in again.params["text"]
+    client = WebClient(token="xoxb-test", base_url=story_bot.api.api_url)
+    weekly = post_weekly_story(engine, client, "C0STORIES", week="2026-W48")
+    assert weekly.outcome == "nothing_to_post"
+    assert len(story_bot.api.calls_to("chat.postMessage")) == 1
+
+
+def test_share_posts_the_story_the_preview_showed(story_bot: BotServer) -> None:
+    engine: Engine = metrics_engine(story_bot.settings)
+    add_customer(engine, "c1", "Jens Hansen", segment="smb")
+    add_customer(engine, "c2", "Eva Berg", segment="enterprise")
+    add_customer(engine, "c3", "Ole Dahl", segment="smb")
+    add_nps(engine, "old", "c1", 10, PRAISE, consent=True, at=T0 - timedelta(days=30))
+    add_nps(engine, "new", "c2", 10, OTHER_PRAISE, consent=True, at=T0)
+    add_nps(engine, "mid", "c3", 10, f"{PRAISE} Igen.", consent=True, at=T0 - timedelta(days=5))
+    client = WebClient(token="xoxb-test", base_url=story_bot.api.api_url)
+    assert post_weekly_story(engine, client, "C0STORIES", week="2026-W40").story_key == "nps:new"
+    assert post_weekly_story(engine, client, "C0STORIES", week="2026-W41").story_key == "nps:mid"
+    story_bot.api.clear()
+    story_bot.command("/story", "")
+    [preview] = story_bot.api.wait_for("response_url")
+    story_bot.command("/story", "share")
+    [shared] = story_bot.api.wait_for("chat.postMessage")
+    story_bot.api.wait_for("response_url", count=2)  # "Shared…" comes once it is recorded
+    assert shared.params["text"] == preview.params["text"]
+    with engine.connect() as conn:
+        keys = conn.execute(select(story_posts.c.story_key).order_by(story_posts.c.id)).scalars()
+        assert list(keys) == ["nps:new", "nps:mid", "nps:old"]

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.stories import prepare_card, share_story
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError
@@ -31,10 +32,10 @@ def _word(command: dict) -> str:
 def acknowledge(ack: Ack, command: dict, client: WebClient) -> None:
     """Acks; for `add`, opens the modal first (trigger_id expires after 3 s)."""
     if _word(command) == "add":
-        client.views_open(
-            trigger_id=command["trigger_id"],
-            view=story_modal(private_metadata=command.get("channel_id", "")),
-        )
+        view = story_modal(private_metadata=command.get("channel_id", ""))
+        if not open_story_form(client, command["trigger_id"], view):
+            ack(text=FORM_NOT_OPENED)
+            return
     ack()
 
 
@@ -57,8 +58,13 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             text, blocks = story_message(card)
             respond(response_type="ephemeral", text=text, blocks=blocks)
         elif word == "share":
+            # Same selection as the preview, so `/story` then `/story share` posts what was seen.
             card = share_story(
-                svc.engine(), client, command["channel_id"], llm_model=settings.llm_model
+                svc.engine(),
+                client,
+                command["channel_id"],
+                allow_repeats=settings.story_allow_repeats,
+                llm_model=settings.llm_model,
             )
             reply = "Shared the story in this channel." if card else nothing_to_share_text()
             respond(response_type="ephemeral", text=reply)
