@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import click
-from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import fail, print_json, settings
+from bot.slack_client import make_client
 from bot.stories import post_weekly_story, prepare_card
 from metrics.errors import MetricsError
 from metrics.stories import StoryCard, candidates
@@ -72,10 +72,7 @@ def register(cli: click.Group) -> None:
             fail(f"{week!r} is not an ISO week; write it like 2026-W48.")
         if not config.slack_bot_token:
             fail("SLACK_BOT_TOKEN is not set; set it to post to Slack.")
-        client = WebClient(
-            token=config.slack_bot_token,
-            **({"base_url": config.slack_api_url} if config.slack_api_url else {}),
-        )
+        client = make_client(config)
         engine = _engine()
         try:
             result = post_weekly_story(

@@ -62,6 +62,16 @@ def test_post_twice_for_the_same_week_posts_once(cli_env: str, slack_web_api: Sl
     assert len(slack_web_api.calls_to("chat.postMessage")) == 1
 
 
+def test_post_waits_out_a_slack_rate_limit_instead_of_failing(
+    cli_env: str, slack_web_api: SlackWebApi
+) -> None:
+    slack_web_api.fail_once_with_429("chat.postMessage", retry_after=1)
+    code, output = run("story", "post", "--channel", "C0STORIES", "--week", "2026-W48")
+    assert code == 0 and output.startswith("Posted nps:n1 to C0STORIES for 2026-W48")
+    calls = slack_web_api.calls_to("chat.postMessage")
+    assert [call.params.get("_rate_limited", False) for call in calls] == [True, False]
+
+
 def test_a_malformed_week_is_one_sentence(cli_env: str) -> None:
     code, output = run("story", "post", "--channel", "C1", "--week", "48")
     assert code == 1 and output.strip() == "Error: '48' is not an ISO week; write it like 2026-W48."
