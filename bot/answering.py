@@ -21,6 +21,8 @@ from knowledge.errors import KnowledgeError
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+#: How `/ask` posts the question it answers in the thread below (see asked_text).
+_ASKED = re.compile(r"^<@[A-Z0-9]+(?:\|[^>]*)?> asked: (?P<question>.+)$", re.DOTALL)
 #: How many earlier user turns of a thread are passed on as history.
 MAX_HISTORY_TURNS = 6
 
@@ -41,6 +43,19 @@ def unexpected_error_text(rid: str) -> str:
     )
 
 
+def asked_text(user_id: str, question: str) -> str:
+    """The channel message `/ask` answers under; thread_history reads the question back."""
+    return f"<@{user_id}> asked: {question}"
+
+
+def _asked_question(message: dict, thread_ts: str) -> str | None:
+    """The question of an `/ask` thread parent: the bot posted it, but a user asked it."""
+    if message.get("ts") != thread_ts:
+        return None
+    asked = _ASKED.match(message.get("text", ""))
+    return asked.group("question") if asked else None
+
+
 def thread_history(
     client: WebClient,
     *,
@@ -51,14 +66,15 @@ def thread_history(
 ) -> list[str]:
     """The earlier user questions in the thread (oldest first), without mentions."""
     replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=100)
-    turns = [
-        strip_mentions(m.get("text", ""))
-        for m in replies.get("messages", [])
-        if not m.get("bot_id")
-        and m.get("user") != bot_user_id
-        and not m.get("subtype")
-        and float(m.get("ts", "0")) < float(before_ts)
-    ]
+    turns: list[str] = []
+    for m in replies.get("messages", []):
+        if float(m.get("ts", "0")) >= float(before_ts):
+            continue
+        asked = _asked_question(m, thread_ts)
+        if asked is not None:
+            turns.append(strip_mentions(asked))
+        elif not m.get("bot_id") and m.get("user") != bot_user_id and not m.get("subtype"):
+            turns.append(strip_mentions(m.get("text", "")))
     return [t for t in turns if t][-MAX_HISTORY_TURNS:]
 
 

@@ -16,10 +16,23 @@ from knowledge.models import Answer, Source
 WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
-NOT_ANSWERED_HINT = (
-    "Try rephrasing with the words your documents use, or ask someone to add a document on "
-    "this topic (`journeybot ingest PATH`)."
-)
+#: Shown under an answer the knowledge base could not give, in the asker's language (the
+#: answer above it already is), so a Danish question never gets an English footer.
+NOT_ANSWERED_HINTS = {
+    "en": "Try rephrasing with the words your documents use, or ask someone to add a document "
+    "on this topic (`journeybot ingest PATH`).",
+    "da": "Prøv at omformulere spørgsmålet med de ord, jeres dokumenter bruger, eller bed nogen "
+    "om at tilføje et dokument om emnet (`journeybot ingest STI`).",
+    "no": "Prøv å omformulere spørsmålet med ordene dokumentene deres bruker, eller be noen om å "
+    "legge til et dokument om temaet (`journeybot ingest STI`).",
+    "sv": "Försök formulera om frågan med de ord som era dokument använder, eller be någon lägga "
+    "till ett dokument om ämnet (`journeybot ingest SÖKVÄG`).",
+}
+
+
+def not_answered_hint(language: str) -> str:
+    """The hint in `language`, English for a language we have no words for."""
+    return NOT_ANSWERED_HINTS.get(language, NOT_ANSWERED_HINTS["en"])
 
 
 def source_line(number: int, source: Source) -> str:
@@ -39,7 +52,7 @@ def answer_blocks(answer: Answer, *, feedback_id: int | None = None) -> list[dic
     """The reply to a question. Unanswered questions say so and suggest what to do."""
     text = answer.answer.strip() or "I don't know."
     if not answer.answered:
-        text = f"{text}\n_{NOT_ANSWERED_HINT}_"
+        text = f"{text}\n_{not_answered_hint(answer.language)}_"
     blocks: list[dict] = [section(piece) for piece in split_text(text)]
     if answer.note:
         blocks.append(context(f"_{_escape(answer.note)}_"))

@@ -170,6 +170,41 @@ def test_ask_command_posts_the_question_and_answers_in_its_thread(make_bot, know
     assert "promoter" in block_text(update).lower()
 
 
+def test_a_follow_up_under_an_ask_keeps_the_original_question_as_history(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    bot.command("/ask", "What is churn rate?")
+    bot.api.wait_for("chat.update")
+    question, placeholder = bot.api.calls_to("chat.postMessage")
+    parent_ts = placeholder.params["thread_ts"]
+    # The thread as Slack returns it: the question was posted BY THE BOT, as was the answer.
+    bot.api.set_thread(
+        "C0GENERAL",
+        parent_ts,
+        [
+            {
+                "ts": parent_ts,
+                "user": "UBOT0001",
+                "bot_id": "BBOT0001",
+                "text": question.params["text"],
+            },
+            {
+                "ts": "1800000000.2",
+                "user": "UBOT0001",
+                "bot_id": "BBOT0001",
+                "text": "Churn rate is…",
+            },
+            {"ts": "1800000000.3", "user": "U0ALICE", "text": "who is left out of it?"},
+        ],
+    )
+    bot.api.clear()
+    # Alone, "who is left out of it?" finds nothing; with the /ask question before it, churn.
+    bot.event(message("1800000000.3", "who is left out of it?", thread_ts=parent_ts))
+    [update] = bot.api.wait_for("chat.update")
+    assert "churn.md" in block_text(update)
+
+
 def test_ask_without_a_question_explains_the_usage_in_the_ack(make_bot) -> None:
     bot: BotServer = make_bot()
     reply = bot.command("/ask", "  ")

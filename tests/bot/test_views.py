@@ -50,6 +50,24 @@ def result(**overrides: object) -> KpiResult:
     return KpiResult(**values)
 
 
+@pytest.mark.parametrize(
+    ("language", "abstained", "hint"),
+    [
+        ("da", "Det kunne jeg ikke finde i vidensbasen.", "_Prøv at omformulere spørgsmålet"),
+        ("no", "Jeg fant ikke dette i kunnskapsbasen.", "_Prøv å omformulere spørsmålet"),
+        ("sv", "Jag hittade inte detta i kunskapsbasen.", "_Försök formulera om frågan"),
+        ("en", "I could not find this in the knowledge base.", "_Try rephrasing"),
+    ],
+)
+def test_the_hint_under_an_unanswered_question_is_in_the_askers_language(
+    language: str, abstained: str, hint: str
+) -> None:
+    blocks = answer_blocks(Answer(answered=False, answer=abstained, language=language))
+    text = blocks[0]["text"]["text"]
+    assert text.startswith(f"{abstained}\n{hint}")
+    assert language == "en" or "Try rephrasing" not in text
+
+
 def test_a_huge_answer_is_split_into_sections_and_capped_at_fifty_blocks() -> None:
     answer = Answer(answered=True, answer="word " * 60_000, language="en")
     blocks = answer_blocks(answer, feedback_id=7)

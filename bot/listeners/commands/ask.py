@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.answering import answer_in_thread
+from bot.answering import answer_in_thread, asked_text
 
 USAGE = "Type your question after the command, e.g. `/ask How do we measure NPS?`"
 
@@ -28,7 +28,7 @@ def answer_command(
     user = command["user_id"]
     try:
         parent = client.chat_postMessage(
-            channel=command["channel_id"], text=f"<@{user}> asked: {question}"
+            channel=command["channel_id"], text=asked_text(user, question)
         )
     except SlackApiError as error:
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
