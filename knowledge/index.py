@@ -30,7 +30,7 @@ from knowledge import lexicon  # noqa: E402
 from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
 from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
 from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
-from knowledge.lexical import LexicalIndex, top_rows  # noqa: E402
+from knowledge.lexical import LANGUAGES, LexicalIndex, top_rows  # noqa: E402
 from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
 from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
 
@@ -140,6 +140,7 @@ class Index:
 
     def _metadata(self) -> dict[str, Any]:
         """The collection's metadata as stored now (another process may have ingested)."""
+        self._chroma()  # the client opens lazily: search() may come before count()
         try:
             fresh = self._client.get_collection(
                 COLLECTION, embedding_function=_ChromaEmbedding(lambda: self.embedder)
@@ -409,6 +410,12 @@ class Index:
         except Exception as error:
             raise self._unavailable(error) from error
         return [lexical.row_of[i] for i in found["ids"][0] if i in lexical.row_of]
+
+    def knows(self, word: str) -> bool:
+        """Whether some indexed chunk uses the word (by any language's stem): abstention
+        weighs a question word the knowledge base never uses as a sign it is off-topic."""
+        lexical = self._lexical if self._lexical is not None else self._refresh_lexical()
+        return any(lexical.stem_scores(word, language).any() for language in LANGUAGES)
 
     def search(self, query: str, language: str, k: int = 8) -> list[Hit]:
         """The k best chunks for the query, fused with the question language's weights."""

@@ -83,6 +83,11 @@ class KnowledgeBase:
                 self._llm = LlmAnswerer(self.llm_model, self.llm_timeout_seconds)
         return self._llm
 
+    def load_llm(self) -> None:
+        """Load the configured chat model now: a bad LLM_MODEL is a configuration error
+        (LlmUnavailable, one sentence), better raised before a batch than inside it."""
+        _ = self.llm
+
     def ingest(
         self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
     ) -> IngestReport:
@@ -112,7 +117,8 @@ class KnowledgeBase:
         if llm is not None:
             variants += [(line, detect(line)) for line in llm.translate(query)]
         hits = self._retrieve(variants)
-        strength = max(evidence_strength(q, lang, hits) for q, lang in variants)
+        known = getattr(self.index, "knows", None)  # test doubles cannot tell
+        strength = max(evidence_strength(q, lang, hits, known) for q, lang in variants)
         if should_abstain(strength):
             return abstention(language)
 

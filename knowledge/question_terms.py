@@ -31,7 +31,8 @@ _QUESTION_WORDS = frozenset(
     mange många meget mye mycket arbete arbejde arbeid without put happened bør bör våre
     vårt vår mere mer mest ska mens medan ofte ofta lidt litt lite redan allerede kommer
     komme hende skje hända hände menes menas gang går få får selv själv egen egne egna
-    bare kun endnu ennå ännu også också
+    bare kun endnu ennå ännu også också hos gjør trenger behøver behöver needs tænke
+    tenke tänka ifølge enligt according
     """.split()  # noqa: SIM905 (one word list, easy to read and extend)
 )
 
@@ -87,7 +88,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "lifetime": ("lifetime", "clv", "levetid", "livstid", "livstidsvärde"),
     "value": ("value", "værdi", "verdi", "värde", "valuable", "værdifuld", "verdifull"),
     "experience": ("experience", "oplevelse", "opplevelse", "upplevelse"),
-    "journey": ("journey", "rejse", "reise", "resa", "touchpoint", "kontaktpunkt"),
+    # Bare rejse/reise/resa is travel ("en rejse til Thailand"); the domain's journey is
+    # the customer's, and compounds such as "kunderejsen" contain these beginnings.
+    "journey": ("journey", "kunderejse", "kundereise", "kundresa", "touchpoint", "kontaktpunkt"),
     "measure": ("measur", "metric", "kpi", "måle", "måling", "mät", "mått", "track"),
     "nps": ("nps", "promoter", "detractor", "recommend", "anbefal", "rekommend", "net promoter"),
     "feedback": (
@@ -165,6 +168,11 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "denmark": ("denmark", "danish", "danmark", "dansk"),
     "norway": ("norway", "norwegian", "norge", "norsk"),
 }
+# Words that begin with a concept's word but are names: "journeybot" is not a journey.
+_NAMES = ("journeybot",)
+# The concept that is everywhere in this domain: it places a question in the domain but
+# says nothing about its topic (abstention weighs it as an ordinary word).
+GENERIC_CONCEPTS = frozenset({"customer"})
 
 
 @dataclass(frozen=True)
@@ -176,10 +184,12 @@ class Term:
     concepts: frozenset[str]
 
     def matches(self, other: Term) -> bool:
+        return self.same_word(other) or bool(self.concepts & other.concepts)
+
+    def same_word(self, other: Term) -> bool:
+        """Same word, same stem, or one a compound/inflection of the other (same language)."""
         if self.word == other.word or (self.stem == other.stem and len(self.stem) >= 4):
             return True  # stems of 1-3 letters ("bag" from "bager") match too much
-        if self.concepts & other.concepts:
-            return True
         shorter, longer = sorted((self.word, other.word), key=len)
         return len(shorter) >= 5 and longer.startswith(shorter)
 
@@ -205,6 +215,8 @@ def _stopwords() -> frozenset[str]:
 
 @cache
 def concepts_of(word: str) -> frozenset[str]:
+    if word.startswith(_NAMES):
+        return frozenset()
     found = set()
     for concept, beginnings in _LEXICON.items():
         for beginning in beginnings:
@@ -235,3 +247,18 @@ def content_terms(text: str, language: str) -> list[Term]:
 def matched(question: list[Term], passage: list[Term]) -> list[Term]:
     """The question terms that some passage term matches."""
     return [term for term in question if any(term.matches(other) for other in passage)]
+
+
+def how_matched(term: Term, passage: list[Term]) -> str | None:
+    """How the passage meets the term: "word" (same word, stem or compound), "concept" (a
+    shared domain concept), "generic" (only a generic concept such as customer), or None."""
+    found = None
+    for other in passage:
+        if term.same_word(other):
+            return "word"
+        shared = term.concepts & other.concepts
+        if shared - GENERIC_CONCEPTS:
+            found = "concept"
+        elif shared and found is None:
+            found = "generic"
+    return found

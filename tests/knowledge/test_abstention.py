@@ -10,6 +10,8 @@ from hand_made import MemoryIndex, chunks
 
 from knowledge.abstention import ABSTAIN_BELOW, evidence_strength, should_abstain
 from knowledge.knowledge_base import KnowledgeBase
+from knowledge.models import Chunk, Hit
+from knowledge.question_terms import concepts_of
 
 
 def _strength(question: str, language: str) -> float:
@@ -34,6 +36,43 @@ def test_one_shared_generic_word_is_not_enough_evidence() -> None:
     assert should_abstain(_strength("Which customer football club won the cup final?", "en"))
 
 
+def _passage(text: str, language: str = "en") -> list[Hit]:
+    chunk = Chunk(
+        id="p", text=text, title="", section="", source="p.md", language=language, position=0
+    )
+    return [Hit(chunk=chunk, score=1.0)]
+
+
+def test_one_ordinary_word_in_common_is_not_evidence_for_a_two_word_question() -> None:
+    onboarding = _passage("Remove friction: every form field and password is a reason to give up.")
+    assert should_abstain(evidence_strength("How do I reset my password?", "en", onboarding))
+
+
+def test_one_domain_concept_in_common_is_evidence_for_a_two_word_question() -> None:
+    churn = _passage("Churn is the share of customers who leave in a period.")
+    assert not should_abstain(evidence_strength("How do we reduce churn?", "en", churn))
+
+
+def test_the_bare_word_customer_names_no_topic() -> None:
+    service = _passage("Kunden står i centrum, og kunder skal have svar samme dag.", "da")
+    assert should_abstain(evidence_strength("Hvordan bliver jeg kunde hos Vipps?", "da", service))
+    assert should_abstain(evidence_strength("Hvad er kundalini yoga?", "da", service))
+
+
+def test_a_word_the_knowledge_base_never_uses_counts_against_the_question() -> None:
+    staff = _passage("Medarbejdere og ansatte, der kender kunderne, skaber loyalitet.", "da")
+    question = "Hvor mange ansatte har Equinor?"
+    assert not should_abstain(evidence_strength(question, "da", staff))  # no index to ask
+    known = {"ansatte", "medarbejdere", "kunderne", "loyalitet"}.__contains__
+    assert should_abstain(evidence_strength(question, "da", staff, known))
+
+
+def test_travel_and_the_bots_own_name_are_not_the_customer_journey() -> None:
+    assert "journey" in concepts_of("kunderejsen") and "journey" in concepts_of("journey")
+    assert not concepts_of("rejse") and not concepts_of("resa")
+    assert not concepts_of("journeybot")
+
+
 def test_no_hits_or_no_content_words_means_no_evidence() -> None:
     assert evidence_strength("What is churn?", "en", []) == 0.0
     assert evidence_strength("what is it?", "en", MemoryIndex(chunks()).search("x", "en")) == 0.0
@@ -43,13 +82,22 @@ def test_no_hits_or_no_content_words_means_no_evidence() -> None:
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
+# Not named questions_*.yaml, so calibration never sees it: it checks, it does not tune.
+HELD_OUT = DATA / "off_topic_holdout.yaml"
+# Measured 2026-12-01 at the calibrated threshold: 38/40 abstained; the floor allows one
+# more miss, for corpus edits, and is no target to tune to.
+HELD_OUT_ABSTAINED_AT_LEAST = 37 / 40
+
+
+def _load(path: Path) -> list[dict[str, str]]:
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded["questions"] if isinstance(loaded, dict) else loaded
 
 
 def _questions() -> list[dict[str, str]]:
     items: list[dict[str, str]] = []
     for path in sorted(DATA.glob("questions_*.yaml")):
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        items += loaded["questions"] if isinstance(loaded, dict) else loaded
+        items += _load(path)
     return items
 
 
@@ -77,3 +125,15 @@ def test_the_threshold_abstains_on_off_topic_questions_and_answers_in_domain_one
     answered_share = in_domain.count(True) / len(in_domain)
     assert abstained_share >= 0.90, f"off-topic abstained {abstained_share:.0%}"
     assert answered_share >= 0.90, f"in-domain answered {answered_share:.0%}"
+
+
+def test_held_out_off_topic_questions_abstain_as_often_as_measured(
+    real_knowledge_base: KnowledgeBase,
+) -> None:
+    held_out = _load(HELD_OUT)
+    assert len(held_out) >= 40 and {item["kind"] for item in held_out} == {"off_topic"}
+    answered = [
+        item["question"] for item in held_out if real_knowledge_base.ask(item["question"]).answered
+    ]
+    abstained_share = 1 - len(answered) / len(held_out)
+    assert abstained_share >= HELD_OUT_ABSTAINED_AT_LEAST, f"answered off-topic: {answered}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.embeddings import EmbeddingUnavailable
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
 
@@ -105,6 +108,19 @@ def test_an_english_question_finds_the_danish_passage(tmp_path):
     assert hits[0].chunk.source.endswith("samtycke.md")
 
 
+def test_a_reopened_index_can_search_before_anything_else_opens_it(tmp_path):
+    Index(tmp_path / "index").ingest([_corpus(tmp_path / "docs")])
+    hits = Index(tmp_path / "index").search("Hvad er kundefrafald?", "da", k=1)
+    assert hits and hits[0].chunk.source.endswith("frafald.md")
+
+
+def test_the_index_knows_which_words_its_chunks_use_in_any_language(tmp_path):
+    index = Index(tmp_path / "index")
+    index.ingest([_corpus(tmp_path / "docs")])
+    assert index.knows("kundefrafaldet") and index.knows("ambassadører")
+    assert not index.knows("lasagne")
+
+
 def test_an_empty_index_returns_no_hits(tmp_path):
     index = Index(tmp_path / "index")
     assert index.count() == 0
@@ -195,3 +211,31 @@ def test_when_embedding_fails_the_file_is_skipped_and_not_claimed_as_indexed(tmp
         monkeypatch.setenv("OPENAI_BASE_URL", base_url)
         retry = Index(tmp_path / "index", embedding_model="openai:text-embedding-3-small")
         assert retry.ingest([docs]).added == 3  # nothing claimed, so all three are new
+
+
+def test_an_embedding_provider_without_its_api_key_is_its_own_sentence(tmp_path, monkeypatch):
+    for name in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    index = Index(tmp_path / "index", embedding_model="openai:text-embedding-3-small")
+    with pytest.raises(EmbeddingUnavailable) as error:
+        index.count()
+    message = str(error.value)
+    assert message.startswith("EMBEDDING_MODEL='openai:text-embedding-3-small' cannot be loaded")
+    assert "set OPENAI_API_KEY" in message and "permissions" not in message
+    assert "\n" not in message
+
+
+def test_loading_and_using_wordllama_leaves_the_root_logger_as_it_was():
+    """wordllama calls logging.basicConfig(INFO) on import; a fresh interpreter proves the
+    embedder undoes it (this process has long imported wordllama)."""
+    script = (
+        "import logging\n"
+        "from knowledge.embeddings import make_embedder\n"
+        "make_embedder('wordllama').embed(['kundefrafald'])\n"
+        "root = logging.getLogger()\n"
+        "print(logging.getLevelName(root.level), len(root.handlers))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert shown.stdout.split() == ["WARNING", "0"]
