@@ -9,8 +9,10 @@ different vector space, and the index re-embeds instead of mixing the two.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -48,10 +50,27 @@ class WordLlamaEmbedder:
         return np.asarray(self._model.embed(list(texts), norm=True), dtype=np.float32)
 
 
+@contextmanager
+def _root_logger_kept() -> Iterator[None]:
+    """Undo what an import does to the root logger: wordllama calls
+    logging.basicConfig(level=INFO) when imported, after which every CLI call printed
+    httpx's "INFO:httpx:HTTP Request …" lines. When the application configured logging
+    first (`journeybot serve`), basicConfig was a no-op and so is this."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+
+
 @cache
 def _wordllama():  # noqa: ANN202 (wordllama's inference class is an implementation detail)
-    import wordllama
-    from wordllama import WordLlama
+    with _root_logger_kept():
+        import wordllama
+        from wordllama import WordLlama
 
     package_dir = Path(wordllama.__file__).parent
     try:
@@ -74,7 +93,16 @@ class LangChainEmbedder:
                 "e.g. openai:text-embedding-3-small."
             )
         self.name = spec
-        self._embeddings = _langchain_embeddings(provider, model)
+        try:
+            self._embeddings = _langchain_embeddings(provider, model)
+        except EmbeddingUnavailable:
+            raise
+        except Exception as error:  # a missing API key: provider SDKs raise their own types
+            raise EmbeddingUnavailable(
+                f"EMBEDDING_MODEL={spec!r} cannot be loaded ({type(error).__name__}: "
+                f"{_first_line(error)}); set {_KEYS.get(provider, 'the provider credentials')}, "
+                "or use EMBEDDING_MODEL=wordllama (offline)."
+            ) from error
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -110,6 +138,14 @@ def _langchain_embeddings(provider: str, model: str):  # noqa: ANN202
     raise EmbeddingUnavailable(
         f"Unknown embedding provider {provider!r}; use wordllama, openai:<model> or ollama:<model>."
     )
+
+
+_KEYS = {"openai": "OPENAI_API_KEY"}
+
+
+def _first_line(error: Exception, limit: int = 200) -> str:
+    line = (str(error).strip().splitlines() or [""])[0].strip().rstrip(".")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

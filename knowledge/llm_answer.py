@@ -5,6 +5,8 @@ Citation numbers that point at no passage are dropped; an answer left with no va
 citation is treated as ungrounded, and the caller falls back to the extractive answer.
 Every call has a hard deadline (`timeout_seconds`), enforced both by the provider client
 and by waiting on a worker thread, so a hung provider cannot hold a Slack request.
+A model that cannot even be loaded (LLM_MODEL=bogus, a missing API key) is a configuration
+error, not a reason to fall back quietly: LlmUnavailable says so in one sentence.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from langchain.chat_models import init_chat_model
 
 import prompts
 from knowledge.answer import clean_passage, source_of
+from knowledge.errors import KnowledgeError
 from knowledge.models import Answer, Hit
 
 NOT_IN_SOURCES = "NOT_IN_SOURCES"
@@ -26,6 +29,12 @@ PASSAGES_GIVEN = 6
 _CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian (Bokmål)", "sv": "Swedish", "en": "English"}
 _WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+ACCEPTED_FORMS = "openai:<model>, anthropic:<model> or ollama:<model>"
+_NO_LLM = "or leave LLM_MODEL empty for extractive answers"
+
+
+class LlmUnavailable(KnowledgeError):
+    """LLM_MODEL names a model that cannot be loaded (unknown provider, package or key)."""
 
 
 class LlmFailed(Exception):
@@ -49,6 +58,27 @@ def _provider_kwargs(model: str, timeout_seconds: float) -> dict[str, Any]:
     return {"timeout": timeout_seconds, "max_retries": 0}
 
 
+def _load_chat_model(model: str, timeout_seconds: float) -> Any:
+    """The chat model, or LlmUnavailable in one sentence instead of LangChain's traceback."""
+    try:
+        return init_chat_model(model, temperature=0, **_provider_kwargs(model, timeout_seconds))
+    except ValueError as error:  # "Unable to infer model provider …" + a list of 30 names
+        raise LlmUnavailable(
+            f"LLM_MODEL={model!r} names no model provider; write it as {ACCEPTED_FORMS}, {_NO_LLM}."
+        ) from error
+    except Exception as error:  # a missing package or API key; SDKs raise their own types
+        raise LlmUnavailable(
+            f"LLM_MODEL={model!r} cannot be loaded ({type(error).__name__}: "
+            f"{_first_line(error)}); install the provider's package and set its API key, "
+            f"{_NO_LLM}."
+        ) from error
+
+
+def _first_line(error: Exception, limit: int = 200) -> str:
+    line = (str(error).strip().splitlines() or [""])[0].strip().rstrip(".")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def _text(message: Any) -> str:
     content = getattr(message, "content", message)
     if isinstance(content, str):
@@ -64,9 +94,7 @@ class LlmAnswerer:
     def __init__(self, model: str, timeout_seconds: float) -> None:
         self.model = model
         self.timeout_seconds = timeout_seconds
-        self._chat = init_chat_model(
-            model, temperature=0, **_provider_kwargs(model, timeout_seconds)
-        )
+        self._chat = _load_chat_model(model, timeout_seconds)
 
     def _complete(self, prompt: str) -> str:
         future = _WORKERS.submit(self._chat.invoke, prompt)

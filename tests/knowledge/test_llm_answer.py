@@ -14,6 +14,7 @@ from hand_made import MemoryIndex, chunks
 from openai_stand_in import Behaviour, openai_stand_in
 
 from knowledge.knowledge_base import KnowledgeBase
+from knowledge.llm_answer import LlmUnavailable
 
 QUESTION = "How is NPS measured?"
 
@@ -131,3 +132,30 @@ def test_a_failed_translation_is_skipped_and_the_question_still_answered(
     answer, _, index = _ask(tmp_path, monkeypatch, good)
     assert [query for query, _ in index.searches] == [QUESTION]
     assert answer.answered and answer.note is None
+
+
+# --- a model that cannot be loaded is a configuration error, in one sentence ------------
+
+
+def test_an_llm_model_with_no_provider_fails_naming_llm_model_and_the_accepted_forms(
+    tmp_path: Path,
+) -> None:
+    base = KnowledgeBase(tmp_path, llm_model="bogus", index=MemoryIndex(chunks()))
+    with pytest.raises(LlmUnavailable) as error:
+        base.load_llm()
+    message = str(error.value)
+    assert message.startswith("LLM_MODEL='bogus' names no model provider; write it as ")
+    assert all(form in message for form in ("openai:<model>", "anthropic:<model>", "ollama:"))
+    assert "\n" not in message and "Supported providers" not in message
+
+
+def test_an_llm_model_without_its_api_key_fails_in_one_sentence_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    base = KnowledgeBase(tmp_path, llm_model="openai:gpt-4o-mini", index=MemoryIndex(chunks()))
+    with pytest.raises(LlmUnavailable, match="OPENAI_API_KEY") as error:
+        base.ask(QUESTION)
+    assert str(error.value).startswith("LLM_MODEL='openai:gpt-4o-mini' cannot be loaded")
+    assert "\n" not in str(error.value)
