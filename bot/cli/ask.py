@@ -1,13 +1,16 @@
 """`journeybot ask`: the same question path as Slack, printed for people or as JSON.
 
 `journeybot ask --json -` answers one question per stdin line as JSON Lines, loading the
-index and models once; a bad line gets an {"error": …} object and the batch goes on.
+index and models once; a bad line gets an {"line": n, "error": …} object, the batch goes
+on, and the exit code is 2. An error that stops the command (empty or unreachable index,
+bad LLM_MODEL) is one sentence on stderr, with --json also {"error": …} on stdout, exit 1.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 import click
 
@@ -16,6 +19,8 @@ from bot.config import Settings
 from knowledge.errors import InvalidQuestion, KnowledgeError
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import Answer
+
+EXIT_SOME_LINES_FAILED = 2
 
 
 def knowledge_base(config: Settings) -> KnowledgeBase:
@@ -49,17 +54,35 @@ def ask(question: str, as_json: bool) -> None:
         _ask_lines(as_json)
         return
     try:
-        answer = knowledge_base(settings()).ask(question)
+        answer = _opened().ask(question)
     except KnowledgeError as error:
-        fail(str(error))
+        _fail(str(error), as_json)
     if as_json:
         print_json(answer)
     else:
         click.echo(render(answer))
 
 
-def _ask_lines(as_json: bool) -> None:
+def _opened() -> KnowledgeBase:
+    """The knowledge base with its chat model loaded: a bad LLM_MODEL fails up front."""
     base = knowledge_base(settings())
+    base.load_llm()
+    return base
+
+
+def _fail(message: str, as_json: bool) -> NoReturn:
+    """The one sentence on stderr and, for --json readers, as {"error": …} on stdout."""
+    if as_json:
+        click.echo(json.dumps({"error": message}, ensure_ascii=False))
+    fail(message)
+
+
+def _ask_lines(as_json: bool) -> None:
+    try:
+        base = _opened()
+    except KnowledgeError as error:
+        _fail(str(error), as_json)
+    failed_lines = 0
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
@@ -67,13 +90,16 @@ def _ask_lines(as_json: bool) -> None:
             answer = base.ask(line.rstrip("\n"))
         except InvalidQuestion as error:
             _emit({"line": number, "error": str(error)}, as_json)
+            failed_lines += 1
             continue
         except KnowledgeError as error:  # empty or unreachable index: no line can succeed
-            fail(str(error))
+            _fail(str(error), as_json)
         if as_json:
             click.echo(answer.model_dump_json())
         else:
             click.echo(render(answer) + "\n")
+    if failed_lines:
+        sys.exit(EXIT_SOME_LINES_FAILED)
 
 
 def _emit(error: dict[str, object], as_json: bool) -> None:

@@ -69,7 +69,7 @@ def test_batch_mode_answers_each_stdin_line_as_one_json_object_and_survives_bad_
 ) -> None:
     lines = "How is NPS measured?\n🙂🙂\nWhat is the capital of France?\n"
     result = CliRunner().invoke(main, ["ask", "--json", "-"], input=lines)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # some line failed; the others are answered
 
     answers = [json.loads(line) for line in result.output.splitlines()]
     assert len(answers) == 3
@@ -87,10 +87,43 @@ def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(
     monkeypatch.setattr(ask_cli, "knowledge_base", lambda config=None: empty)
     result = CliRunner().invoke(main, ["ask", "What is churn?", "--json"])
     assert result.exit_code == 1
-    assert result.output.strip() == (
-        "Error: The knowledge base is empty: add documents with `journeybot ingest PATH` "
+    message = (
+        "The knowledge base is empty: add documents with `journeybot ingest PATH` "
         "(or run `journeybot demo`)."
     )
+    assert json.loads(result.stdout) == {"error": message}
+    assert result.stderr == f"Error: {message}\n"
+
+
+def test_a_batch_with_only_good_lines_exits_0(knowledge_base: KnowledgeBase) -> None:
+    result = CliRunner().invoke(main, ["ask", "--json", "-"], input="How is NPS measured?\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_batch_that_cannot_start_prints_the_error_as_json_and_exits_1(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = KnowledgeBase(home / "index", index=MemoryIndex([]))
+    monkeypatch.setattr(ask_cli, "knowledge_base", lambda config=None: empty)
+    result = CliRunner().invoke(main, ["ask", "--json", "-"], input="What is churn?\nAnd NPS?\n")
+    assert result.exit_code == 1
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"error": result.stderr.removeprefix("Error: ").rstrip("\n")}
+    ]
+    assert "knowledge base is empty" in result.stderr
+
+
+@pytest.mark.parametrize("question", ["What is churn?", "-"])
+def test_a_bogus_llm_model_fails_before_any_question_in_one_sentence(
+    home: Path, monkeypatch: pytest.MonkeyPatch, question: str
+) -> None:
+    monkeypatch.setenv("LLM_MODEL", "bogus")
+    result = CliRunner().invoke(main, ["ask", "--json", question], input="What is churn?\n")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    error = json.loads(result.stdout)["error"]
+    assert error.startswith("LLM_MODEL='bogus' names no model provider")
+    assert result.stderr == f"Error: {error}\n"
 
 
 # --- end to end: the real index under a temporary JOURNEYBOT_HOME -------------------------
@@ -106,7 +139,7 @@ def test_journeybot_ask_answers_from_ingested_seed_articles_in_the_json_contract
 
     lines = "Hvad er en kundecentreret virksomhed?\n\nWhat is the capital gains tax rate in the UK?\n🙂\n"
     batch = runner.invoke(main, ["ask", "--json", "-"], input=lines)
-    assert batch.exit_code == 0, batch.output
+    assert batch.exit_code == 2, batch.output  # the 🙂 line
 
     first, off_topic, bad = (json.loads(line) for line in batch.stdout.splitlines())
     assert first["answered"] is True and first["language"] == "da"
