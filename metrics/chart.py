@@ -2,78 +2,180 @@
 
 matplotlib's object API (`Figure` + Agg canvas), never pyplot: pyplot keeps global state
 and is not safe in the bot's listener threads.
+
+What to draw is decided by `plan_trend`, a pure function tests can assert on; the
+rendering only follows the plan.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from metrics.models import KpiResult
+from metrics.models import KpiResult, SeriesPoint
 
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 500, 100
 LINE = "#1f4e79"
 HIGHLIGHT = "#d9480f"
 REFERENCE = "#868e96"
+#: Hard limits of the scale per unit (None: open on that side).
+_SCALE = {"%": (0.0, 100.0), "points": (-100.0, 100.0)}
+#: The smallest y range shown, so noise on a flat trend does not look like a swing.
+_MIN_SPAN = {"%": 2.0, "points": 10.0}
+_PAD = 0.15  # of the data range, above and below
 
 
-def _axis_label(result: KpiResult) -> str:
-    return {"%": "percent", "points": "NPS points"}.get(result.unit, result.unit)
+@dataclass(frozen=True)
+class TrendPlan:
+    """What the chart shows: which point is highlighted (index into `result.series`, or
+        None), the previous-period value drawn as a reference line (or None), the y-axis
+        label and limits, and whether the highlighted value's label goes above the point (below
+    when the reference line runs just above it, so the two do not overlap)."""
+
+    highlight: int | None
+    reference: float | None
+    y_label: str
+    y_limits: tuple[float, float]
+    value_label_above: bool = True
+
+
+def _axis_label(unit: str) -> str:
+    return {"%": "percent", "points": "NPS points"}.get(unit, unit)
+
+
+def _span(point: SeriesPoint) -> timedelta:
+    return point.end.astimezone(UTC) - point.start.astimezone(UTC)
+
+
+def _bucket_word(series: list[SeriesPoint]) -> str:
+    """'weekly' or 'monthly' from the longest bucket (the first and last may be clipped)."""
+    longest = max(_span(p) for p in series)
+    if longest <= timedelta(days=7, hours=1):
+        return "weekly"
+    if longest <= timedelta(days=31, hours=1):
+        return "monthly"
+    return "per-bucket"
+
+
+def _noun(title: str) -> str:
+    """'Customer satisfaction (CSAT)' → 'customer satisfaction', for 'monthly … (%)'."""
+    words = re.sub(r"\s*\(.*?\)", "", title).split()
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in words)
+
+
+def _is_current(point: SeriesPoint, result: KpiResult) -> bool:
+    """The bucket is the asked-for period itself: same start, and the same end, or an
+    earlier one only because a running period's trend stops at now."""
+    return point.start == result.period.start and point.end <= result.period.end
+
+
+def _limits(unit: str, values: list[float]) -> tuple[float, float]:
+    """Zoomed to the data with padding; 0 is kept in view only when it is near (no
+    further from the data than the data's own range), so a rise from 26 to 40 is visible."""
+    floor, ceiling = _SCALE.get(unit, (0.0 if min(values, default=0.0) >= 0 else None, None))
+    if not values:
+        return (floor if floor is not None else 0.0, ceiling if ceiling is not None else 1.0)
+    low, high = min(values), max(values)
+    minimum = _MIN_SPAN.get(unit, max(abs(low), abs(high)) * 0.1 or 1.0)
+    if high - low < minimum:
+        middle = (high + low) / 2
+        low, high = middle - minimum / 2, middle + minimum / 2
+    span = high - low
+    if 0 < low <= span:
+        low = 0.0
+    elif -span <= high < 0:
+        high = 0.0
+    bottom = low - (_PAD * span if low != 0 else 0.0)
+    top = high + (_PAD * span if high != 0 else 0.0)
+    if floor is not None:
+        bottom = max(bottom, floor)
+    if ceiling is not None:
+        top = min(top, ceiling)
+    return bottom, top
+
+
+def plan_trend(result: KpiResult) -> TrendPlan:
+    """Highlight the last point and draw the previous period only when that point IS the
+    period in the subtitle; otherwise (a quarter's monthly points, a 30-day window's
+    weekly points) comparing a point with the period's figures would mislead, so the axis
+    names the bucket size instead ('monthly churn rate (%)')."""
+    series = result.series
+    current = bool(series) and _is_current(series[-1], result) and series[-1].value is not None
+    if current:
+        highlight: int | None = len(series) - 1
+        reference = result.previous
+        label = _axis_label(result.unit)
+    else:
+        highlight, reference = None, None
+        bucket = _bucket_word(series) if series else "trend"
+        label = f"{bucket} {_noun(result.title)} ({result.unit})"
+    shown = [p.value for p in series if p.value is not None]
+    if current:
+        shown.append(result.value)
+    if reference is not None:
+        shown.append(reference)
+    limits = _limits(result.unit, shown)
+    above = True
+    if highlight is not None and reference is not None:
+        gap = reference - series[highlight].value
+        above = not 0 <= gap < 0.12 * (limits[1] - limits[0])
+    return TrendPlan(highlight, reference, label, limits, above)
 
 
 def render_trend(result: KpiResult) -> bytes:
-    """A 1000×500 PNG: the trend points, the current period highlighted, the previous
-    period as a dashed reference line; NPS on its full −100…100 scale."""
+    """A 1000×500 PNG of the trend, drawn as `plan_trend` decides."""
+    plan = plan_trend(result)
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     points = result.series
     labels = [p.label for p in points]
     positions = list(range(len(points)))
-    values = [p.value for p in points]
-    known = [(x, v) for x, v in zip(positions, values, strict=True) if v is not None]
+    known = [(x, p.value) for x, p in zip(positions, points, strict=True) if p.value is not None]
     if known:
         xs, ys = zip(*known, strict=True)
         axes.plot(xs, ys, color=LINE, linewidth=2.2, marker="o", markersize=5, zorder=2)
-        last_x, last_y = xs[-1], ys[-1]
-        axes.scatter([last_x], [last_y], s=120, color=HIGHLIGHT, zorder=3)
+    if plan.highlight is not None:
+        value = points[plan.highlight].value
+        axes.scatter([plan.highlight], [value], s=120, color=HIGHLIGHT, zorder=3)
         axes.annotate(
-            f"{last_y:,.1f}",
-            xy=(last_x, last_y),
-            xytext=(8, 8),
+            f"{value:,.1f}",
+            xy=(plan.highlight, value),
+            xytext=(0, 10 if plan.value_label_above else -10),
             textcoords="offset points",
+            ha="center",
+            va="bottom" if plan.value_label_above else "top",
             color=HIGHLIGHT,
             fontsize=12,
             fontweight="bold",
         )
-    if result.previous is not None:
-        axes.axhline(result.previous, color=REFERENCE, linestyle="--", linewidth=1.2, zorder=1)
-        axes.text(
-            0.01,
-            result.previous,
-            f" previous period {result.previous:,.1f}",
-            transform=axes.get_yaxis_transform(),
+    if plan.reference is not None:
+        axes.axhline(
+            plan.reference,
             color=REFERENCE,
-            va="bottom",
-            fontsize=9,
+            linestyle="--",
+            linewidth=1.2,
+            zorder=1,
+            label=f"previous period {plan.reference:,.1f}",
         )
-    if result.unit == "points":
-        axes.set_ylim(-100, 100)
+        # A legend placed where it covers no line or label, instead of text on the line.
+        axes.legend(loc="best", frameon=False, fontsize=9, labelcolor=REFERENCE)
+    bottom, top = plan.y_limits
+    if bottom < 0 < top:
         axes.axhline(0, color="#ced4da", linewidth=0.8, zorder=0)
-    elif result.unit == "%":
-        top = max([v for v in values if v is not None] + [result.value, result.previous or 0])
-        axes.set_ylim(0, 100 if top > 60 else max(10.0, top * 1.3))
-    else:
-        axes.set_ylim(bottom=0)
+    axes.set_ylim(bottom, top)
     axes.set_xticks(
         positions,
         labels,
         rotation=0 if len(points) <= 8 else 45,
         ha="center" if len(points) <= 8 else "right",
     )
-    axes.set_ylabel(_axis_label(result))
+    axes.set_ylabel(plan.y_label)
     segments = ", ".join(f"{k}={v}" for k, v in sorted(result.segments.items()))
     subtitle = (
         f"{result.period.label}: {result.value:,.1f} {result.unit}"
