@@ -3,7 +3,8 @@
 All or nothing: every row is read and validated before the first write, and the writes
 run in one transaction, so a file with one bad row leaves the database exactly as it was
 and the user gets every problem at once, with row numbers, to fix in one pass. Re-importing
-a file is an upsert by id, so running an import twice changes nothing.
+a file is an upsert by id that changes only the columns the file has, so running an import
+twice changes nothing and a file with fewer columns leaves the others as they were.
 
 Rows are numbered like the lines of the file, the header being row 1, so "row 7" is what a
 spreadsheet or editor shows as line 7.
@@ -57,9 +58,9 @@ def import_csv(
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            lines = _parse(target, Path(path), text, known, to_values, progress)
+            header, lines = _parse(target, Path(path), text, known, to_values, progress)
             with engine.begin() as conn:
-                inserted, updated = _write(conn, target, lines, sqlite_fast, progress)
+                inserted, updated = _write(conn, target, header, lines, sqlite_fast, progress)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -115,8 +116,8 @@ def _parse(
     known: set[str] | None,
     to_values: Callable[[BaseModel], dict[str, Any]],
     progress: Progress | None,
-) -> list[dict[str, Any]]:
-    """Every row validated; all problems collected, then raised together."""
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header and every row validated; all problems collected, then raised together."""
     model = ROW_MODELS[table.name]
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip() for name in next(reader)]
@@ -175,7 +176,7 @@ def _parse(
         raise ImportRejected(f"{path.name} has a header but no data rows; nothing to import.")
     if progress:
         progress(len(lines), 2 * len(lines))
-    return lines
+    return header, lines
 
 
 def _records(reader: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -309,14 +310,16 @@ def _known_customers(engine: Engine, table: Table) -> set[str] | None:
 def _write(
     conn: Connection,
     table: Table,
+    header: list[str],
     lines: list[dict[str, Any]],
     sqlite_fast: bool,
     progress: Progress | None,
 ) -> tuple[int, int]:
     """Upsert in batches; new ids go through a plain INSERT on SQLite (2–3× faster there
-    than INSERT … ON CONFLICT), ids already present through the upsert."""
+    than INSERT … ON CONFLICT), ids already present through the upsert, which only
+    changes the columns the file has."""
     key = _key_column(table)
-    upsert = _upsert(conn, table)
+    upsert = _upsert(conn, table, header)
     insert = table.insert() if sqlite_fast else upsert
     inserted = updated = 0
     total = 2 * len(lines)
@@ -379,11 +382,13 @@ def _execute_raw(conn: Connection, statement: Any, rows: list[dict[str, Any]]) -
     conn.exec_driver_sql(compiled.string, [tuple(row[name] for name in order) for row in rows])
 
 
-def _upsert(conn: Connection, table: Table) -> Any:  # noqa: ANN401 - a dialect Insert
+def _upsert(conn: Connection, table: Table, header: list[str]) -> Any:  # noqa: ANN401 - a dialect Insert
+    """INSERT … ON CONFLICT (id) DO UPDATE of the file's columns only: a file of
+    `customer_id,signed_up_at` must not blank names or reset consent it never mentioned."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     statement = insert(table)
     key = _key_column(table)
-    return statement.on_conflict_do_update(
-        index_elements=[key],
-        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name != key},
-    )
+    changed = {name: statement.excluded[name] for name in header if name != key}
+    if not changed:
+        return statement.on_conflict_do_nothing(index_elements=[key])
+    return statement.on_conflict_do_update(index_elements=[key], set_=changed)

@@ -9,11 +9,13 @@ column and row they concern.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -23,6 +25,33 @@ Country = Annotated[
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=50)]
 Channel = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=30)]
 StorySource = Literal["interview", "nps_comment", "support_case", "slack"]
+
+_ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _iso_text(value: object) -> object:
+    """Only text that starts like an ISO 8601 date: pydantic alone would read '1700000000'
+    or '5' as Unix seconds, silently storing 2023 or 1970 for a typo or a wrong column."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE_START.match(value.strip()):
+        return value.strip()
+    raise PydanticCustomError("datetime_parsing", "not an ISO 8601 timestamp")
+
+
+def _flag(value: object) -> object:
+    """Exactly the booleans the README lists (true/false, 1/0, yes/no, any case), not
+    pydantic's wider on/off/y/n/t/f: one documented vocabulary for every spreadsheet."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise PydanticCustomError("bool_parsing", "not true/false, 1/0 or yes/no")
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_iso_text)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
 class _Row(BaseModel):
@@ -34,14 +63,14 @@ class CustomerRow(_Row):
     name: Name | None = None
     segment: Label | None = None
     country: Country | None = None
-    signed_up_at: datetime
-    churned_at: datetime | None = None
+    signed_up_at: Timestamp
+    churned_at: Timestamp | None = None
 
 
 class OrderRow(_Row):
     order_id: Id
     customer_id: Id
-    ordered_at: datetime
+    ordered_at: Timestamp
     amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
@@ -49,32 +78,32 @@ class NpsResponseRow(_Row):
     response_id: Id
     customer_id: Id
     score: Annotated[int, Field(ge=0, le=10)]
-    responded_at: datetime
+    responded_at: Timestamp
     comment: str | None = None
-    consent_to_share: bool = False
+    consent_to_share: Flag = False
 
 
 class CsatResponseRow(_Row):
     response_id: Id
     customer_id: Id
     score: Annotated[int, Field(ge=1, le=5)]
-    responded_at: datetime
+    responded_at: Timestamp
 
 
 class TicketRow(_Row):
     ticket_id: Id
     customer_id: Id
-    opened_at: datetime
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
+    opened_at: Timestamp
+    first_response_at: Timestamp | None = None
+    resolved_at: Timestamp | None = None
     channel: Channel | None = None
 
 
 class CheckoutSessionRow(_Row):
     session_id: Id
     customer_id: Id
-    started_at: datetime
-    completed_at: datetime | None = None
+    started_at: Timestamp
+    completed_at: Timestamp | None = None
 
 
 class StoryRow(_Row):
@@ -83,8 +112,8 @@ class StoryRow(_Row):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     source: StorySource
-    consent: bool = False
-    created_at: datetime
+    consent: Flag = False
+    created_at: Timestamp
 
 
 #: One row model per importable table (same names as metrics.schema.IMPORTABLE_TABLES).

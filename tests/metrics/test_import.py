@@ -305,3 +305,85 @@ def test_the_db_commands_report_the_revision(home, monkeypatch):
     dead = runner.invoke(main, ["db", "upgrade"])
     assert dead.exit_code == 1
     assert "Cannot reach the metrics database" in dead.stderr and "pw" not in dead.stderr
+
+
+def test_reimporting_fewer_columns_keeps_the_values_of_the_columns_left_out(engine, write_csv):
+    import_csv(engine, "customers", write_csv("customers.csv", *CUSTOMERS))
+    nps = "response_id,customer_id,score,responded_at,comment,consent_to_share"
+    import_csv(engine, "nps_responses", write_csv("n.csv", nps, "n1,c1,9,2025-06-01,Tak!,yes"))
+    # Only new sign-up dates for c1 and a new score for n1: nothing else may change.
+    again = import_csv(
+        engine, "customers", write_csv("dates.csv", "customer_id,signed_up_at", "c1,2024-12-01")
+    )
+    import_csv(
+        engine,
+        "nps_responses",
+        write_csv("s.csv", "response_id,customer_id,score,responded_at", "n1,c1,10,2025-06-01"),
+    )
+    assert (again.inserted, again.updated) == (0, 1)
+    with engine.connect() as conn:
+        c1 = conn.execute(select(customers).where(customers.c.customer_id == "c1")).one()
+        n1 = conn.execute(select(nps_responses)).one()
+    assert (c1.name, c1.segment, c1.country) == ("Fjord Foods ApS", "smb", "DK")
+    assert c1.signed_up_at.isoformat() == "2024-12-01T00:00:00+00:00"
+    assert (n1.score, n1.comment, n1.consent_to_share) == (10, "Tak!", True)
+
+
+def test_an_empty_cell_in_a_column_the_file_has_does_clear_the_value(engine, write_csv):
+    import_csv(engine, "customers", write_csv("customers.csv", *CUSTOMERS))
+    import_csv(
+        engine, "customers", write_csv("c.csv", "customer_id,name,signed_up_at", "c1,,2025-01-05")
+    )
+    with engine.connect() as conn:
+        c1 = conn.execute(select(customers).where(customers.c.customer_id == "c1")).one()
+    assert (c1.name, c1.segment) == (None, "smb")
+
+
+@pytest.mark.parametrize("stamp", ["1700000000", "5", "20260301", "2026-3-1", "1.5e9"])
+def test_numbers_are_not_timestamps_even_if_they_look_like_unix_seconds(
+    with_customers, write_csv, stamp
+):
+    path = write_csv("csat.csv", "response_id,customer_id,score,responded_at", f"s1,c1,4,{stamp}")
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "csat_responses", path)
+    assert caught.value.errors == [
+        f"row 2, column responded_at: {stamp!r} is not an ISO 8601 timestamp "
+        "(e.g. 2026-03-01T09:30:00Z)"
+    ]
+
+
+def test_optional_timestamps_are_checked_the_same_way(with_customers, write_csv):
+    path = write_csv(
+        "tickets.csv",
+        "ticket_id,customer_id,opened_at,resolved_at",
+        "t1,c1,2025-06-01T10:00:00Z,1700000000",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "tickets", path)
+    assert caught.value.errors[0].startswith("row 2, column resolved_at: '1700000000' is not an")
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("true", True), ("FALSE", False), ("1", True), ("0", False), ("Yes", True), (" no ", False)],
+)
+def test_booleans_are_the_documented_words_in_any_case(with_customers, write_csv, cell, stored):
+    header = "response_id,customer_id,score,responded_at,consent_to_share"
+    import_csv(
+        with_customers, "nps_responses", write_csv("n.csv", header, f"n1,c1,9,2025-06-01,{cell}")
+    )
+    with with_customers.connect() as conn:
+        assert conn.execute(select(nps_responses.c.consent_to_share)).scalar_one() is stored
+
+
+@pytest.mark.parametrize("cell", ["on", "off", "y", "n", "t", "f", "2"])
+def test_other_boolean_spellings_are_rejected_as_the_readme_promises(
+    with_customers, write_csv, cell
+):
+    header = "story_id,title,body,source,consent,created_at"
+    path = write_csv("s.csv", header, f"st1,T,B,interview,{cell},2025-06-01")
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(with_customers, "stories", path)
+    assert caught.value.errors == [
+        f"row 2, column consent: {cell!r} is not true/false, 1/0 or yes/no"
+    ]
