@@ -124,6 +124,18 @@ def resolve_period(
     """
     tz = zone(timezone)
     now = (now or datetime.now(UTC)).astimezone(tz)
+    try:
+        resolved = _resolve(text, tz, now)
+        # Every boundary must also exist in UTC (the engine compares in UTC): year 1 in a
+        # timezone east of UTC starts in year 0.
+        for period in (resolved.current, resolved.previous, *resolved.series):
+            period.start.astimezone(UTC), period.end.astimezone(UTC)
+    except (ValueError, OverflowError) as error:  # a year outside 1…9999 somewhere
+        raise _bad(text) from error
+    return resolved
+
+
+def _resolve(text: str, tz: ZoneInfo, now: datetime) -> ResolvedPeriod:
     cleaned = (text or "").strip().lower()
 
     if match := _MONTH.match(cleaned):

@@ -99,3 +99,30 @@ def test_bad_periods_list_the_accepted_forms(text: str) -> None:
 def test_an_unknown_timezone_is_one_clear_sentence() -> None:
     with pytest.raises(BadPeriod, match="KPI_TIMEZONE"):
         resolve_period("30d", timezone="Mars/Olympus")
+
+
+@pytest.mark.parametrize("text", ["9999-12", "9999-Q4", "9999", "0000", "0001-01", "0000-Q1"])
+def test_years_outside_the_calendar_are_bad_periods_not_crashes(text: str) -> None:
+    # 9999-12 would end in year 10000; 0000 and 0001-01 compare with year 0.
+    with pytest.raises(BadPeriod) as error:
+        resolve_period(text, now=NOW)
+    assert f"I don't understand the period {text!r}" in str(error.value)
+    assert "2026-Q3" in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["0002-01", "0002"])
+def test_a_boundary_that_falls_in_year_0_in_utc_is_a_bad_period(text: str) -> None:
+    # Every local boundary exists, but the earliest, 0001-01-01 00:00 in Copenhagen (east
+    # of UTC), is in year 0 in UTC, where the engine compares.
+    with pytest.raises(BadPeriod):
+        resolve_period(text, timezone="Europe/Copenhagen", now=NOW)
+
+
+def test_ninety_days_get_weekly_points_and_ninety_one_monthly() -> None:
+    # 90 days = 12 full weeks + 6 days: 13 buckets, the oldest 6 days long.
+    ninety = resolve_period("90d", now=NOW).series
+    assert len(ninety) == 13
+    assert ninety[0].end - ninety[0].start == timedelta(days=6)
+    assert all(p.end - p.start == timedelta(days=7) for p in ninety[1:])
+    longer = resolve_period("91d", now=NOW).series
+    assert [p.label for p in longer][-2:] == ["2026-10", "2026-11"]
