@@ -5,7 +5,8 @@ The data tells a story the KPIs can show: NPS climbs from about 12 to about 42, 
 resolved faster, checkout completion improves, churn stays at a few percent a quarter.
 Everything comes from one seeded random generator, so the same seed and `now` give the same
 rows; every demo id starts with `demo-`, and re-seeding replaces those rows (real imported
-data is never touched).
+data is never touched: if imported rows point at demo customers, re-seeding refuses and
+changes nothing, rather than deleting the user's rows or failing on a foreign key).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
+from metrics.errors import MetricsError
 from metrics.schema import (
     checkout_sessions,
     csat_responses,
@@ -178,6 +180,10 @@ STORIES = [
 ]  # fmt: skip
 
 
+class DemoBlocked(MetricsError):
+    """Imported rows reference demo customers, so the demo rows cannot be replaced."""
+
+
 class DemoReport(BaseModel):
     """How many demo rows of each table were written, for which seed and window."""
 
@@ -208,6 +214,7 @@ def seed_demo(engine: Engine, seed: int = 7, now: datetime | None = None) -> Dem
     _tickets_and_csat(rng, people, start, end, rows[tickets], rows[csat_responses])
     _stories(rng, people, start, end, rows[stories])
     with engine.begin() as conn:
+        _refuse_if_referenced(conn)
         _wipe(conn)
         for table in _TABLES:
             for offset in range(0, len(rows[table]), 5_000):
@@ -221,10 +228,42 @@ def seed_demo(engine: Engine, seed: int = 7, now: datetime | None = None) -> Dem
 _TABLES = [customers, orders, checkout_sessions, nps_responses, tickets, csat_responses, stories]
 
 
+def _is_demo(column: ColumnElement) -> ColumnElement[bool]:
+    """An exact, case-sensitive prefix test (SQLite's LIKE ignores case: 'Demo-1' is not ours)."""
+    return func.substr(column, 1, len(PREFIX)) == PREFIX
+
+
+def _refuse_if_referenced(conn: Connection) -> None:
+    """Raise DemoBlocked, before anything is deleted, when non-demo rows reference demo
+    customers: deleting those customers would break the foreign key or the user's data."""
+    found: list[tuple[int, str]] = []
+    for table in _TABLES[1:]:
+        key = next(iter(table.primary_key.columns))
+        count = conn.execute(
+            select(func.count())
+            .select_from(table)
+            .where(_is_demo(table.c.customer_id), ~_is_demo(key))
+        ).scalar_one()
+        if count:
+            found.append((count, table.name))
+    if not found:
+        return
+    total = sum(count for count, _ in found)
+    first, *others = found
+    where = f"{first[0]:,} imported {'row' if first[0] == 1 else 'rows'} in {first[1]}" + "".join(
+        f" and {count:,} in {name}" for count, name in others
+    )
+    raise DemoBlocked(
+        f"{where} {'references' if total == 1 else 'reference'} demo customers (ids starting "
+        f"with {PREFIX}), so the demo data was left unchanged; delete those rows or run the "
+        "demo with another JOURNEYBOT_HOME."
+    )
+
+
 def _wipe(conn: Connection) -> None:
     for table in reversed(_TABLES):
         key = next(iter(table.primary_key.columns))
-        conn.execute(table.delete().where(key.startswith(PREFIX)))
+        conn.execute(table.delete().where(_is_demo(key)))
 
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from metrics.demo import seed_demo
+from metrics.demo import DemoBlocked, seed_demo
+from metrics.errors import MetricsError
 from metrics.schema import (
     checkout_sessions,
     customers,
@@ -91,9 +92,36 @@ def test_one_seed_gives_a_nordic_base_whose_kpis_tell_a_story(seeded):
 def test_seeding_again_with_the_same_seed_gives_identical_rows_and_keeps_real_ones(engine):
     with engine.begin() as conn:
         conn.execute(customers.insert().values(customer_id="real-1", signed_up_at=NOW))
+        # Not a demo id: the prefix test is case-sensitive on SQLite too (LIKE is not).
+        conn.execute(customers.insert().values(customer_id="Demo-1", signed_up_at=NOW))
     seed_demo(engine, seed=3, now=NOW)
     first = _dump(engine)
     seed_demo(engine, seed=3, now=NOW)
     assert _dump(engine) == first  # deterministic, and nothing duplicated
-    assert ("real-1",) in {row[:1] for row in first["customers"]}
-    assert len(first["customers"]) == 3001
+    assert {("real-1",), ("Demo-1",)} <= {row[:1] for row in first["customers"]}
+    assert len(first["customers"]) == 3002
+
+
+def test_seeding_again_refuses_when_imported_rows_reference_demo_customers(engine):
+    seed_demo(engine, seed=3, now=NOW)
+    with engine.begin() as conn:
+        conn.execute(
+            orders.insert().values(
+                order_id="o-1", customer_id="demo-c00001", ordered_at=NOW, amount=10
+            )
+        )
+        conn.execute(
+            nps_responses.insert().values(
+                response_id="n-1", customer_id="demo-c00002", score=9, responded_at=NOW
+            )
+        )
+    before = _dump(engine)
+    with pytest.raises(DemoBlocked) as error:
+        seed_demo(engine, seed=4, now=NOW)
+    assert isinstance(error.value, MetricsError)  # the CLI prints it as one sentence
+    assert str(error.value) == (
+        "1 imported row in orders and 1 in nps_responses reference demo customers (ids "
+        "starting with demo-), so the demo data was left unchanged; delete those rows or run "
+        "the demo with another JOURNEYBOT_HOME."
+    )
+    assert _dump(engine) == before
