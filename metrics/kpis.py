@@ -49,6 +49,9 @@ from metrics.schema import (
 from metrics.segments import breakdown_column, normalise_segments, segment_conditions
 
 NO_GROUP = ""
+#: Hours are rounded to this many decimals: SQLite's julianday arithmetic gives
+#: 5.00000000372529 where PostgreSQL gives 5.0, and the JSON should not depend on the backend.
+HOURS_DECIMALS = 6
 Aggregates = dict[str, float]
 #: (bucket index, breakdown key) → named aggregates of that group.
 Grouped = dict[tuple[int, str], Aggregates]
@@ -277,7 +280,8 @@ def _aggregate(
     if measure == "resolution_hours":
         query = _resolution_query(buckets, segments, group, dialect)
         for k, a in _run(conn, query, group).items():
-            out[k] = Measured(a["median"] if a["n"] else None, int(a["n"]), {"p90": a["p90"]})
+            median, p90 = round(a["median"], HOURS_DECIMALS), round(a["p90"], HOURS_DECIMALS)
+            out[k] = Measured(median if a["n"] else None, int(a["n"]), {"p90": p90})
         return out
 
     if measure == "clv":
@@ -436,6 +440,24 @@ def _describe(segments: dict[str, str]) -> str:
     return "" if not segments else " (" + ", ".join(f"{k}={v}" for k, v in segments.items()) + ")"
 
 
+def _no_data(definition: KpiDefinition, period: Period, segments: dict[str, str]) -> NoData:
+    """'No NPS responses between …'; times are shown when a bound is not a local midnight
+    (trailing windows end now), so the user sees the window that was actually searched."""
+    start, end = period.start, period.end
+    midnights = all(t.hour == t.minute == t.second == t.microsecond == 0 for t in (start, end))
+    shown = "%Y-%m-%d" if midnights else "%Y-%m-%d %H:%M"
+    advice = "Import data with `journeybot import` or pick another period."
+    if definition.measure in ("churn", "retention"):
+        return NoData(
+            f"No customers{_describe(segments)} were active on {start:{shown}}, the start of "
+            f"the period, so there is no {definition.title.lower()} to measure. {advice}"
+        )
+    return NoData(
+        f"No {definition.sample_unit} between {start:{shown}} and {end:{shown}}"
+        f"{_describe(segments)}. {advice}"
+    )
+
+
 def compute_kpi(
     engine: Engine,
     name: str,
@@ -467,17 +489,13 @@ def compute_kpi(
             values = _aggregate(conn, definition, periods, filters, None, money)
             current = values.get((0, NO_GROUP))
             if current is None or current.value is None or current.n == 0:
-                start, end = resolved.current.start, resolved.current.end
-                raise NoData(
-                    f"No {definition.sample_unit} between {start:%Y-%m-%d} and {end:%Y-%m-%d}"
-                    f"{_describe(filters)}. Import data with `journeybot import` or pick another period."
-                )
+                raise _no_data(definition, resolved.current, filters)
             breakdown: list[BreakdownRow] = []
             if group is not None:
                 grouped = _aggregate(conn, definition, [resolved.current], filters, group, money)
                 breakdown = sorted(
                     (
-                        BreakdownRow(key=key, value=m.value, n=m.n)
+                        BreakdownRow(key=key, value=m.value, n=m.n, low_sample=m.n < min_sample)
                         for (_, key), m in grouped.items()
                     ),
                     key=lambda row: (-row.n, row.key),

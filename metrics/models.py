@@ -48,9 +48,12 @@ class SeriesPoint(BaseModel):
 
 
 class BreakdownRow(BaseModel):
+    """One value of the `--by` attribute; `low_sample` as for the whole result (n < min_sample)."""
+
     key: str
     value: float | None
     n: int
+    low_sample: bool
 
 
 class KpiResult(BaseModel):

@@ -113,10 +113,12 @@ def render(result: KpiResult) -> str:
     if result.segments:
         rows.append(("segment", ", ".join(f"{k}={v}" for k, v in result.segments.items())))
     if result.low_sample:
+        observations = "observation" if result.n == 1 else "observations"
         rows.append(
             (
                 "warning",
-                f"only {result.n} observations (< {result.min_sample}): indicative, not conclusive",
+                f"only {result.n} {observations} (< {result.min_sample}): "
+                "indicative, not conclusive",
             )
         )
     width = max(len(label) for label, _ in rows)
@@ -124,5 +126,6 @@ def render(result: KpiResult) -> str:
     lines += [f"{label:<{width}}  {text}" for label, text in rows]
     for row in result.breakdown:
         shown = "no data" if row.value is None else _number(row.value, result.unit)
-        lines.append(f"  {row.key:<14} {shown:>14}  n = {row.n:,}")
+        flag = " (low sample)" if row.low_sample else ""
+        lines.append(f"  {row.key:<14} {shown:>14}  n = {row.n:,}{flag}")
     return "\n".join(lines)

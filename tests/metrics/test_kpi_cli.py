@@ -91,7 +91,9 @@ def test_kpi_json_follows_the_documented_contract(cli_db: Engine, tmp_path: Path
     assert data["kpi"] == "nps" and data["value"] == pytest.approx(25.0) and data["n"] == 4
     assert set(data["period"]) >= {"start", "end"}
     assert data["previous"] is None and data["delta"] is None
-    assert data["breakdown"] == [{"key": "smb", "value": pytest.approx(25.0), "n": 4}]
+    assert data["breakdown"] == [
+        {"key": "smb", "value": pytest.approx(25.0), "n": 4, "low_sample": True}
+    ]
     assert data["low_sample"] is True
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
@@ -111,6 +113,8 @@ def test_kpi_human_output_shows_value_sample_and_warning(cli_db: Engine) -> None
         (["kpi", "nps", "--period", "last month"], "2026-Q3"),
         (["kpi", "nps", "--segment", "name=Bob"], "segment, country"),
         (["kpi", "nps", "--period", "2020-01"], "No NPS responses"),
+        (["kpi", "nps", "--period", "9999-12"], "I don't understand the period '9999-12'"),
+        (["kpi", "nps", "--period", "0000"], "I don't understand the period '0000'"),
     ],
 )
 def test_bad_input_is_one_sentence_and_a_non_zero_exit(
@@ -126,16 +130,78 @@ def test_kpi_list_json_has_every_definition(home: Path) -> None:
     runtime.settings.cache_clear()
     outcome = CliRunner().invoke(main, ["kpi", "list", "--json"])
     assert outcome.exit_code == 0, outcome.output
-    names = {d["name"] for d in json.loads(outcome.output)}
-    assert {
-        "nps",
-        "csat",
-        "churn_rate",
-        "retention_rate",
-        "time_to_resolution",
-        "clv",
+    names = [d["name"] for d in json.loads(outcome.output)]
+    assert sorted(names) == [
         "aov",
-    } <= names
+        "checkout_completion",
+        "churn_rate",
+        "clv",
+        "csat",
+        "nps",
+        "purchase_frequency",
+        "retention_rate",
+        "revenue_share_existing",
+        "time_to_resolution",
+    ]
     assert all(
         d["polarity"] in {"higher_is_better", "lower_is_better"} for d in json.loads(outcome.output)
     )
+
+
+def _month_start(months_back: int) -> datetime:
+    """The first of the month `months_back` before the current one (the CLI uses the clock)."""
+    now = datetime.now(UTC)
+    index = now.year * 12 + now.month - 1 - months_back
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+
+
+def test_the_verdict_follows_the_kpis_polarity(cli_db: Engine) -> None:
+    """Both KPIs rise; a rise is worse for churn and better for NPS. Months two and three
+    back, clear of the fixture's responses from the last ten days."""
+    before, month = _month_start(3), _month_start(2)
+    old = before - timedelta(days=200)
+    churn_rows = [(old, before + timedelta(days=4)), (old, month + timedelta(days=4))]
+    churn_rows += [(old, month + timedelta(days=5)), (old, None)]
+    nps_rows = [(before, 0), (before, 10), (month, 10), (month, 10), (month, 7), (month, 0)]
+    with cli_db.begin() as conn:
+        conn.execute(
+            insert(customers),
+            [
+                {"customer_id": f"k{i}", "signed_up_at": up, "churned_at": gone}
+                for i, (up, gone) in enumerate(churn_rows)
+            ],
+        )
+        conn.execute(
+            insert(nps_responses),
+            [
+                {
+                    "response_id": f"m{i}",
+                    "customer_id": "k3",
+                    "score": score,
+                    "responded_at": first + timedelta(days=9),
+                }
+                for i, (first, score) in enumerate(nps_rows)
+            ],
+        )
+    period = f"{month:%Y-%m}"
+    # Churn (with the fixture's c1, never churned): the month before 1 of 5 = 20 %;
+    # the month 2 of the 4 still active = 50 %: ▲ 30 pp, worse.
+    churn = CliRunner().invoke(main, ["kpi", "churn", "--period", period])
+    assert churn.exit_code == 0, churn.output
+    assert "▲ 30.0 pp vs previous period (20.0%) — worse" in churn.output
+    # NPS: the month before 0, 10 → 50 − 50 = 0; the month 10, 10, 7, 0 → 50 − 25 = 25.
+    nps = CliRunner().invoke(main, ["kpi", "nps", "--period", period])
+    assert nps.exit_code == 0, nps.output
+    assert "▲ 25.00 points vs previous period (0.00 points) — better" in nps.output
+
+
+def test_breakdown_rows_under_the_minimum_sample_are_marked(cli_db: Engine) -> None:
+    outcome = CliRunner().invoke(main, ["kpi", "nps", "--period", "30d", "--by", "segment"])
+    assert outcome.exit_code == 0, outcome.output
+    assert re.search(r"^  smb\s+25\.00 points  n = 4 \(low sample\)$", outcome.output, re.M)
+
+
+def test_the_warning_says_observation_for_a_single_one(cli_db: Engine) -> None:
+    outcome = CliRunner().invoke(main, ["kpi", "nps", "--period", "2d"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "only 1 observation (< 30): indicative" in outcome.output
