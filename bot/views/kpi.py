@@ -82,7 +82,8 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
     if result.low_sample:
         blocks.append(
             section(
-                f":warning: Only {result.n} observations (fewer than {result.min_sample}): "
+                f":warning: Only {result.n} observation{'' if result.n == 1 else 's'} "
+                f"(fewer than {result.min_sample}): "
                 "treat this figure as indicative, not conclusive."
             )
         )
@@ -90,7 +91,8 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
         blocks.append(context(*(extra_line(k, v, result.unit) for k, v in result.extra.items())))
     if result.breakdown:
         lines = [
-            f"• *{row.key}*: {format_value(row.value, result.unit)} (n = {row.n:,})"
+            f"• *{row.key}*: {format_value(row.value, result.unit)} "
+            f"(n = {row.n:,}{', low sample' if row.low_sample else ''})"
             for row in result.breakdown
         ]
         blocks.append(section("\n".join(lines)))

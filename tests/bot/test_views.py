@@ -152,3 +152,23 @@ def test_help_and_empty_text_mean_help_and_two_periods_are_refused() -> None:
     assert parse("") is None and parse("help") is None
     with pytest.raises(BadArguments, match="at most one period"):
         parse("nps 30d 90d")
+
+
+def test_a_breakdown_row_under_the_minimum_sample_says_so_beside_its_n() -> None:
+    from metrics.models import BreakdownRow
+
+    rows = [
+        BreakdownRow(key="DK", value=4.0, n=400, low_sample=False),
+        BreakdownRow(key="FI", value=25.0, n=4, low_sample=True),
+    ]
+    text = "\n".join(
+        b.get("text", {}).get("text", "") for b in kpi_blocks(result(breakdown=rows))
+    )
+    assert "*FI*: 25.0% (n = 4, low sample)" in text
+    assert "*DK*: 4.0% (n = 400)" in text
+
+
+def test_a_single_observation_is_not_called_observations() -> None:
+    blocks = kpi_blocks(result(low_sample=True, n=1))
+    texts = [b.get("text", {}).get("text", "") for b in blocks]
+    assert any("Only 1 observation (" in t for t in texts)
