@@ -37,6 +37,7 @@ from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
 _SCANDINAVIAN = ("da", "no", "sv")
+_READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
 
 
@@ -173,10 +174,10 @@ class Index:
         collection = self._chroma()
         entries: dict[str, ManifestEntry] = {}
         try:
-            stored = collection.get(include=["metadatas"])
+            stored = _get_all(collection, ["metadatas"])
         except Exception as error:
             raise self._unavailable(error) from error
-        for chunk_id, meta in zip(stored["ids"], stored["metadatas"] or [], strict=False):
+        for chunk_id, meta in zip(stored["ids"], stored["metadatas"], strict=False):
             key = str(meta.get("file", ""))
             entry = entries.setdefault(key, ManifestEntry(str(meta.get("content_hash", ""))))
             entry.chunk_ids.append(chunk_id)
@@ -307,10 +308,10 @@ class Index:
             return
         collection = self._chroma()
         try:
-            stored = collection.get(include=["documents", "metadatas"])
+            stored = _get_all(collection, ["documents", "metadatas"])
         except Exception as error:
             raise self._unavailable(error) from error
-        vectors = self.embedder.embed(stored["documents"] or [])
+        vectors = self.embedder.embed(stored["documents"])
         try:
             self._client.delete_collection(COLLECTION)
             self._collection = None
@@ -344,7 +345,7 @@ class Index:
 
     def _stored_chunks(self) -> list[Chunk]:
         try:
-            stored = self._chroma().get(include=["documents", "metadatas"])
+            stored = _get_all(self._chroma(), ["documents", "metadatas"])
         except Exception as error:
             raise self._unavailable(error) from error
         chunks = [
@@ -451,3 +452,17 @@ def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
         partial.replace(path)
     except OSError:
         pass  # the cache only saves start-up time; the index works without it
+
+
+def _get_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
+    """Every stored chunk, read in pages: one unpaged get() of ~50k chunks fails inside
+    Chroma's SQLite with "too many SQL variables" (measured by benchmarks/retrieval.py)."""
+    out: dict[str, list[Any]] = {"ids": [], **{field: [] for field in include}}
+    offset = 0
+    while True:
+        page = collection.get(include=include, limit=_READ_PAGE, offset=offset)
+        for field in out:
+            out[field].extend(page[field] or [])
+        if len(page["ids"]) < _READ_PAGE:
+            return out
+        offset += _READ_PAGE

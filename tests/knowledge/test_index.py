@@ -239,3 +239,25 @@ def test_loading_and_using_wordllama_leaves_the_root_logger_as_it_was():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert shown.stdout.split() == ["WARNING", "0"]
+
+
+def test_an_index_larger_than_one_read_page_is_read_back_whole(tmp_path, monkeypatch):
+    """Chroma refuses one unpaged get() of ~50k chunks, so the index reads in pages."""
+    import knowledge.index as index_module
+
+    monkeypatch.setattr(index_module, "_READ_PAGE", 2)
+    docs = _corpus(tmp_path / "docs")
+    index = Index(tmp_path / "index")
+    index.ingest([docs])
+
+    (tmp_path / "index" / index_module.LEXICAL_CACHE).unlink(missing_ok=True)
+    reopened = Index(tmp_path / "index")  # no lexical cache: the chunks come from the store
+    manifest = reopened.manifest()
+    assert reopened.count() == 3 and sum(len(e.chunk_ids) for e in manifest.values()) == 3
+    assert {Path(h.chunk.source).name for h in reopened.search("kunder", "da", k=10)} == {
+        "frafald.md",
+        "nps.md",
+        "samtycke.md",
+    }
+    (docs / "nps.md").unlink()
+    assert reopened.ingest([docs]).removed == 1
