@@ -1,10 +1,12 @@
 """The KPI engine: turns a definition from metrics.registry into SQLAlchemy Core aggregates
 that run in the database (no Python loops over rows) on SQLite and PostgreSQL alike.
 
-Every measure is computed over a small relation of time buckets joined to the fact table,
-so the current period, the previous period and all trend points come from ONE grouped
-query per measure; a breakdown is one more grouped query. Only the arithmetic on the
-handful of aggregates (e.g. promoters − detractors) happens in Python.
+The current period, the previous period and all trend points come from ONE statement per
+measure: fact rows are scanned once per lane of non-overlapping buckets and grouped by the
+bucket they fall in (width_bucket on PostgreSQL, a CASE chain on SQLite); cohort measures
+(churn, active customers) are one scan of customers with a count column per period. A
+breakdown is one more statement. Only the arithmetic on the handful of aggregates (e.g.
+promoters − detractors) happens in Python.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    CompoundSelect,
+    DateTime,
     Float,
     Integer,
     Select,
@@ -30,6 +36,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -115,81 +122,167 @@ def _run(conn: Connection, query: Select, group: ColumnElement | None) -> Groupe
     return result
 
 
+class _Bounds:
+    """What an aggregate may ask of "its" bucket: `b.c.b_start` / `b.c.b_end`, here as CASE
+    expressions of the row's own time (a bucket join would hand over columns instead)."""
+
+    def __init__(self, b_start: ColumnElement, b_end: ColumnElement) -> None:
+        self.c = SimpleNamespace(b_start=b_start, b_end=b_end)
+
+
+def _lanes(periods: list[Period]) -> list[list[int]]:
+    """Period indexes split into lanes whose periods do not overlap (the trend's months in
+    one, a quarter and its previous quarter in another), so that every fact row belongs to
+    at most one bucket per lane and one scan per lane suffices."""
+    lanes: list[list[int]] = []
+    for i in sorted(range(len(periods)), key=lambda i: periods[i].start):
+        for lane in lanes:
+            if all(periods[j].end <= periods[i].start or periods[i].end <= periods[j].start for j in lane):
+                lane.append(i)
+                break
+        else:
+            lanes.append([i])
+    return lanes
+
+
 def _grouped(
     fact_table: Table,
     time_column: ColumnElement,
-    aggregates: Callable[[CTE], list[ColumnElement]],
-    buckets: CTE,
+    aggregates: Callable[[_Bounds], list[ColumnElement]],
+    periods: list[Period],
     segments: dict[str, str],
     group: ColumnElement | None,
     *,
+    dialect: str,
     with_customers: bool = False,
-) -> Select:
-    """SELECT idx[, key], aggregates… FROM fact ⋈ buckets [⋈ customers] GROUP BY idx[, key]."""
-    source = fact_table.join(buckets, _in_bucket(time_column, buckets))
-    if segments or group is not None or with_customers:
-        source = source.join(customers, customers.c.customer_id == fact_table.c.customer_id)
-    columns = [buckets.c.idx, *aggregates(buckets)]
-    keys = [buckets.c.idx]
-    if group is not None:
-        columns.append(group.label("key"))
-        keys.append(group)
-    return select(*columns).select_from(source).where(*segment_conditions(segments)).group_by(*keys)
+) -> Select | CompoundSelect:
+    """Per lane: SELECT CASE bucket AS idx[, key], aggregates… FROM fact [⋈ customers]
+    WHERE time in the lane's span GROUP BY idx[, key]; the lanes UNION ALL'd.
+
+    One range scan per lane instead of a join of every row with every bucket: at 1M rows
+    and 15 buckets the join cost 0.6–1.3 s on PostgreSQL (benchmarks/kpi.py)."""
+    selects = []
+    for lane in _lanes(periods):
+        idx, bounds, inside = _bucket_of(time_column, [periods[i] for i in lane], lane, dialect)
+        source: Any = fact_table
+        if segments or group is not None or with_customers:
+            source = source.join(customers, customers.c.customer_id == fact_table.c.customer_id)
+        columns = [idx.label("idx"), *aggregates(bounds)]
+        keys: list[Any] = [literal_column("idx")]
+        if group is not None:
+            columns.append(group.label("key"))
+            keys.append(group)
+        selects.append(
+            select(*columns)
+            .select_from(source)
+            .where(inside, *segment_conditions(segments))
+            .group_by(*keys)
+        )
+    return selects[0] if len(selects) == 1 else union_all(*selects)
+
+
+def _bucket_of(
+    time_column: ColumnElement, lane: list[Period], indexes: list[int], dialect: str
+) -> tuple[ColumnElement, _Bounds, ColumnElement[bool]]:
+    """The row's bucket index, its bucket's bounds, and the lane's WHERE condition.
+
+    Contiguous buckets (a trend, a period and its previous one) need one comparison per
+    bucket, or on PostgreSQL a binary search with width_bucket; measured at 1M rows: two
+    comparisons per bucket 620 ms, width_bucket 280 ms, no buckets at all 110 ms."""
+    starts = [_utc(p.start) for p in lane]
+    ends = [_utc(p.end) for p in lane]
+    contiguous = all(a.end == b.start for a, b in zip(lane, lane[1:], strict=False))
+    span = and_(time_column >= starts[0], time_column < ends[-1])
+    if contiguous and dialect == "postgresql":
+        edges = cast(
+            postgresql.array([*starts, ends[-1]]), postgresql.ARRAY(DateTime(timezone=True))
+        )
+        position = func.width_bucket(time_column, edges)
+        numbered = range(1, len(lane) + 1)
+        idx = case(dict(zip(numbered, indexes, strict=True)), value=position)
+        bounds = _Bounds(
+            case(dict(zip(numbered, starts, strict=True)), value=position),
+            case(dict(zip(numbered, ends, strict=True)), value=position),
+        )
+        return idx, bounds, span
+    if contiguous:
+        below = [time_column < end for end in ends]
+        return (
+            case(*zip(below, indexes, strict=True)),
+            _Bounds(case(*zip(below, starts, strict=True)), case(*zip(below, ends, strict=True))),
+            span,
+        )
+    inside = [and_(time_column >= s, time_column < e) for s, e in zip(starts, ends, strict=True)]
+    return (
+        case(*zip(inside, indexes, strict=True)),
+        _Bounds(case(*zip(inside, starts, strict=True)), case(*zip(inside, ends, strict=True))),
+        and_(span, or_(*inside)),
+    )
+
+
+def _utc(moment: datetime) -> ColumnElement:
+    return literal(moment.astimezone(UTC), UtcDateTime())
 
 
 # --- measures: each returns Grouped aggregates, then a pure function makes the value -------
 
 
-def _active_at_start(buckets: CTE) -> ColumnElement[bool]:
+def _active_at_start(start: ColumnElement) -> ColumnElement[bool]:
     return and_(
-        customers.c.signed_up_at < buckets.c.b_start,
-        or_(customers.c.churned_at.is_(None), customers.c.churned_at >= buckets.c.b_start),
+        customers.c.signed_up_at < start,
+        or_(customers.c.churned_at.is_(None), customers.c.churned_at >= start),
     )
 
 
-def _churn_query(buckets: CTE, segments: dict[str, str], group: ColumnElement | None) -> Select:
-    """Cohort churn: customers active at the bucket's start; those acquired during it excluded."""
-    columns = [
-        buckets.c.idx,
-        func.count().label("n"),
-        _count_if(customers.c.churned_at < buckets.c.b_end).label("churned"),
-    ]
-    keys = [buckets.c.idx]
+def _per_period(
+    conn: Connection,
+    periods: list[Period],
+    measures: Callable[[ColumnElement, ColumnElement], dict[str, ColumnElement[bool]]],
+    segments: dict[str, str],
+    group: ColumnElement | None,
+) -> Grouped:
+    """Cohort counts over customers: one scan with a count column per period and measure
+    (customers are few; joining each with every bucket cost 0.4 s at 100k on PostgreSQL)."""
+    columns: list[Any] = []
+    names: list[tuple[int, str]] = []
+    for i, period in enumerate(periods):
+        for name, condition in measures(_utc(period.start), _utc(period.end)).items():
+            columns.append(_count_if(condition).label(f"{name}_{i}"))
+            names.append((i, name))
+    query = select(*columns).select_from(customers).where(*segment_conditions(segments))
     if group is not None:
-        columns.append(group.label("key"))
-        keys.append(group)
-    return (
-        select(*columns)
-        .select_from(customers.join(buckets, _active_at_start(buckets)))
-        .where(*segment_conditions(segments))
-        .group_by(*keys)
-    )
+        query = query.add_columns(group.label("key")).group_by(group)
+    result: Grouped = {}
+    for row in conn.execute(query).mappings():
+        key = NO_GROUP if group is None else ("(none)" if row["key"] is None else str(row["key"]))
+        for i, name in names:
+            value = row[f"{name}_{i}"]
+            result.setdefault((i, key), {})[name] = 0.0 if value is None else float(value)
+    return {k: a for k, a in result.items() if any(a.values())}
 
 
-def _active_during_query(
-    buckets: CTE, segments: dict[str, str], group: ColumnElement | None
-) -> Select:
-    """Customers active at any moment of the bucket (signed up before its end, not churned before its start)."""
-    during = and_(
-        customers.c.signed_up_at < buckets.c.b_end,
-        or_(customers.c.churned_at.is_(None), customers.c.churned_at >= buckets.c.b_start),
-    )
-    columns = [buckets.c.idx, func.count().label("active")]
-    keys = [buckets.c.idx]
-    if group is not None:
-        columns.append(group.label("key"))
-        keys.append(group)
-    return (
-        select(*columns)
-        .select_from(customers.join(buckets, during))
-        .where(*segment_conditions(segments))
-        .group_by(*keys)
-    )
+def _churn_counts(start: ColumnElement, end: ColumnElement) -> dict[str, ColumnElement[bool]]:
+    """Cohort churn: customers active at the start; those acquired during it excluded."""
+    return {
+        "n": _active_at_start(start),
+        "churned": and_(_active_at_start(start), customers.c.churned_at < end),
+    }
+
+
+def _active_during(start: ColumnElement, end: ColumnElement) -> dict[str, ColumnElement[bool]]:
+    """Customers active at any moment of the period (signed up before its end, not churned
+    before its start)."""
+    return {
+        "active": and_(
+            customers.c.signed_up_at < end,
+            or_(customers.c.churned_at.is_(None), customers.c.churned_at >= start),
+        )
+    }
 
 
 def _resolution_query(
-    buckets: CTE, segments: dict[str, str], group: ColumnElement | None, dialect: str
-) -> Select:
+    periods: list[Period], segments: dict[str, str], group: ColumnElement | None, dialect: str
+) -> Select | CompoundSelect:
     """n, median and p90 hours per group: percentile_cont on PostgreSQL, ranks on SQLite."""
     hours = hours_between(tickets.c.opened_at, tickets.c.resolved_at, dialect)
     if dialect == "postgresql":
@@ -201,12 +294,14 @@ def _resolution_query(
                 func.percentile_cont(0.5).within_group(hours).label("median"),
                 func.percentile_cont(0.9).within_group(hours).label("p90"),
             ],
-            buckets,
+            periods,
             segments,
             group,
+            dialect=dialect,
         )
     # SQLite has no percentile aggregate: rank rows per group with window functions, then
     # interpolate like percentile_cont: position 1 + p·(n − 1) between neighbouring ranks.
+    buckets = _buckets(periods)
     partition = [buckets.c.idx] + ([group] if group is not None else [])
     ranked_columns = [
         buckets.c.idx,
@@ -264,28 +359,53 @@ def _aggregate(
     group: ColumnElement | None,
     money: Settings,
 ) -> dict[tuple[int, str], Measured]:
-    """All groups' values for one measure over the given periods (index = position)."""
-    buckets = _buckets(periods)
+    """All groups' values for one measure over the given periods (index = position).
+
+    A period that appears twice (a month is also the trend's last point) is computed once."""
+    unique: list[Period] = []
+    first: dict[tuple[datetime, datetime], int] = {}
+    for period in periods:
+        first.setdefault((period.start, period.end), len(unique))
+        if len(unique) < len(first):
+            unique.append(period)
+    computed = _aggregate_distinct(conn, definition, unique, segments, group, money)
+    out: dict[tuple[int, str], Measured] = {}
+    for i, period in enumerate(periods):
+        u = first[(period.start, period.end)]
+        for (j, key), measured in computed.items():
+            if j == u:
+                out[(i, key)] = measured
+    return out
+
+
+def _aggregate_distinct(
+    conn: Connection,
+    definition: KpiDefinition,
+    periods: list[Period],
+    segments: dict[str, str],
+    group: ColumnElement | None,
+    money: Settings,
+) -> dict[tuple[int, str], Measured]:
     dialect = conn.dialect.name
     measure = definition.measure
     out: dict[tuple[int, str], Measured] = {}
 
     if measure in ("churn", "retention"):
-        for k, a in _run(conn, _churn_query(buckets, segments, group), group).items():
+        for k, a in _per_period(conn, periods, _churn_counts, segments, group).items():
             churn = _churn_value(a)
             value = churn if measure == "churn" or churn is None else 100.0 - churn
             out[k] = Measured(value, int(a["n"]), {})
         return out
 
     if measure == "resolution_hours":
-        query = _resolution_query(buckets, segments, group, dialect)
+        query = _resolution_query(periods, segments, group, dialect)
         for k, a in _run(conn, query, group).items():
             median, p90 = round(a["median"], HOURS_DECIMALS), round(a["p90"], HOURS_DECIMALS)
             out[k] = Measured(median if a["n"] else None, int(a["n"]), {"p90": p90})
         return out
 
     if measure == "clv":
-        return _clv(conn, periods, buckets, segments, group, money)
+        return _clv(conn, periods, segments, group, money)
 
     table, recipe = _FACT_MEASURES[measure]
     time_column = table.c[definition.time_column]
@@ -293,9 +413,10 @@ def _aggregate(
         table,
         time_column,
         recipe.aggregates,
-        buckets,
+        periods,
         segments,
         group,
+        dialect=dialect,
         with_customers=recipe.needs_customers,
     )
     for k, a in _run(conn, query, group).items():
@@ -391,7 +512,6 @@ _FACT_MEASURES: dict[str, tuple[Table, _Recipe]] = {
 def _clv(
     conn: Connection,
     periods: list[Period],
-    buckets: CTE,
     segments: dict[str, str],
     group: ColumnElement | None,
     money: Settings,
@@ -403,14 +523,15 @@ def _clv(
             orders,
             orders.c.ordered_at,
             lambda b: [func.sum(orders.c.amount).label("revenue")],
-            buckets,
+            periods,
             segments,
             group,
+            dialect=conn.dialect.name,
         ),
         group,
     )
-    active = _run(conn, _active_during_query(buckets, segments, group), group)
-    churn = _run(conn, _churn_query(buckets, segments, group), group)
+    active = _per_period(conn, periods, _active_during, segments, group)
+    churn = _per_period(conn, periods, _churn_counts, segments, group)
     out: dict[tuple[int, str], Measured] = {}
     for key, a in active.items():
         n = int(a["active"])
