@@ -386,6 +386,7 @@ def _aggregate_distinct(
     group: ColumnElement | None,
     money: Settings,
 ) -> dict[tuple[int, str], Measured]:
+    """_aggregate's work, for periods that are all different."""
     dialect = conn.dialect.name
     measure = definition.measure
     out: dict[tuple[int, str], Measured] = {}
