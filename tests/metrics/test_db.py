@@ -84,3 +84,29 @@ def test_a_dead_server_gives_one_sentence_without_the_password():
 def test_a_malformed_url_is_reported_as_unusable():
     with pytest.raises(DatabaseUnavailable, match="not a valid SQLAlchemy URL"):
         db.connect("not a url")
+
+
+def test_every_migration_can_be_undone_and_redone_keeping_the_rows(engine):
+    from alembic import command
+
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO customers (customer_id, signed_up_at) "
+                "VALUES ('c1', '2026-01-01 00:00:00')"
+            )
+        )
+    config = db._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+        rows = conn.execute(text("SELECT count(*) FROM customers")).scalar_one()
+    assert diffs == [] and rows == 1
+    assert db.current_revision(engine) == db.head_revision()
+    names = {index["name"] for index in inspect(engine).get_indexes("nps_responses")}
+    assert "ix_nps_responses_responded_at_covering" in names
