@@ -362,20 +362,15 @@ def _aggregate(
     """All groups' values for one measure over the given periods (index = position).
 
     A period that appears twice (a month is also the trend's last point) is computed once."""
-    unique: list[Period] = []
-    first: dict[tuple[datetime, datetime], int] = {}
+    unique: dict[tuple[datetime, datetime], Period] = {}
     for period in periods:
-        first.setdefault((period.start, period.end), len(unique))
-        if len(unique) < len(first):
-            unique.append(period)
-    computed = _aggregate_distinct(conn, definition, unique, segments, group, money)
-    out: dict[tuple[int, str], Measured] = {}
+        unique.setdefault((period.start, period.end), period)
+    spans = list(unique)
+    positions: dict[int, list[int]] = {}
     for i, period in enumerate(periods):
-        u = first[(period.start, period.end)]
-        for (j, key), measured in computed.items():
-            if j == u:
-                out[(i, key)] = measured
-    return out
+        positions.setdefault(spans.index((period.start, period.end)), []).append(i)
+    computed = _aggregate_distinct(conn, definition, list(unique.values()), segments, group, money)
+    return {(i, key): measured for (u, key), measured in computed.items() for i in positions[u]}
 
 
 def _aggregate_distinct(
