@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot import services
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.stories import prepare_card, share_story
+from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError
 
@@ -69,9 +70,9 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             reply = "Shared the story in this channel." if card else nothing_to_share_text()
             respond(response_type="ephemeral", text=reply)
         else:
-            respond(response_type="ephemeral", text=f"I don't know `{word}`. {HELP}")
+            respond(response_type="ephemeral", text=f"I don't know `{escape(word)}`. {HELP}")
     except MetricsError as error:
-        respond(response_type="ephemeral", text=str(error))
+        respond(response_type="ephemeral", text=escape(str(error)))
     except Exception:
         log.exception("/story %s failed", word)
         respond(
