@@ -1,4 +1,5 @@
-"""The App Home tab: headline KPIs, the last customer story, how to ask."""
+"""The App Home tab: headline KPIs (for those allowed to see KPIs), the last customer story,
+how to ask. When the metrics database is down it says so once, instead of an empty tab."""
 
 from __future__ import annotations
 
@@ -33,16 +34,24 @@ class Headline:
     problem: str = ""
 
 
-def home_view(headlines: Sequence[Headline], story: StoryCard | None) -> dict:
+def home_view(
+    headlines: Sequence[Headline],
+    story: StoryCard | None,
+    *,
+    kpis_refused: str = "",
+    outage: str = "",
+) -> dict:
+    """The tab. `kpis_refused` stands in for the KPIs of someone KPI access excludes;
+    `outage` for KPIs and story when the metrics database is down."""
     blocks: list[dict] = [header("journeybot"), section(HOW_TO_ASK), {"type": "divider"}]
-    blocks.append(header("Headline KPIs"))
-    for item in headlines:
-        if item.result is not None:
-            r = item.result
-            blocks.append(section(f"*{r.title}* ({r.period.label}, n = {r.n:,})\n{headline(r)}"))
-        else:
-            problem = escape(item.problem)
-            blocks.append(section(f"*{item.name}*: {format_value(None, '')} — {problem}"))
+    if outage:
+        blocks.append(section(f":warning: {outage}"))
+        return {"type": "home", "blocks": cap_blocks(blocks)}
+    if kpis_refused:
+        blocks.append(context(kpis_refused))
+    else:
+        blocks.append(header("Headline KPIs"))
+        blocks.extend(_headline_block(item) for item in headlines)
     blocks.append({"type": "divider"})
     blocks.append(header("Latest customer story"))
     if story is None:
@@ -52,3 +61,10 @@ def home_view(headlines: Sequence[Headline], story: StoryCard | None) -> dict:
         details = [story.who, story.kpi_line, story.source_label]
         blocks.append(context(*(escape(d) for d in details if d)))
     return {"type": "home", "blocks": cap_blocks(blocks)}
+
+
+def _headline_block(item: Headline) -> dict:
+    if item.result is None:
+        return section(f"*{item.name}*: {format_value(None, '')} — {escape(item.problem)}")
+    r = item.result
+    return section(f"*{r.title}* ({r.period.label}, n = {r.n:,})\n{headline(r)}")
