@@ -12,8 +12,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.stories import prepare_card, share_story
+from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError
 
@@ -69,15 +71,17 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             reply = "Shared the story in this channel." if card else nothing_to_share_text()
             respond(response_type="ephemeral", text=reply)
         else:
-            respond(response_type="ephemeral", text=f"I don't know `{word}`. {HELP}")
+            respond(response_type="ephemeral", text=f"I don't know `{escape(word)}`. {HELP}")
+    except DATABASE_DOWN as error:
+        rid = request_id()
+        log.error("/story %s failed, database unavailable [request id %s]: %s", word, rid, error)
+        respond(response_type="ephemeral", text=database_down_text(rid))
     except MetricsError as error:
-        respond(response_type="ephemeral", text=str(error))
+        respond(response_type="ephemeral", text=escape(str(error)))
     except Exception:
-        log.exception("/story %s failed", word)
-        respond(
-            response_type="ephemeral",
-            text="Something went wrong with the story; please try again in a minute.",
-        )
+        rid = request_id()
+        log.exception("/story %s failed [request id %s]", word, rid)
+        respond(response_type="ephemeral", text=unexpected_error_text(rid, "preparing the story"))
 
 
 def register(app: App) -> None:
