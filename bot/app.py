@@ -5,12 +5,14 @@
   the listener executor (the same code path works in Socket Mode and HTTP/FaaS).
 - A large `listener_executor`: Bolt's default of 5 threads lets slow listeners queue acks.
 - Retried events are dropped by a database-backed de-duplication middleware (bot.dedupe).
-- Requests with a bad signature or a timestamp more than 5 minutes off get 401 from Bolt's
-  RequestVerification before any listener runs.
+- Requests with a bad signature or a timestamp more than 5 minutes off get 401 before Bolt
+  parses them (bot.server); Bolt's own RequestVerification checks again, and is kept from
+  logging the body it rejected.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -39,6 +41,9 @@ def build_app(
         ),
         token_verification_enabled=verify_token,
     )
+    # Bolt logs the whole body of a request whose signature fails, at INFO: with anyone able
+    # to post megabytes, that fills the disk. Its warnings and errors carry no body.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
 
     def attach_services(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
         context[CONTEXT_KEY] = svc.key
