@@ -166,3 +166,18 @@ def test_a_huge_header_gets_431(make_bot) -> None:
     huge = "x" * (100 * 1024)
     request = f"POST /slack/events HTTP/1.1\r\nHost: bot\r\nX-Junk: {huge}\r\n\r\n".encode()
     assert raw_status(bot, request) == 431
+
+
+def test_healthz_says_ok_or_failing_and_keeps_the_reason_for_the_log(
+    make_bot, knowledge_home, caplog
+) -> None:
+    caplog.set_level(logging.INFO)
+    bot: BotServer = make_bot(
+        home=knowledge_home,
+        database_url="postgresql+psycopg://journeybot:hunter2@127.0.0.1:1/secret_db",
+    )
+    reply = bot.get("/healthz")
+    assert reply.status == 503
+    assert reply.json() == {"ok": False, "database": "failing", "index": "ok"}
+    assert "refused" in caplog.text, "why it fails is in the log"
+    assert "hunter2" not in caplog.text
