@@ -4,7 +4,9 @@
   response (the ack) goes out as soon as `ack()` returns, the slow part runs afterwards on
   the listener executor (the same code path works in Socket Mode and HTTP/FaaS).
 - A large `listener_executor`: Bolt's default of 5 threads lets slow listeners queue acks.
-- Retried events are dropped by a database-backed de-duplication middleware (bot.dedupe).
+- Nothing before an ack touches the database or the index: retried events and replayed
+  commands or interactions are dropped by a database claim at the start of the lazy part
+  (bot.dedupe.once), not by a middleware in front of the ack.
 - Requests with a bad signature or a timestamp more than 5 minutes off get 401 before Bolt
   parses them (bot.server); Bolt's own RequestVerification checks again, and is kept from
   logging the body it rejected.
@@ -20,7 +22,6 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dedupe import deduplicate_events
 from bot.listeners import register_listeners
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_client import make_client
@@ -50,7 +51,6 @@ def build_app(
         next()
 
     app.use(attach_services)
-    app.use(deduplicate_events(svc.engine))
     register_listeners(app)
     app.services = svc  # type: ignore[attr-defined] (for serve's health check)
     return app

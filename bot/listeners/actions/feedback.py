@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
+from bot.dedupe import once
 from bot.feedback import HELPFUL, NOT_HELPFUL, record_rating
 from bot.views.answer import FEEDBACK_DOWN, FEEDBACK_UP
 
@@ -46,4 +47,4 @@ def store_feedback(body: dict, action: dict, client: WebClient, context: BoltCon
 def register(app: App) -> None:
     """Adds this listener to the app."""
     for action_id in (FEEDBACK_UP, FEEDBACK_DOWN):
-        app.action(action_id)(ack=acknowledge, lazy=[store_feedback])
+        app.action(action_id)(ack=acknowledge, lazy=[once(store_feedback)])

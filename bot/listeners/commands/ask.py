@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.answering import answer_in_thread, asked_text
+from bot.dedupe import once
 
 USAGE = "Type your question after the command, e.g. `/ask How do we measure NPS?`"
 
@@ -51,4 +52,4 @@ def answer_command(
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.command("/ask")(ack=acknowledge, lazy=[answer_command])
+    app.command("/ask")(ack=acknowledge, lazy=[once(answer_command)])

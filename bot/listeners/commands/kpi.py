@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.answering import request_id
+from bot.dedupe import once
 from bot.services import Services
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import context as context_block
@@ -220,4 +221,4 @@ def share(
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.command("/kpi")(ack=acknowledge, lazy=[answer_kpi])
+    app.command("/kpi")(ack=acknowledge, lazy=[once(answer_kpi)])
