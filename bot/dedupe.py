@@ -1,9 +1,11 @@
-"""Handle each Slack event once, even when Slack retries it or several replicas receive it.
+"""Handle each Slack delivery once: retried events, replayed requests, several replicas.
 
 Slack re-sends an event (same `event_id`, an `X-Slack-Retry-Num` header) when it thinks the
-first delivery was not acknowledged in time; Bolt does not de-duplicate. The claim is a row
-in `processed_events` (its `event_id` column holds the delivery key): whoever inserts the
-key first handles the delivery, everyone else does nothing. Being a database row, it holds across processes and restarts.
+first delivery was not acknowledged in time, and whoever captures a signed slash command or
+interaction can send it again, unchanged, for the five minutes its signature stays valid.
+Bolt de-duplicates neither. The claim is a row in `processed_events` (its `event_id` column
+holds the delivery key): whoever inserts the key first handles the delivery, everyone else
+does nothing. Being a database row, it holds across processes and restarts.
 
 The claim is made after the ack, at the start of a listener's lazy part (`once`), so an ack
 never waits for the database: a retry also acks at once and its lazy part loses the claim.
@@ -37,7 +39,9 @@ _KEY_CHARS = processed_events.c.event_id.type.length or 100
 
 def delivery_key(request: BoltRequest) -> str | None:
     """What makes a delivery the same delivery: the event_id of an event (retries carry the
-    same one); None for anything else."""
+    same one), else the signed timestamp and body of a command or interaction (a replay is
+    byte for byte the same). None when neither exists (Socket Mode commands: nobody can
+    replay those, and Slack does not retry them)."""
     body = request.body if isinstance(request.body, dict) else {}
     event_id = body.get("event_id")
     if event_id:
@@ -45,6 +49,10 @@ def delivery_key(request: BoltRequest) -> str | None:
         if len(key) <= _KEY_CHARS:
             return key
         return "event:" + hashlib.sha256(str(event_id).encode()).hexdigest()
+    timestamp = _header(request, "x-slack-request-timestamp")
+    if timestamp and request.raw_body:
+        signed = f"{timestamp}:{request.raw_body}".encode()
+        return "signed:" + hashlib.sha256(signed).hexdigest()
     return None
 
 
