@@ -12,19 +12,24 @@ never waits for the database: a retry also acks at once and its lazy part loses 
 When the database cannot be reached, a first delivery is handled anyway (answering twice in
 a rare outage beats never answering), but a retry is dropped: the first delivery was most
 likely handled, and a retry is exactly what would be answered twice.
+
+Claims older than CLAIM_TTL are deleted now and then, after a claim: Slack retries within
+minutes and signatures expire after five, so an hour-old claim guards nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_bolt import BoltRequest
 from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.util.utils import get_arg_names_of_callable
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -34,7 +39,12 @@ from metrics.schema import processed_events
 
 log = logging.getLogger(__name__)
 
+CLAIM_TTL = timedelta(hours=1)
+PRUNE_EVERY_SECONDS = 10 * 60.0
 _KEY_CHARS = processed_events.c.event_id.type.length or 100
+
+_pruned_at: dict[str, float] = {}
+_prune_lock = threading.Lock()
 
 
 def delivery_key(request: BoltRequest) -> str | None:
@@ -74,6 +84,16 @@ def claim(engine: Engine, key: str, *, now: datetime | None = None) -> bool:
     return True
 
 
+def prune(engine: Engine, *, now: datetime | None = None) -> int:
+    """Deletes claims older than CLAIM_TTL; returns how many."""
+    cutoff = (now or datetime.now(UTC)) - CLAIM_TTL
+    with engine.begin() as conn:
+        result = conn.execute(
+            delete(processed_events).where(processed_events.c.received_at < cutoff)
+        )
+    return result.rowcount or 0
+
+
 def first_delivery(engine_factory: Callable[[], Engine], request: BoltRequest) -> bool:
     """Claims the request's delivery; True if this process should handle it."""
     key = delivery_key(request)
@@ -95,6 +115,7 @@ def first_delivery(engine_factory: Callable[[], Engine], request: BoltRequest) -
         return True
     if not first:
         log.info("%s was already handled; not handling it again", key)
+    _prune_now_and_then(engine)
     return first
 
 
@@ -121,6 +142,24 @@ def once(work: Callable[..., None]) -> Callable[[BoltRequest], None]:
     # Bolt tells lazy listeners apart by name (FaaS re-invocation); keep the listener's own.
     run_once.__name__ = run_once.__qualname__ = work.__name__
     return run_once
+
+
+def _prune_now_and_then(engine: Engine) -> None:
+    """Prunes at most every PRUNE_EVERY_SECONDS per database and process."""
+    url = engine.url.render_as_string(hide_password=True)
+    now = time.monotonic()
+    with _prune_lock:
+        last = _pruned_at.get(url)
+        if last is not None and now - last < PRUNE_EVERY_SECONDS:
+            return
+        _pruned_at[url] = now
+    try:
+        removed = prune(engine)
+    except SQLAlchemyError as error:
+        log.warning("could not prune old delivery claims (%s); trying again later", error)
+        return
+    if removed:
+        log.info("pruned %d delivery claims older than %s", removed, CLAIM_TTL)
 
 
 def _header(request: BoltRequest, name: str) -> str | None:
