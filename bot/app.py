@@ -4,13 +4,17 @@
   response (the ack) goes out as soon as `ack()` returns, the slow part runs afterwards on
   the listener executor (the same code path works in Socket Mode and HTTP/FaaS).
 - A large `listener_executor`: Bolt's default of 5 threads lets slow listeners queue acks.
-- Retried events are dropped by a database-backed de-duplication middleware (bot.dedupe).
-- Requests with a bad signature or a timestamp more than 5 minutes off get 401 from Bolt's
-  RequestVerification before any listener runs.
+- Nothing before an ack touches the database or the index: retried events and replayed
+  commands or interactions are dropped by a database claim at the start of the lazy part
+  (bot.dedupe.once), not by a middleware in front of the ack.
+- Requests with a bad signature or a timestamp more than 5 minutes off get 401 before Bolt
+  parses them (bot.server); Bolt's own RequestVerification checks again, and is kept from
+  logging the body it rejected.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,7 +22,6 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.dedupe import deduplicate_events
 from bot.listeners import register_listeners
 from bot.services import CONTEXT_KEY, Services
 from bot.slack_client import make_client
@@ -39,13 +42,15 @@ def build_app(
         ),
         token_verification_enabled=verify_token,
     )
+    # Bolt logs the whole body of a request whose signature fails, at INFO: with anyone able
+    # to post megabytes, that fills the disk. Its warnings and errors carry no body.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
 
     def attach_services(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
         context[CONTEXT_KEY] = svc.key
         next()
 
     app.use(attach_services)
-    app.use(deduplicate_events(svc.engine))
     register_listeners(app)
     app.services = svc  # type: ignore[attr-defined] (for serve's health check)
     return app

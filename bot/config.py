@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     kpi_allowed_usergroups: Annotated[list[str], NoDecode] = Field(default_factory=list)
     port: int = 3000
     listener_threads: int = 32
+    max_request_bytes: int = 1_048_576  # Slack's payloads are a few KB; larger is refused (413)
 
     # Stories
     story_channel: str | None = None

@@ -29,6 +29,10 @@ header or the `token` param):
 - Anything else: `{"ok": true}`; override any method with `respond(method, body)`.
 - `fail_once_with_429(method, retry_after=1)`: the next call to that method gets HTTP 429
   with Retry-After, as Slack rate limits do.
+- `fail_once_with_500(method)`: the next call gets HTTP 500, as during a Slack incident.
+- `reset_once(method)`: the next call is read, then its connection is reset (TCP RST)
+  without an answer, as a flaky network or load balancer does.
+  Failed calls are recorded too, with `_failed` set to "429", "500" or "reset".
 
 Every call is recorded as a `Call(method, params, headers)`; `wait_for(method)` blocks until
 one arrives (listeners run lazily in other threads, so replies come after the ack).
@@ -39,6 +43,7 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -84,7 +89,7 @@ class SlackWebApi:
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    failures: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, tuple[str, int]] = field(default_factory=dict)  # method → (how, retry_after)
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -110,7 +115,13 @@ class SlackWebApi:
         self.overrides[method] = body
 
     def fail_once_with_429(self, method: str, retry_after: int = 1) -> None:
-        self.failures[method] = retry_after
+        self.failures[method] = ("429", retry_after)
+
+    def fail_once_with_500(self, method: str) -> None:
+        self.failures[method] = ("500", 0)
+
+    def reset_once(self, method: str) -> None:
+        self.failures[method] = ("reset", 0)
 
     # ---- assertions ----------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -249,9 +260,17 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
             method = path.removeprefix("/api/").strip("/")
             params = self._params(raw, headers.get("content-type", ""))
             if method in state.failures:
-                retry_after = state.failures.pop(method)
-                state._record(Call(method, {**params, "_rate_limited": True}, headers))
-                self._send(429, {"ok": False, "error": "ratelimited"}, retry_after)
+                how, retry_after = state.failures.pop(method)
+                failed = {**params, "_failed": how}
+                if how == "429":
+                    failed["_rate_limited"] = True
+                state._record(Call(method, failed, headers))
+                if how == "reset":
+                    self._reset()
+                elif how == "500":
+                    self._send(500, {"ok": False, "error": "internal_error"})
+                else:
+                    self._send(429, {"ok": False, "error": "ratelimited"}, retry_after)
                 return
             state._record(Call(method, params, headers))
             status, body = state.answer(method, params)
@@ -279,6 +298,14 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Retry-After", str(retry_after))
             self.end_headers()
             self.wfile.write(payload)
+
+        def _reset(self) -> None:
+            """Close the connection with a TCP RST (SO_LINGER 0) instead of answering."""
+            self.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            self.close_connection = True
+            self.connection.close()
 
         def _send_text(self, status: int, text: str) -> None:
             payload = text.encode()

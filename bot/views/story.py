@@ -68,16 +68,66 @@ def _input(block_id: str, label: str, element: dict, optional: bool = False) -> 
     }
 
 
-def story_modal(*, initial_body: str = "", private_metadata: str = "") -> dict:
-    """The "add a story" modal; consent is a required checkbox."""
-    body_element: dict = {
-        "type": "plain_text_input",
-        "action_id": BODY_ACTION,
-        "multiline": True,
-        "max_length": 3000,
+def story_modal(
+    *,
+    initial_body: str = "",
+    private_metadata: str = "",
+    title: str = "",
+    customer_id: str = "",
+    source: str = "",
+    consent: bool = False,
+    problem: str | None = None,
+) -> dict:
+    """The "add a story" modal; consent is a required checkbox. Given a draft and a
+    `problem`, it is the form again with what was typed and why it was not saved."""
+
+    def text_input(action_id: str, max_length: int, value: str, multiline: bool = False) -> dict:
+        element: dict = {
+            "type": "plain_text_input",
+            "action_id": action_id,
+            "max_length": max_length,
+        }
+        if multiline:
+            element["multiline"] = True
+        if value:
+            element["initial_value"] = clip(value, max_length)
+        return element
+
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": value}
+        for value, label in _SOURCE_OPTIONS.items()
+    ]
+    source_element: dict = {"type": "static_select", "action_id": SOURCE_ACTION, "options": options}
+    if source in _SOURCE_OPTIONS:
+        source_element["initial_option"] = next(o for o in options if o["value"] == source)
+    consent_option = {
+        "text": {
+            "type": "plain_text",
+            "text": "The customer has agreed that this story may be shared internally",
+        },
+        "value": CONSENT_VALUE,
     }
-    if initial_body:
-        body_element["initial_value"] = clip(initial_body, 3000)
+    consent_element: dict = {
+        "type": "checkboxes",
+        "action_id": CONSENT_ACTION,
+        "options": [consent_option],
+    }
+    if consent:
+        consent_element["initial_options"] = [consent_option]
+    blocks = [section(f":warning: Not saved: {escape(problem)}")] if problem else []
+    blocks += [
+        _input(TITLE_BLOCK, "Title", text_input(TITLE_ACTION, 200, title)),
+        _input(BODY_BLOCK, "Story", text_input(BODY_ACTION, 3000, initial_body, multiline=True)),
+        _input(
+            CUSTOMER_BLOCK,
+            "Customer id (optional)",
+            text_input(CUSTOMER_ACTION, 64, customer_id),
+            optional=True,
+        ),
+        _input(SOURCE_BLOCK, "Source", source_element),
+        # optional: validated on submit, so the error can say why
+        _input(CONSENT_BLOCK, "Consent", consent_element, optional=True),
+    ]
     return {
         "type": "modal",
         "callback_id": STORY_MODAL_CALLBACK,
@@ -85,50 +135,17 @@ def story_modal(*, initial_body: str = "", private_metadata: str = "") -> dict:
         "title": {"type": "plain_text", "text": "Add a customer story"},
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            _input(
-                TITLE_BLOCK,
-                "Title",
-                {"type": "plain_text_input", "action_id": TITLE_ACTION, "max_length": 200},
-            ),
-            _input(BODY_BLOCK, "Story", body_element),
-            _input(
-                CUSTOMER_BLOCK,
-                "Customer id (optional)",
-                {"type": "plain_text_input", "action_id": CUSTOMER_ACTION, "max_length": 64},
-                optional=True,
-            ),
-            _input(
-                SOURCE_BLOCK,
-                "Source",
-                {
-                    "type": "static_select",
-                    "action_id": SOURCE_ACTION,
-                    "options": [
-                        {"text": {"type": "plain_text", "text": label}, "value": value}
-                        for value, label in _SOURCE_OPTIONS.items()
-                    ],
-                },
-            ),
-            _input(
-                CONSENT_BLOCK,
-                "Consent",
-                {
-                    "type": "checkboxes",
-                    "action_id": CONSENT_ACTION,
-                    "options": [
-                        {
-                            "text": {
-                                "type": "plain_text",
-                                "text": "The customer has agreed that this story may be shared internally",
-                            },
-                            "value": CONSENT_VALUE,
-                        }
-                    ],
-                },
-                optional=True,  # validated on submit, so the error can say why
-            ),
-        ],
+        "blocks": blocks,
+    }
+
+
+def saving_view(title: str) -> dict:
+    """What the modal shows between the submission's ack and the story being stored."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Saving the story"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [section(f"Saving *{escape(clip(title, 200))}*…")],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import threading
 import time
@@ -23,6 +24,7 @@ from bot.config import Settings
 from bot.server import create_server
 
 SIGNING_SECRET = "test-signing-secret"
+_TRIGGERS = itertools.count(1)
 KB_DOCS = {
     "nps.md": (
         "# Net Promoter Score\n\n## How NPS is calculated\n\n"
@@ -110,6 +112,11 @@ class BotServer:
         return self.post(json.dumps(payload).encode(), "application/json", headers=headers, **kw)
 
     def command(self, command: str, text: str, *, user: str = "U0ALICE", **kw: Any) -> Reply:
+        body = self.command_form(command, text, user=user)
+        return self.post(body, "application/x-www-form-urlencoded", **kw)
+
+    def command_form(self, command: str, text: str, *, user: str = "U0ALICE") -> bytes:
+        """The form body Slack posts for a slash command."""
         form = {
             "token": "legacy",
             "team_id": "T0TEST01",
@@ -121,13 +128,18 @@ class BotServer:
             "text": text,
             "api_app_id": "A0TEST01",
             "response_url": self.api.response_url(command.strip("/")),
-            "trigger_id": "1.2.3",
+            # Unique per invocation, as Slack's are: two identical signed bodies are a replay.
+            "trigger_id": f"{next(_TRIGGERS)}.{time.time_ns()}.trigger",
         }
-        return self.post(urlencode(form).encode(), "application/x-www-form-urlencoded", **kw)
+        return urlencode(form).encode()
 
     def action(self, payload: dict, **kw: Any) -> Reply:
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self.post(body, "application/x-www-form-urlencoded", **kw)
+        return self.post(self.action_form(payload), "application/x-www-form-urlencoded", **kw)
+
+    @staticmethod
+    def action_form(payload: dict) -> bytes:
+        """The form body Slack posts for an interaction (button, shortcut, modal)."""
+        return urlencode({"payload": json.dumps(payload)}).encode()
 
     def get(self, path: str) -> Reply:
         started = time.perf_counter()

@@ -24,6 +24,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "usergroups_users_list": {"usergroups:read"},  # access by user group
     "views_open": set(),
     "views_publish": set(),
+    "views_update": set(),  # the story modal, after it is saved
 }
 EVENT_SCOPES: dict[str, set[str]] = {
     "app_home_opened": set(),

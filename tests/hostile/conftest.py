@@ -1,4 +1,5 @@
-"""Hostile probes: a real bot on loopback (tests/bot/bot_harness.py) talking to the Web API
+"""Hostile probes: what a careless or malicious author, someone who is not Slack, or a
+misbehaving network or database can do to the bot. A real bot on loopback (tests/bot/bot_harness.py) talking to the Web API
 stand-in (tests/slack_web_api.py), fed documents, stories, CSV values and input that hold
 Slack markup. Database probes run on SQLite and PostgreSQL (the `database_url` fixture)."""
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(TESTS / "bot"))
 if str(TESTS.parent) not in sys.path:
     sys.path.append(str(TESTS.parent))
 
+from bot_fixtures import knowledge_home, make_bot  # noqa: E402, F401 (pytest fixtures)
 from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
 
 from bot.server import stop_server  # noqa: E402

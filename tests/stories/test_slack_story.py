@@ -63,15 +63,31 @@ def test_a_story_without_consent_is_refused_with_a_field_error(story_bot: BotSer
     assert _stories(story_bot) == []
 
 
-def test_an_unknown_customer_id_is_an_error_on_that_field(story_bot: BotServer) -> None:
+def _updated_view(bot: BotServer) -> dict:
+    """The view the bot put in the modal with views.update, once the story was handled."""
+    [call] = bot.api.wait_for("views.update")
+    assert call.params["view_id"] == "V0STORY"
+    view = call.params["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def test_an_unknown_customer_id_brings_the_form_back_with_what_was_typed_and_why(
+    story_bot: BotServer,
+) -> None:
     reply = story_bot.action(view_submission(_values(customer="nobody")))
-    assert reply.json()["errors"].keys() == {"story_customer"}
+    assert reply.json()["response_action"] == "update", "the ack only says it is saving"
+    view = _updated_view(story_bot)
+    assert view["callback_id"] == "story_add_modal"
+    assert "No customer with id 'nobody'" in view["blocks"][0]["text"]["text"]
+    typed = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"][1:]}
+    assert typed["story_customer"] == "nobody" and typed["story_body"] == PRAISE
     assert _stories(story_bot) == []
 
 
 def test_a_valid_story_is_saved_with_consent(story_bot: BotServer) -> None:
     reply = story_bot.action(view_submission(_values()))
     assert reply.json()["response_action"] == "update"
+    assert _updated_view(story_bot)["title"]["text"] == "Story saved"
     [row] = _stories(story_bot)
     assert (row.title, row.source, row.consent) == ("Hurtig levering", "interview", True)
 

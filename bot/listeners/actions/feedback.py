@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.feedback import HELPFUL, NOT_HELPFUL, record_comment, record_rating
 from bot.views.answer import FEEDBACK_DOWN, FEEDBACK_UP
@@ -115,6 +116,6 @@ def tell(
 def register(app: App) -> None:
     """Adds these listeners to the app."""
     for action_id in (FEEDBACK_UP, FEEDBACK_DOWN):
-        app.action(action_id)(ack=acknowledge, lazy=[store_feedback])
+        app.action(action_id)(ack=acknowledge, lazy=[once(store_feedback)])
     for action_id in (FEEDBACK_COMMENT, FEEDBACK_COMMENT_SEND):
-        app.action(action_id)(ack=acknowledge, lazy=[store_comment])
+        app.action(action_id)(ack=acknowledge, lazy=[once(store_comment)])

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
+from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.feedback import logged_answer
 from bot.views.answer import SHARE_ANSWER, asked_text, shared_answer_blocks
@@ -77,4 +78,4 @@ def share_answer(
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.action(SHARE_ANSWER)(ack=acknowledge, lazy=[share_answer])
+    app.action(SHARE_ANSWER)(ack=acknowledge, lazy=[once(share_answer)])

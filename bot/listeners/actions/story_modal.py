@@ -1,7 +1,11 @@
 """Submission of the "add a customer story" modal: validate per field, save, confirm.
 
-Validation and the insert run in the ack handler (a few milliseconds), because errors must
-be returned in the ack itself (`response_action: "errors"`); success updates the modal.
+Field errors must come back in the ack itself (`response_action: "errors"`), so validation
+runs there; it needs no database. The insert does, and an ack never waits on the database:
+the ack turns the modal into "Saving…" and the lazy part stores the story, then updates the
+modal to "saved", or back to the form with what was typed and why it was not saved (an
+unknown customer id, the database down). Slack recommends this loading-then-views.update
+pattern for work that may outlast the ack.
 """
 
 from __future__ import annotations
@@ -10,8 +14,11 @@ import logging
 from dataclasses import dataclass
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import services
+from bot.dedupe import once
 from bot.views.story import (
     BODY_ACTION,
     BODY_BLOCK,
@@ -26,9 +33,11 @@ from bot.views.story import (
     TITLE_ACTION,
     TITLE_BLOCK,
     saved_view,
+    saving_view,
+    story_modal,
 )
 from metrics.errors import MetricsError
-from metrics.stories import SOURCES, InvalidStory, add_story
+from metrics.stories import SOURCES, add_story
 
 log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 20
@@ -78,12 +87,19 @@ def validation_errors(story: StoryInput) -> dict[str, str]:
     return errors
 
 
-def save_story(ack: Ack, view: dict, context: BoltContext) -> None:
+def check_story(ack: Ack, view: dict) -> None:
     story = read_submission(view.get("state", {}).get("values", {}))
     errors = validation_errors(story)
     if errors:
         ack(response_action="errors", errors=errors)
         return
+    ack(response_action="update", view=saving_view(story.title))
+
+
+def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
+    story = read_submission(view.get("state", {}).get("values", {}))
+    if validation_errors(story):
+        return  # the ack returned the errors
     try:
         add_story(
             services.of(context).engine(),
@@ -93,16 +109,23 @@ def save_story(ack: Ack, view: dict, context: BoltContext) -> None:
             consent=story.consent,
             customer_id=story.customer_id,
         )
-    except InvalidStory as error:
-        block = CUSTOMER_BLOCK if "customer" in str(error).lower() else BODY_BLOCK
-        ack(response_action="errors", errors={block: str(error)})
-        return
+        outcome = saved_view(story.title)
     except MetricsError as error:
-        ack(response_action="errors", errors={BODY_BLOCK: str(error)})
-        return
-    ack(response_action="update", view=saved_view(story.title))
+        outcome = story_modal(
+            title=story.title,
+            initial_body=story.body,
+            customer_id=story.customer_id or "",
+            source=story.source,
+            consent=story.consent,
+            private_metadata=view.get("private_metadata", ""),
+            problem=str(error),
+        )
+    try:
+        client.views_update(view_id=view["id"], view=outcome)
+    except (SlackApiError, OSError) as error:
+        log.warning("could not update the story form after saving: %s", error)
 
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.view(STORY_MODAL_CALLBACK)(save_story)
+    app.view(STORY_MODAL_CALLBACK)(ack=check_story, lazy=[once(save_story)])

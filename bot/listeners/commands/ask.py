@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import services
 from bot.answering import answer_privately
+from bot.dedupe import once
 from bot.views.answer import WORKING_TEXT
 from bot.views.mrkdwn import plain
 
@@ -44,4 +45,4 @@ def answer_command(command: dict, context: BoltContext, respond: Respond) -> Non
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.command("/ask")(ack=acknowledge, lazy=[answer_command])
+    app.command("/ask")(ack=acknowledge, lazy=[once(answer_command)])

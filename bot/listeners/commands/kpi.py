@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
+from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.services import Services
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
@@ -216,4 +217,4 @@ def share(
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.command("/kpi")(ack=acknowledge, lazy=[answer_kpi])
+    app.command("/kpi")(ack=acknowledge, lazy=[once(answer_kpi)])

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.stories import prepare_card, share_story
@@ -86,4 +87,4 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.command("/story")(ack=acknowledge, lazy=[handle_story])
+    app.command("/story")(ack=acknowledge, lazy=[once(handle_story)])

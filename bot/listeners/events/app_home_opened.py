@@ -12,6 +12,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
+from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.services import Services
 from bot.views.home import Headline, home_view
@@ -87,4 +88,4 @@ def acknowledge(ack) -> None:  # noqa: ANN001
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
+    app.event("app_home_opened")(ack=acknowledge, lazy=[once(publish_home)])

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot import services
 from bot.answering import answer_in_thread, strip_mentions, thread_history
+from bot.dedupe import once
 
 
 def acknowledge(ack: Ack) -> None:
@@ -41,4 +42,4 @@ def answer_mention(event: dict, client: WebClient, context: BoltContext) -> None
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.event("app_mention")(ack=acknowledge, lazy=[answer_mention])
+    app.event("app_mention")(ack=acknowledge, lazy=[once(answer_mention)])

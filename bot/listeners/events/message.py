@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import services
 from bot.answering import answer_in_thread, bot_in_thread, strip_mentions, thread_history
+from bot.dedupe import once
 
 
 def acknowledge(ack: Ack) -> None:
@@ -66,4 +67,4 @@ def answer_message(event: dict, client: WebClient, context: BoltContext) -> None
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.event("message")(ack=acknowledge, lazy=[answer_message])
+    app.event("message")(ack=acknowledge, lazy=[once(answer_message)])
