@@ -29,6 +29,8 @@ header or the `token` param):
 - Anything else: `{"ok": true}`; override any method with `respond(method, body)`.
 - `fail_once_with_429(method, retry_after=1)`: the next call to that method gets HTTP 429
   with Retry-After, as Slack rate limits do.
+- `scopes = [...]`: every Web API response carries them in the `x-oauth-scopes` header, as
+  Slack's do (None, the default: no such header).
 
 Every call is recorded as a `Call(method, params, headers)`; `wait_for(method)` blocks until
 one arrives (listeners run lazily in other threads, so replies come after the ack).
@@ -85,6 +87,7 @@ class SlackWebApi:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    scopes: list[str] | None = None
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -277,6 +280,8 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(payload)))
             if retry_after is not None:
                 self.send_header("Retry-After", str(retry_after))
+            if state.scopes is not None:
+                self.send_header("x-oauth-scopes", ",".join(state.scopes))
             self.end_headers()
             self.wfile.write(payload)
 

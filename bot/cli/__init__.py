@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli import ask, db, demo, feedback, imports, ingest, kpi, serve, story
+from bot.cli import ask, db, demo, doctor, feedback, imports, ingest, kpi, serve, story
 from bot.config import SettingsError
 
 
@@ -33,5 +33,5 @@ def main() -> None:
     """journeybot: sourced answers, live KPIs and customer stories, in Slack or here."""
 
 
-for _module in (ingest, ask, kpi, imports, db, demo, story, serve, feedback):
+for _module in (ingest, ask, kpi, imports, db, demo, story, serve, feedback, doctor):
     _module.register(main)
