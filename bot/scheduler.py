@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.base import BaseTrigger
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.cron import parse_crontab
 from bot.stories import PostResult, current_week, post_weekly_story
 from metrics.story_claims import STALE_AFTER
 
@@ -31,7 +32,7 @@ RETRY_JOB_ID = f"{JOB_ID}_retry"
 RETRY_AFTER = STALE_AFTER + timedelta(seconds=30)
 
 
-def scheduled_time_this_week(trigger: CronTrigger, timezone: str, now: datetime) -> datetime | None:
+def scheduled_time_this_week(trigger: BaseTrigger, timezone: str, now: datetime) -> datetime | None:
     """The first time the schedule fires in `now`'s ISO week, or None if it never does."""
     local = now.astimezone(ZoneInfo(timezone))
     monday = (local - timedelta(days=local.weekday())).replace(
@@ -43,7 +44,7 @@ def scheduled_time_this_week(trigger: CronTrigger, timezone: str, now: datetime)
     return first
 
 
-def catch_up_due(trigger: CronTrigger, timezone: str, now: datetime) -> bool:
+def catch_up_due(trigger: BaseTrigger, timezone: str, now: datetime) -> bool:
     """True when this week's scheduled time has already passed (the job may have been missed)."""
     first = scheduled_time_this_week(trigger, timezone, now)
     return first is not None and first <= now
@@ -125,7 +126,8 @@ def start_scheduler(
         log.info("STORY_CHANNEL is not set: no weekly customer story will be posted")
         scheduler.start()
         return scheduler
-    trigger = CronTrigger.from_crontab(settings.story_schedule, timezone=settings.story_tz)
+    # Settings validated STORY_SCHEDULE at start-up; this parse cannot fail.
+    trigger = parse_crontab(settings.story_schedule, settings.story_tz)
     scheduler.add_job(
         run_weekly_story,
         trigger,

@@ -108,6 +108,10 @@ class LlmAnswerer:
             kind = "timeout" if timed_out else "error"
             raise LlmFailed(f"{type(error).__name__}: {error}", kind=kind) from error
 
+    def check(self) -> None:
+        """One tiny call, for `journeybot doctor`; raises LlmFailed when there is no answer."""
+        self._complete("Reply with the single word OK.")
+
     def translate(self, question: str) -> list[str]:
         """The question in da/no/sv/en for retrieval; [] if the model fails (not fatal)."""
         prompt = prompts.load("translate_question").replace("{question}", question)

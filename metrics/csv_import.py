@@ -6,6 +6,12 @@ and the user gets every problem at once, with row numbers, to fix in one pass. R
 a file is an upsert by id that changes only the columns the file has, so running an import
 twice changes nothing and a file with fewer columns leaves the others as they were.
 
+Two imports at once (two terminals, a cron job overlapping a person) write one after the
+other under `metrics.db.exclusive`: the second validates its file meanwhile, then waits at
+most IMPORT_WAIT_SECONDS for the first to commit, else says so and writes nothing. Without
+it, on SQLite the second read "which ids exist" before the first committed and failed on
+the first's rows with a unique-constraint error.
+
 Rows are numbered like the lines of the file, the header being row 1, so "row 7" is what a
 spreadsheet or editor shows as line 7.
 """
@@ -27,25 +33,37 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from metrics.db import exclusive
 from metrics.errors import DatabaseUnavailable, ImportRejected
-from metrics.rows import ROW_MODELS, ImportReport
+from metrics.rows import FIRST_YEAR, LAST_YEAR, ROW_MODELS, ImportReport
 from metrics.schema import IMPORTABLE_TABLES, customers
 
 #: How many problems an ImportRejected lists before "… and K more".
 MAX_LISTED_ERRORS = 20
 BATCH_SIZE = 5_000
+#: How long a second import waits for a running one (a million rows take about 20 s).
+IMPORT_WAIT_SECONDS = 300.0
 
 Progress = Callable[[int, int], None]
 
 
 def import_csv(
-    engine: Engine, table: str, path: Path, progress: Progress | None = None
+    engine: Engine,
+    table: str,
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    wait_seconds: float | None = None,
 ) -> ImportReport:
     """Validate `path` whole, then upsert its rows into `table` in one transaction.
 
     `progress(done, total)` is called as rows are validated and again as they are written
-    (total = 2 × rows). Raises ImportRejected (nothing written) or DatabaseUnavailable.
+    (total = 2 × rows). Raises ImportRejected (nothing written), DatabaseBusy (another
+    import held the write lock longer than `wait_seconds`, default IMPORT_WAIT_SECONDS) or
+    DatabaseUnavailable.
     """
+    if wait_seconds is None:
+        wait_seconds = IMPORT_WAIT_SECONDS
     started = time.perf_counter()
     target = _table(table)
     text = _read_text(Path(path))
@@ -59,7 +77,7 @@ def import_csv(
         gc.disable()
         try:
             header, lines = _parse(target, Path(path), text, known, to_values, progress)
-            with engine.begin() as conn:
+            with exclusive(engine, "import", wait_seconds=wait_seconds), engine.begin() as conn:
                 inserted, updated = _write(conn, target, header, lines, sqlite_fast, progress)
         finally:
             if gc_was_enabled:
@@ -130,6 +148,7 @@ def _parse(
     first_line_of: dict[str, int] = {}
     previous_end = reader.line_num
     has_row_rules = table.name in _ROW_RULES
+    has_nul = "\x00" in text  # checked per cell only when the file has one: it is rare
     estimate = 2 * max(text.count("\n"), 1)  # rows are not counted yet; lines are close
     for record in _records(reader):
         number = previous_end + 1
@@ -140,6 +159,9 @@ def _parse(
             errors.append(
                 f"row {number}: has {len(record)} values but the header has {width} columns"
             )
+            continue
+        if has_nul and (nul := _nul_errors(number, header, record)):
+            errors.extend(nul)
             continue
         try:
             # Empty cells are left out, so they become None or the column's default.
@@ -177,6 +199,17 @@ def _parse(
     if progress:
         progress(len(lines), 2 * len(lines))
     return header, lines
+
+
+def _nul_errors(number: int, header: list[str], record: list[str]) -> list[str]:
+    """NUL bytes are refused on every backend alike: SQLite would store them, PostgreSQL
+    rejects the whole write without saying which row."""
+    return [
+        f"row {number}, column {name}: contains a NUL byte (\\x00), which cannot be stored; "
+        "remove it"
+        for name, value in zip(header, record, strict=True)
+        if "\x00" in value
+    ]
 
 
 def _records(reader: Iterator[list[str]]) -> Iterator[list[str]]:
@@ -255,6 +288,8 @@ def _reason(item: Any, model: type[BaseModel], column: str) -> str:  # noqa: ANN
     kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
     if kind in ("missing", "string_too_short"):
         return "is empty but required"
+    if kind == "datetime_range":
+        return f"{value!r} is outside the years {FIRST_YEAR}–{LAST_YEAR}"
     if kind.startswith("datetime") or kind.startswith("date"):
         return f"{value!r} is not an ISO 8601 timestamp (e.g. 2026-03-01T09:30:00Z)"
     if kind.startswith("int"):

@@ -2,14 +2,16 @@
 
 Several processes (Slack replicas, the scheduler, the CLI) share one database, so
 `connect` is safe to call concurrently: SQLite gets WAL and a busy timeout, migrations run
-under a lock (a file lock beside the SQLite file, an advisory lock on PostgreSQL), and an
-up-to-date database is not touched at all.
+under a lock (`exclusive`: a file lock beside the SQLite file, an advisory lock on
+PostgreSQL), and an up-to-date database is not touched at all. Imports take the same kind
+of lock, so two at once run one after the other instead of interleaving their writes.
 """
 
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,15 +19,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from metrics.errors import DatabaseUnavailable
+from metrics.errors import DatabaseBusy, DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: Any constant shared by every journeybot process; pg_advisory_lock takes a bigint.
-_ADVISORY_LOCK_ID = 0x6A6F75726E6579  # "journey"
+#: Constants shared by every journeybot process; pg_advisory_lock takes a bigint.
+_ADVISORY_LOCK_IDS = {"migrate": 0x6A6F75726E6579, "import": 0x6A6F75726E657A}  # "journey"…
+_LOCK_POLL_SECONDS = 0.05
 _SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -85,8 +89,25 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def exists(url: str) -> bool:
+    """False for a SQLite file that is not there yet (opening it would create it)."""
+    path = sqlite_path(url)
+    return path is None or path.exists()
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for other backends and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def revision_at(url: str) -> str | None:
-    """The revision of the database at `url`, without migrating it (None when empty)."""
+    """The revision of the database at `url`, without migrating it (None when empty or,
+    for SQLite, not created yet: reading creates no file or folder)."""
+    if not exists(url):
+        return None
     engine = create(url)
     try:
         return current_revision(engine)
@@ -103,10 +124,19 @@ def head_revision() -> str:
     return head
 
 
+def is_known_revision(revision: str) -> bool:
+    """False for a revision written by a newer journeybot than this one."""
+    try:
+        return ScriptDirectory.from_config(_alembic_config()).get_revision(revision) is not None
+    except CommandError:  # "Can't locate revision identified by …"
+        return False
+
+
 def _upgrade(engine: Engine) -> None:
     if current_revision(engine) == head_revision():
         return
-    with _migration_lock(engine) as conn:
+    # Only one process migrates at a time; the others wait, then find nothing to do.
+    with exclusive(engine, "migrate"), engine.connect() as conn:
         config = _alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
@@ -114,29 +144,65 @@ def _upgrade(engine: Engine) -> None:
 
 
 @contextmanager
-def _migration_lock(engine: Engine) -> Iterator[Connection]:
-    """Only one process migrates at a time; the others wait, then find nothing to do."""
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        lock_path = Path(f"{engine.url.database}.migrate.lock")
-        with lock_path.open("a") as lock_file, engine.connect() as conn:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
+def exclusive(engine: Engine, purpose: str, *, wait_seconds: float | None = None) -> Iterator[None]:
+    """Runs the block in one journeybot process at a time per database and `purpose`
+    ("migrate" or "import"): a file lock beside a SQLite file, an advisory lock on
+    PostgreSQL. Waits as long as it takes, or at most `wait_seconds`, then raises
+    DatabaseBusy (one sentence) without running the block."""
+    path = sqlite_path(engine.url)
+    if path is not None:
+        with Path(f"{path}.{purpose}.lock").open("a") as lock_file:
+            _acquire(lambda block: _flock(lock_file, block), engine, purpose, wait_seconds)
             try:
-                yield conn
+                yield
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
         return
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = {"id": _ADVISORY_LOCK_IDS[purpose]}
     with engine.connect() as conn:
-        locked = conn.dialect.name == "postgresql"
-        if locked:
-            conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _ADVISORY_LOCK_ID})
+
+        def advisory(block: bool) -> bool:
+            call = "pg_advisory_lock" if block else "pg_try_advisory_lock"
+            got = conn.execute(text(f"SELECT {call}(:id)"), key).scalar()
             conn.commit()
+            return block or bool(got)
+
+        _acquire(advisory, engine, purpose, wait_seconds)
         try:
-            yield conn
+            yield
         finally:
-            if locked:
-                conn.rollback()
-                conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _ADVISORY_LOCK_ID})
-                conn.commit()
+            conn.rollback()
+            conn.execute(text("SELECT pg_advisory_unlock(:id)"), key)
+            conn.commit()
+
+
+def _flock(lock_file: object, block: bool) -> bool:
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX if block else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _acquire(
+    take: Callable[[bool], bool], engine: Engine, purpose: str, wait_seconds: float | None
+) -> None:
+    """`take(block)` until it succeeds; blocking when the wait is unbounded."""
+    if wait_seconds is None:
+        take(True)
+        return
+    deadline = time.monotonic() + wait_seconds
+    while not take(False):
+        if time.monotonic() >= deadline:
+            raise DatabaseBusy(
+                f"Another {purpose} on the metrics database at {_safe(engine.url)} is still "
+                f"running after {wait_seconds:g} s of waiting; nothing was written; "
+                "run this again when it has finished."
+            )
+        time.sleep(_LOCK_POLL_SECONDS)
 
 
 def _alembic_config() -> Config:
@@ -168,6 +234,11 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.close()
 
     return engine
+
+
+def safe_url(url: str) -> str:
+    """A database URL fit to print: without its password, saying so when one was there."""
+    return _safe(make_url(url))
 
 
 def _safe(url: URL) -> str:

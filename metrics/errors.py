@@ -32,3 +32,7 @@ class ImportRejected(MetricsError):
         super().__init__(message)
         self.errors = errors or []
         self.total = total or len(self.errors)
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process holds the lock for the same work (an import) longer than we wait."""

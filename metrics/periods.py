@@ -28,6 +28,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _TRAILING = re.compile(r"^(\d{1,4})\s*([dw])$")
+_ISO_WEEK = re.compile(r"^\d{4}-?w\d{1,2}$")
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ def _resolve(text: str, tz: ZoneInfo, now: datetime) -> ResolvedPeriod:
             series = _weekly(current.start, current.end)
         else:
             series = _monthly_covering(current.start, current.end, tz)
+    elif _ISO_WEEK.match(cleaned):  # 2026-W48 (and the non-existent 2026-W54, 2026-W00)
+        raise BadPeriod(f"ISO weeks such as {text!r} are not a KPI period; use {ACCEPTED_FORMS}.")
     else:
         raise _bad(text)
     return ResolvedPeriod(current=current, previous=previous, series=_clip(series, now))

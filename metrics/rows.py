@@ -10,11 +10,18 @@ column and row they concern.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -27,6 +34,10 @@ Channel = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True,
 StorySource = Literal["interview", "nps_comment", "support_case", "slack"]
 
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Timestamps outside these years are typos or placeholders (Excel's 0001-01-01, 9999-12-31
+#: for "never"); near the edges of datetime they also overflow on conversion to UTC or
+#: to KPI_TIMEZONE, so the import refuses them by row and column.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -50,7 +61,17 @@ def _flag(value: object) -> object:
     raise PydanticCustomError("bool_parsing", "not true/false, 1/0 or yes/no")
 
 
-Timestamp = Annotated[datetime, BeforeValidator(_iso_text)]
+def _plausible(value: datetime) -> datetime:
+    try:
+        year = (value if value.tzinfo is None else value.astimezone(UTC)).year
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        year = value.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PydanticCustomError("datetime_range", "outside the supported years")
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_plausible)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import ColumnElement, func
 
 from metrics.errors import BadSegment
@@ -25,6 +27,27 @@ def parse_segment(text: str) -> tuple[str, str]:
             f"Write a segment filter as KEY=VALUE (e.g. segment=enterprise), not {text!r}."
         )
     return key.strip().lower(), value.strip()
+
+
+def parse_segments(texts: Iterable[str]) -> dict[str, str]:
+    """Several `KEY=VALUE` filters → {key: value}; raises BadSegment as add_filter does."""
+    filters: dict[str, str] = {}
+    for text in texts:
+        add_filter(filters, *parse_segment(text))
+    return filters
+
+
+def add_filter(filters: dict[str, str], key: str, value: str) -> None:
+    """Adds one filter. Filters on different keys combine (AND); one key takes one value,
+    so `segment=smb segment=enterprise` is refused rather than silently keeping the last."""
+    key, value = key.strip().lower(), value.strip()
+    previous = filters.get(key)
+    if previous is not None and previous.lower() != value.lower():
+        raise BadSegment(
+            f"The filter {key} is given twice ({key}={previous} and {key}={value}); give one "
+            f"value per key, or run the KPI once per value (or break it down by {key})."
+        )
+    filters[key] = value
 
 
 def normalise_segments(segments: dict[str, str] | None) -> dict[str, str]:

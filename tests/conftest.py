@@ -9,6 +9,7 @@ laptop without one those tests skip and say what is missing.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,25 @@ def _postgres_or_skip() -> None:
         if os.environ.get("CI") == "true":
             raise RuntimeError(f"CI needs PostgreSQL at {POSTGRES_URL}: {error}") from error
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} (set TEST_POSTGRES_URL)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Session fixtures and subprocesses too: the default JOURNEYBOT_HOME is under
+    XDG_DATA_HOME, which must never be the real user data folder during tests."""
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="journeybot-xdg-")
+    os.environ.pop("JOURNEYBOT_HOME", None)
+
+
+@pytest.fixture(autouse=True)
+def xdg_data_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own XDG_DATA_HOME, so a test that forgets the `home` fixture
+    writes to a temporary folder, never to ~/.local/share/journeybot."""
+    folder = tmp_path_factory.mktemp("xdg-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.delenv("JOURNEYBOT_HOME", raising=False)
+    return folder
 
 
 @pytest.fixture

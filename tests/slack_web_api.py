@@ -33,6 +33,8 @@ header or the `token` param):
 - `reset_once(method)`: the next call is read, then its connection is reset (TCP RST)
   without an answer, as a flaky network or load balancer does.
   Failed calls are recorded too, with `_failed` set to "429", "500" or "reset".
+- `scopes = [...]`: every Web API response carries them in the `x-oauth-scopes` header, as
+  Slack's do (None, the default: no such header).
 
 Every call is recorded as a `Call(method, params, headers)`; `wait_for(method)` blocks until
 one arrives (listeners run lazily in other threads, so replies come after the ack).
@@ -90,6 +92,7 @@ class SlackWebApi:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, tuple[str, int]] = field(default_factory=dict)  # method → (how, retry_after)
+    scopes: list[str] | None = None
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -296,6 +299,8 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(payload)))
             if retry_after is not None:
                 self.send_header("Retry-After", str(retry_after))
+            if state.scopes is not None:
+                self.send_header("x-oauth-scopes", ",".join(state.scopes))
             self.end_headers()
             self.wfile.write(payload)
 

@@ -8,6 +8,8 @@ the index, SQLAlchemy and pydantic-settings (1.7 s) to print a screen of text.
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import Any
 
 import click
 
@@ -22,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
         "bot.cli.demo",
         "Seed demo data and the starter knowledge base, then show what to try.",
+    ),
+    "doctor": (
+        "bot.cli.doctor",
+        "Check settings, database, index, Slack token and LLM; say what to fix.",
     ),
     "feedback": ("bot.cli.feedback", "Ratings people gave the bot's answers in Slack."),
     "import": ("bot.cli.imports", "Import FILE.csv into TABLE (one of: customers, orders,…"),
@@ -51,6 +57,20 @@ class LazyGroup(click.Group):
         holder = click.Group()
         module.register(holder)
         return holder.commands.get(cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:  # noqa: ANN401 (whatever the command returns)
+        """Settings are read (and checked) by each command when it starts; a bad one stops it
+        with one `Error:` line per setting naming the variable and what it expects."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            from bot.config import SettingsError  # here: --help must not load pydantic-settings
+
+            if not isinstance(error, SettingsError):
+                raise
+            for problem in error.problems:
+                click.echo(f"Error: {problem}", err=True)
+            sys.exit(1)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]

@@ -14,9 +14,9 @@ from typing import NoReturn
 
 import click
 
-from bot.cli.common import fail, print_json, settings
+from bot.cli.common import fail, looked_in, print_json, settings
 from bot.config import Settings
-from knowledge.errors import InvalidQuestion, KnowledgeError
+from knowledge.errors import EmptyKnowledgeBase, InvalidQuestion, KnowledgeError
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import Answer
 
@@ -50,11 +50,14 @@ def register(cli: click.Group) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 def ask(question: str, as_json: bool) -> None:
     """Answer QUESTION from the knowledge base, with numbered sources ('-' = stdin lines)."""
+    config = settings()
     if question == "-":
-        _ask_lines(as_json)
+        _ask_lines(config, as_json)
         return
     try:
-        answer = _opened().ask(question)
+        answer = _opened(config).ask(question)
+    except EmptyKnowledgeBase as error:
+        _fail(_located(error, config), as_json)
     except KnowledgeError as error:
         _fail(str(error), as_json)
     if as_json:
@@ -63,11 +66,21 @@ def ask(question: str, as_json: bool) -> None:
         click.echo(render(answer))
 
 
-def _opened() -> KnowledgeBase:
+def _opened(config: Settings) -> KnowledgeBase:
     """The knowledge base with its chat model loaded: a bad LLM_MODEL fails up front."""
-    base = knowledge_base(settings())
+    base = knowledge_base(config)
     base.load_llm()
     return base
+
+
+def _located(error: EmptyKnowledgeBase, config: Settings) -> str:
+    if config.chroma_host:
+        return looked_in(
+            str(error),
+            f"the Chroma server at {config.chroma_host}:{config.chroma_port}",
+            "CHROMA_HOST",
+        )
+    return looked_in(str(error), str(config.index_path), "JOURNEYBOT_HOME")
 
 
 def _fail(message: str, as_json: bool) -> NoReturn:
@@ -77,9 +90,9 @@ def _fail(message: str, as_json: bool) -> NoReturn:
     fail(message)
 
 
-def _ask_lines(as_json: bool) -> None:
+def _ask_lines(config: Settings, as_json: bool) -> None:
     try:
-        base = _opened()
+        base = _opened(config)
     except KnowledgeError as error:
         _fail(str(error), as_json)
     failed_lines = 0
@@ -92,7 +105,9 @@ def _ask_lines(as_json: bool) -> None:
             _emit({"line": number, "error": str(error)}, as_json)
             failed_lines += 1
             continue
-        except KnowledgeError as error:  # empty or unreachable index: no line can succeed
+        except EmptyKnowledgeBase as error:  # no line can succeed
+            _fail(_located(error, config), as_json)
+        except KnowledgeError as error:  # unreachable index: no line can succeed
             _fail(str(error), as_json)
         if as_json:
             click.echo(answer.model_dump_json())

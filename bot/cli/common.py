@@ -22,6 +22,19 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+def looked_in(message: str, place: str, setting: str) -> str:
+    """`message` plus where it looked, for "nothing there" errors: run from cron or another
+    folder, the user must see which database or index was empty, and how to point at theirs."""
+    stem = message.rstrip().rstrip(".")
+    return f"{stem}; it looked in {place} (set {setting} if yours is elsewhere)."
+
+
+def database_place(config: Settings) -> str:
+    from metrics.db import safe_url
+
+    return safe_url(config.metrics_database_url)
+
+
 def print_json(value: BaseModel | list | dict) -> None:
     if isinstance(value, BaseModel):
         click.echo(value.model_dump_json(indent=2))

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 import knowledge.errors
-from bot.cli.common import fail, settings
+from bot.cli.common import database_place, fail, settings
 from bot.config import Settings
 from knowledge.errors import KnowledgeError
 from knowledge.knowledge_base import KnowledgeBase
@@ -75,7 +75,9 @@ def print_samples(config: Settings, base: KnowledgeBase | None) -> None:
     except MetricsError as error:
         click.echo(f"Error: {error}")
     _heading("Try your own")
-    click.echo('  .venv/bin/journeybot ask "Hvad er forskellen på kundecentreret og kundefokuseret?"')
+    click.echo(
+        '  .venv/bin/journeybot ask "Hvad er forskellen på kundecentreret og kundefokuseret?"'
+    )
     click.echo("  .venv/bin/journeybot kpi churn --period 2026-Q3 --by segment")
     click.echo("  .venv/bin/journeybot kpi list")
     click.echo("  .venv/bin/journeybot ingest path/to/your/documents")
@@ -115,17 +117,10 @@ def register(cli: click.Group) -> None:
         except KnowledgeError as error:
             base = None
             click.echo(f"Warning: the starter knowledge base was not indexed: {error}", err=True)
-        print_tour(report.counts, indexed, _safe_url(config.metrics_database_url))
+        print_tour(report.counts, indexed, database_place(config))
         print_samples(config, base)
         if serve:
             _serve(ctx, config)
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    return parsed.render_as_string(hide_password=True)
 
 
 def _serve(ctx: click.Context, config: Settings) -> None:

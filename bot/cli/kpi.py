@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from bot import runtime
-from bot.cli.common import fail, print_json
-from metrics.errors import MetricsError
+from bot.cli.common import database_place, fail, looked_in, print_json
+from metrics.errors import MetricsError, NoData
 from metrics.models import KpiResult
 
 PERCENT = "%"
@@ -51,10 +51,10 @@ def kpi(
         return
 
     from metrics.kpis import compute_kpi
-    from metrics.segments import parse_segment
+    from metrics.segments import parse_segments
 
     try:
-        filters = dict(parse_segment(s) for s in segments)
+        filters = parse_segments(segments)
         result = compute_kpi(
             runtime.metrics_engine(config),
             name,
@@ -67,6 +67,8 @@ def kpi(
             gross_margin=config.kpi_gross_margin,
             discount_rate=config.kpi_discount_rate,
         )
+    except NoData as error:
+        fail(looked_in(str(error), database_place(config), "DATABASE_URL or JOURNEYBOT_HOME"))
     except MetricsError as error:
         fail(str(error))
     if chart is not None:

@@ -10,6 +10,8 @@ from bot.cli.common import fail, settings
 from bot.config import Settings
 
 log = logging.getLogger("journeybot.serve")
+#: Port 0 ("any free port") is for tests, which call bot.server.create_server directly.
+PORT_RANGE = click.IntRange(1, 65535)
 
 
 def missing_tokens(config: Settings, http: bool) -> str | None:
@@ -35,8 +37,16 @@ def register(cli: click.Group) -> None:
     @cli.command()
     @click.option("--http", "http", is_flag=True, help="Serve HTTP (POST /slack/events).")
     @click.option("--host", default="0.0.0.0", show_default=True, help="HTTP bind address.")
-    @click.option("--port", type=int, default=None, help="HTTP port (default: PORT or 3000).")
-    @click.option("--threads", type=int, default=16, show_default=True, help="HTTP threads.")
+    @click.option(
+        "--port", type=PORT_RANGE, default=None, help="HTTP port (default: PORT or 3000)."
+    )
+    @click.option(
+        "--threads",
+        type=click.IntRange(1, 512),
+        default=16,
+        show_default=True,
+        help="HTTP threads.",
+    )
     def serve(http: bool, host: str, port: int | None, threads: int) -> None:
         """Run the Slack bot: Socket Mode if SLACK_APP_TOKEN is set, else use --http."""
         logging.basicConfig(
@@ -60,6 +70,13 @@ def register(cli: click.Group) -> None:
             fail(str(error))
         except OSError as error:
             fail(f"Cannot reach Slack to verify SLACK_BOT_TOKEN ({error}); check the network.")
+        if config.llm_model:  # a bad LLM_MODEL stops the start, not the first question
+            from knowledge.errors import KnowledgeError
+
+            try:
+                app.services.knowledge_base().load_llm()
+            except KnowledgeError as error:
+                fail(str(error))
         scheduler = None
         if config.story_channel:
             from bot.scheduler import start_scheduler
@@ -70,7 +87,14 @@ def register(cli: click.Group) -> None:
             if http:
                 from bot.server import create_server
 
-                server = create_server(app, host, port or config.port, threads=threads)
+                bind = port or config.port
+                try:
+                    server = create_server(app, host, bind, threads=threads)
+                except OSError as error:
+                    fail(
+                        f"Cannot listen on {host}:{bind} ({error.strerror or error}); "
+                        "choose another --port or PORT, or stop what is using it."
+                    )
                 click.echo(
                     f"journeybot listening on http://{host}:{server.effective_port}/slack/events"
                 )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli.common import fail, print_json, settings
+from bot.cli.common import database_place, fail, looked_in, print_json, settings
 from bot.slack_client import make_client
 from bot.stories import post_weekly_story, prepare_card
 from metrics.errors import MetricsError
@@ -25,6 +26,20 @@ def _engine() -> Engine:
         return metrics_engine(settings())
     except MetricsError as error:
         fail(str(error))
+
+
+def _check_week(week: str) -> None:
+    """A week that exists: 2025-W53 matches the pattern, but 2025 has 52 ISO weeks, and a
+    claim on it would stand for no real week."""
+    match = _WEEK.match(week)
+    if not match:
+        fail(f"{week!r} is not an ISO week; write it like 2026-W48.")
+    year, number = int(match[1]), int(match[2])
+    if year < 1:
+        fail(f"{week} does not exist: there is no year 0000.")
+    weeks = date(year, 12, 28).isocalendar().week  # 28 December is always in the last week
+    if number > weeks:
+        fail(f"{week} does not exist: {year} has {weeks} ISO weeks (W01–W{weeks}).")
 
 
 def render_card(card: StoryCard) -> str:
@@ -51,7 +66,14 @@ def register(cli: click.Group) -> None:
             if as_json:
                 print_json({"story": None})
             else:
-                click.echo("No consented story is available: add one or import stories.")
+                where = database_place(config)
+                click.echo(
+                    looked_in(
+                        "No consented story is available: add one or import stories",
+                        where,
+                        "DATABASE_URL or JOURNEYBOT_HOME",
+                    )
+                )
             return
         if as_json:
             print_json({"story": card.model_dump(mode="json")})
@@ -68,8 +90,8 @@ def register(cli: click.Group) -> None:
         channel = channel or config.story_channel
         if not channel:
             fail("No channel given; pass --channel C123 or set STORY_CHANNEL.")
-        if week is not None and not _WEEK.match(week):
-            fail(f"{week!r} is not an ISO week; write it like 2026-W48.")
+        if week is not None:
+            _check_week(week)
         if not config.slack_bot_token:
             fail("SLACK_BOT_TOKEN is not set; set it to post to Slack.")
         client = make_client(config)

@@ -22,6 +22,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations_open": {"im:write"},  # the /kpi chart goes to the asker's DM
     "files_upload_v2": {"files:write"},
     "usergroups_users_list": {"usergroups:read"},  # access by user group
+    "auth_test": set(),  # journeybot doctor checks the token
     "views_open": set(),
     "views_publish": set(),
     "views_update": set(),  # the story modal, after it is saved

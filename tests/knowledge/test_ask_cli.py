@@ -89,7 +89,8 @@ def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(
     assert result.exit_code == 1
     message = (
         "The knowledge base is empty: add documents with `journeybot ingest PATH` "
-        "(or run `journeybot demo`)."
+        f"(or run `journeybot demo`); it looked in {home / 'index'} (set JOURNEYBOT_HOME "
+        "if yours is elsewhere)."
     )
     assert json.loads(result.stdout) == {"error": message}
     assert result.stderr == f"Error: {message}\n"
