@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
 
 from metrics.errors import MetricsError
-from metrics.redaction import describe_customer, redact
+from metrics.redaction import KnownNames, describe_customer, redact
 from metrics.schema import csat_responses, customers, nps_responses, stories, story_posts, tickets
 
 Source = Literal["interview", "nps_comment", "support_case", "slack"]
@@ -400,7 +401,7 @@ def _since_line(lang: str) -> str:
     }[lang]
 
 
-def _card(conn: Connection, kind: str, row: dict) -> StoryCard:
+def _card(conn: Connection, kind: str, row: dict, known: KnownNames) -> StoryCard:
     raw_text = f"{row.get('title') or ''} {row.get('body') or ''}"
     lang = (
         guess_language(raw_text, row.get("country"))
@@ -411,7 +412,7 @@ def _card(conn: Connection, kind: str, row: dict) -> StoryCard:
     names = [row["name"]] if row.get("name") else []
 
     def clean(text: str) -> str:
-        return redact(text, names=names, replacement_who=who)
+        return redact(text, names=names, replacement_who=who, known_names=known)
 
     if kind == "story":
         source = row["source"] if row["source"] in SOURCES else "interview"
@@ -449,8 +450,20 @@ def _csat_in_window(row: dict) -> bool:
     return _as_utc(row["csat_at"]) - _as_utc(row["created_at"]) <= CSAT_WINDOW
 
 
-def candidates(engine: Engine, *, allow_repeats: bool = False) -> list[StoryCard]:
-    """Every consented story not posted before (or all, with repeats), newest first."""
+def known_names(engine: Engine, others: Iterable[str] = ()) -> KnownNames:
+    """Every name a story must not show: all customers' (not only the story's own customer's:
+    a story may name someone else, or have no customer at all) and `others` (the workspace)."""
+    with engine.connect() as conn:
+        names = conn.execute(select(customers.c.name).where(customers.c.name.is_not(None)))
+        return KnownNames([*names.scalars(), *others])
+
+
+def candidates(
+    engine: Engine, *, allow_repeats: bool = False, known: KnownNames | None = None
+) -> list[StoryCard]:
+    """Every consented story not posted before (or all, with repeats), newest first, redacted
+    of the `known` names (default: every customer's)."""
+    known = known if known is not None else known_names(engine)
     cards: list[StoryCard] = []
     with engine.connect() as conn:
         for kind, query in (
@@ -467,7 +480,7 @@ def candidates(engine: Engine, *, allow_repeats: bool = False) -> list[StoryCard
                 values = dict(row._mapping)
                 if kind == "ticket" and not _csat_in_window(values):
                     continue
-                cards.extend([_card(conn, kind, values)])
+                cards.append(_card(conn, kind, values, known))
     epoch = datetime.min.replace(tzinfo=UTC)
     return sorted(cards, key=lambda card: (card.created_at or epoch, card.key), reverse=True)
 
@@ -498,9 +511,11 @@ def _segment_of(conn: Connection, key: str) -> str | None:
     ).scalar_one_or_none()
 
 
-def next_story(engine: Engine, *, allow_repeats: bool = False) -> StoryCard | None:
+def next_story(
+    engine: Engine, *, allow_repeats: bool = False, known: KnownNames | None = None
+) -> StoryCard | None:
     """The newest consented story, preferring a segment other than the last one posted."""
-    pool = candidates(engine, allow_repeats=allow_repeats)
+    pool = candidates(engine, allow_repeats=allow_repeats, known=known)
     if not pool:
         return None
     with engine.connect() as conn:

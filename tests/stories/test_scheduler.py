@@ -107,7 +107,7 @@ def test_a_claim_left_by_a_crashed_replica_is_retried_once_stale_so_the_week_sti
     week = current_week(TZ)
     # A replica claimed the week a minute ago and crashed before posting; we restart at once.
     crashed_at = datetime.now(UTC) - timedelta(minutes=1)
-    assert claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at) == "won"
+    assert claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at).state == "won"
 
     started = datetime.now(UTC)
     scheduler = start_scheduler(settings, client, engine)

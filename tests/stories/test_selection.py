@@ -17,7 +17,7 @@ PRAISE = "Ordren kom hurtigt, og jeg fik hjælp med det samme af jeres support."
 
 
 def _post(engine: Engine, key: str, week: str) -> None:
-    assert claim_week(engine, "C1", week, claimed_by="test") == "won"
+    assert claim_week(engine, "C1", week, claimed_by="test").state == "won"
     record_post(engine, "C1", week, claimed_by="test", story_key=key, message_ts="1.0")
 
 
