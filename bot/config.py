@@ -54,8 +54,9 @@ class Settings(BaseSettings):
     story_schedule: str = "0 9 * * mon"
     story_tz: str = "Europe/Copenhagen"
     story_allow_repeats: bool = False
+    story_approvers: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("kpi_allowed_users", "kpi_allowed_usergroups", mode="before")
+    @field_validator("kpi_allowed_users", "kpi_allowed_usergroups", "story_approvers", mode="before")
     @classmethod
     def _split_comma_list(cls, value: object) -> object:
         """Lists are written `U1,U2` in the environment, as operators expect."""

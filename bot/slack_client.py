@@ -11,10 +11,7 @@ DEFAULT_API_URL = WebClient.BASE_URL
 
 
 def make_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A WebClient that honours SLACK_API_URL and waits out HTTP 429s (Retry-After).
-
-    It never retries a request whose connection failed (slack_sdk's default handler does):
-    Slack may have carried it out, and a story post sent twice is posted twice."""
+    """A WebClient that honours SLACK_API_URL and waits out HTTP 429s (Retry-After)."""
     return WebClient(
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url or DEFAULT_API_URL,

@@ -15,6 +15,7 @@ of posting again. If the history cannot be read, nothing is posted and the reaso
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
 from bot.story_history import (
@@ -35,8 +37,8 @@ from bot.story_history import (
 )
 from bot.story_writer import write_story
 from bot.views.story import story_message
-from bot.workspace_people import workspace_names
-from metrics.stories import StoryCard, is_consented, known_names, names_to_redact, next_story
+from bot.workspace_people import known_people
+from metrics.stories import StoryCard, is_consented, names_to_redact, next_story
 from metrics.story_claims import (
     claim_week,
     hand_back,
@@ -98,7 +100,7 @@ def prepare_card(
 ) -> StoryCard | None:
     """The next consented, redacted card, narrated by the LLM if one is configured. With a
     client, the workspace's people are redacted too (besides every customer)."""
-    known = known_names(engine, workspace_names(client) if client is not None else ())
+    known = known_people(engine, client)
     card = next_story(engine, allow_repeats=allow_repeats, known=known)
     if card is None:
         return None
@@ -110,10 +112,22 @@ def prepare_card(
     )
 
 
+def _without_resends(client: WebClient) -> WebClient:
+    """`client` without the retries that resend a request Slack may have carried out (a
+    dropped connection, a server error): a resent chat.postMessage is a second post. Rate
+    limits (429) are still waited out: Slack did not carry those out."""
+    kept = [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
+    if len(kept) == len(client.retry_handlers):
+        return client
+    poster = copy.copy(client)
+    poster.retry_handlers = kept
+    return poster
+
+
 def post_card(client: WebClient, channel: str, card: StoryCard, *, claim_key: str) -> str:
-    """Posts the card, marked with its claim, and returns the message ts."""
+    """Posts the card once, marked with its claim, and returns the message ts."""
     text, blocks = story_message(card)
-    response = client.chat_postMessage(
+    response = _without_resends(client).chat_postMessage(
         channel=channel,
         text=text,
         blocks=blocks,

@@ -13,6 +13,10 @@ import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from metrics.redaction import KnownNames
+from metrics.stories import known_names
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 900
@@ -74,3 +78,8 @@ def workspace_names(client: WebClient) -> list[str]:
     with _lock:
         _cache[key] = (time.monotonic(), names)
     return names
+
+
+def known_people(engine: Engine, client: WebClient | None) -> KnownNames:
+    """Everyone a story must not name: every customer, and with a client the workspace."""
+    return known_names(engine, workspace_names(client) if client is not None else ())

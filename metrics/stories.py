@@ -2,7 +2,8 @@
 
 Three sources, all filtered on consent IN THE SQL (and re-checked by `is_consented` right
 before posting):
-- `stories` rows (imported or added in Slack) with `consent = true`;
+- `stories` rows (imported or added in Slack) with `consent = true` and approved (a story
+  added in Slack waits for STORY_APPROVERS when that is set; see metrics/story_approvals.py);
 - promoter NPS comments (score 9–10) whose response has `consent_to_share = true`;
 - resolved tickets followed within 14 days by a CSAT of 4–5 from the same customer. A ticket
   has no consent field of its own, so we require the customer's MOST RECENT NPS response to
@@ -26,6 +27,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from metrics.errors import MetricsError
 from metrics.redaction import KnownNames, describe_customer, redact
 from metrics.schema import csat_responses, customers, nps_responses, stories, story_posts, tickets
+from metrics.story_approvals import APPROVED, Approval
 
 Source = Literal["interview", "nps_comment", "support_case", "slack"]
 SOURCES: tuple[str, ...] = ("interview", "nps_comment", "support_case", "slack")
@@ -224,7 +226,7 @@ def _latest_nps_consents(customer_id: ColumnElement[str]) -> ColumnElement[bool]
     return latest == true()
 
 
-def _story_rows(repeats: bool) -> Select:
+def _story_rows(repeats: bool, *, approved_only: bool = True) -> Select:
     key = _key("story:", stories.c.story_id)
     query = (
         select(
@@ -241,6 +243,8 @@ def _story_rows(repeats: bool) -> Select:
         .select_from(stories.outerjoin(customers, stories.c.customer_id == customers.c.customer_id))
         .where(stories.c.consent == true())
     )
+    if approved_only:
+        query = query.where(stories.c.approval == APPROVED)
     return query if repeats else query.where(_not_posted(key))
 
 
@@ -535,13 +539,27 @@ def story_by_key(engine: Engine, key: str) -> StoryCard | None:
     return next((card for card in candidates(engine, allow_repeats=True) if card.key == key), None)
 
 
+def story_for_review(
+    engine: Engine, story_id: str, *, known: KnownNames | None = None
+) -> StoryCard | None:
+    """The redacted card of a consented story whatever its approval: what an approver sees."""
+    known = known if known is not None else known_names(engine)
+    query = _story_rows(True, approved_only=False).where(stories.c.story_id == story_id)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+        return _card(conn, "story", dict(row._mapping), known) if row else None
+
+
 def is_consented(engine: Engine, key: str) -> bool:
-    """Re-checks consent in the database right before a post: it may have been withdrawn."""
+    """Re-checks consent (and a story's approval) in the database right before a post: it may
+    have been withdrawn."""
     kind, _, ident = key.partition(":")
     with engine.connect() as conn:
         if kind == "story":
             query = select(stories.c.story_id).where(
-                stories.c.story_id == ident, stories.c.consent == true()
+                stories.c.story_id == ident,
+                stories.c.consent == true(),
+                stories.c.approval == APPROVED,
             )
         elif kind == "nps":
             query = select(nps_responses.c.response_id).where(
@@ -574,8 +592,10 @@ def add_story(
     customer_id: str | None = None,
     story_id: str | None = None,
     now: datetime | None = None,
+    approval: Approval = APPROVED,
 ) -> str:
-    """Saves a story and returns its id; refuses one without consent or with empty fields."""
+    """Saves a story and returns its id; refuses one without consent or with empty fields.
+    A `pending` story is not posted until an approver approves it."""
     title, body, customer_id = title.strip(), body.strip(), (customer_id or "").strip() or None
     if not consent:
         raise InvalidStory(
@@ -608,6 +628,7 @@ def add_story(
                 source=source,
                 consent=True,
                 created_at=now or datetime.now(UTC),
+                approval=approval,
             )
         )
     return story_id

@@ -74,6 +74,7 @@ def test_a_valid_story_is_saved_with_consent(story_bot: BotServer) -> None:
     assert reply.json()["response_action"] == "update"
     [row] = _stories(story_bot)
     assert (row.title, row.source, row.consent) == ("Hurtig levering", "interview", True)
+    assert row.approval == "approved", "without STORY_APPROVERS nobody needs to approve it"
 
 
 def _shortcut(bot: BotServer) -> dict:

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import feedback, story_modal, story_shortcut
+from bot.listeners.actions import feedback, story_approval, story_modal, story_shortcut
 
 
 def register(app: App) -> None:
@@ -10,5 +10,6 @@ def register(app: App) -> None:
         feedback,
         story_shortcut,
         story_modal,
+        story_approval,
     ):
         listener.register(app)

@@ -1,7 +1,10 @@
-"""Submission of the "add a customer story" modal: validate per field, save, confirm.
+"""Submission of the "add a customer story" modal (from `/story add` and from the "Add as
+customer story" message shortcut): validate per field, save, confirm.
 
 Validation and the insert run in the ack handler (a few milliseconds), because errors must
-be returned in the ack itself (`response_action: "errors"`); success updates the modal.
+be returned in the ack itself (`response_action: "errors"`); success updates the modal. With
+STORY_APPROVERS set, the story is saved `pending` and each approver gets a DM with the
+redacted card and Approve / Reject, sent lazily after the ack (bot/story_review.py).
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ import logging
 from dataclasses import dataclass
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
 from bot import services
+from bot.story_review import ask_approvers
 from bot.views.story import (
     BODY_ACTION,
     BODY_BLOCK,
@@ -25,13 +30,17 @@ from bot.views.story import (
     STORY_MODAL_CALLBACK,
     TITLE_ACTION,
     TITLE_BLOCK,
+    pending_view,
     saved_view,
 )
 from metrics.errors import MetricsError
 from metrics.stories import SOURCES, InvalidStory, add_story
+from metrics.story_approvals import APPROVED, PENDING
 
 log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 20
+#: Where the ack handler leaves the id of a story that waits for approval, for the lazy DMs.
+PENDING_STORY_KEY = "journeybot_pending_story"
 
 
 @dataclass
@@ -84,14 +93,16 @@ def save_story(ack: Ack, view: dict, context: BoltContext) -> None:
     if errors:
         ack(response_action="errors", errors=errors)
         return
+    approvers = services.of(context).settings.story_approvers
     try:
-        add_story(
+        story_id = add_story(
             services.of(context).engine(),
             title=story.title,
             body=story.body,
             source=story.source,
             consent=story.consent,
             customer_id=story.customer_id,
+            approval=PENDING if approvers else APPROVED,
         )
     except InvalidStory as error:
         block = CUSTOMER_BLOCK if "customer" in str(error).lower() else BODY_BLOCK
@@ -100,9 +111,20 @@ def save_story(ack: Ack, view: dict, context: BoltContext) -> None:
     except MetricsError as error:
         ack(response_action="errors", errors={BODY_BLOCK: str(error)})
         return
-    ack(response_action="update", view=saved_view(story.title))
+    if not approvers:
+        ack(response_action="update", view=saved_view(story.title))
+        return
+    context[PENDING_STORY_KEY] = story_id  # copied into the lazy listener's context
+    ack(response_action="update", view=pending_view(story.title))
+
+
+def send_for_approval(client: WebClient, context: BoltContext) -> None:
+    story_id = context.get(PENDING_STORY_KEY)
+    if story_id:
+        svc = services.of(context)
+        ask_approvers(svc.engine(), client, story_id, svc.settings.story_approvers)
 
 
 def register(app: App) -> None:
     """Adds this listener to the app."""
-    app.view(STORY_MODAL_CALLBACK)(save_story)
+    app.view(STORY_MODAL_CALLBACK)(ack=save_story, lazy=[send_for_approval])
