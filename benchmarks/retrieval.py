@@ -176,7 +176,8 @@ def tune(evaluated: list) -> None:
                 continue
             weights = dict(zip(RETRIEVERS, combo, strict=True))
             (r1, r3, mrr, _), *_ = metrics(
-                [(dict(e[0], kind="x", set="all"), e[1], e[2]) for e in subset], weights_function(weights)
+                [(dict(e[0], kind="x", set="all"), e[1], e[2]) for e in subset],
+                weights_function(weights),
             ).values()
             scored.append((r3 + 0.5 * r1 + 0.25 * mrr, r1, r3, mrr, weights))
         scored.sort(key=lambda s: (-s[0], -sum(s[4].values())))
@@ -283,7 +284,9 @@ def scale(real_index: Index, questions: list, sizes: list[int]) -> None:
             report = index.ingest([corpus])
             seconds = time.perf_counter() - started
             count = index.count()
-            p50, p95 = _timed(lambda item: index.search(item["question"], item["language"]), questions)  # noqa: E501
+            p50, p95 = _timed(
+                lambda item: index.search(item["question"], item["language"]), questions
+            )  # noqa: E501
             # The whole answer path (validation, language, retrieval, abstention, extractive
             # answer) is what a Slack user waits for; search alone is part of it.
             base = KnowledgeBase(work / "index", index=index)
@@ -300,12 +303,38 @@ def scale(real_index: Index, questions: list, sizes: list[int]) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def use_seeds(folder: Path) -> None:
+    """Point the seed question set at `folder`, after checking each answer passage is in it."""
+    global SEEDS
+    SEEDS = QUESTION_FILES["questions_seeds.yaml"] = folder
+    if not folder.is_dir():
+        print(f"{folder} is not a folder: the seed questions are left out")
+        return
+    texts = {path.name: _norm(path.read_text("utf-8")) for path in folder.iterdir()}
+    items = yaml.safe_load((ROOT / "tests" / "data" / "questions_seeds.yaml").read_text("utf-8"))
+    stale = [
+        item["question"]
+        for item in items
+        if item["kind"] != "off_topic"
+        and _norm(item["contains"]) not in texts.get(item["source"], "")
+    ]
+    if stale:
+        print(f"warning: {len(stale)} seed questions point at text not in {folder}: {stale[:3]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="scale to 10k chunks only")
     parser.add_argument("--tune", action="store_true", help="grid-search fusion weights")
     parser.add_argument("--no-scale", action="store_true", help="quality only")
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        default=SEEDS,
+        help="folder of the reference articles that questions_seeds.yaml is about",
+    )
     args = parser.parse_args()
+    use_seeds(args.seeds)
     cpu = next(
         (
             line.split(":", 1)[1].strip()

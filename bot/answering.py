@@ -1,59 +1,60 @@
-"""Answer a question in a Slack thread: placeholder, knowledge base, update in place.
+"""Answer a question: ask the knowledge base, log the answer for feedback, deliver it.
 
-Shared by @mentions, DMs, thread follow-ups and /ask, so they behave identically. Runs in
-Bolt's lazy listeners (after the ack), so it may take seconds.
+Mentions, DMs and thread follow-ups are answered in their thread ("Working on it…" replaced
+in place). `/ask` is answered privately, with a "Share in channel" button: a question asked
+with a command is the asker's own until they choose to show it. Runs in Bolt's lazy
+listeners (after the ack), so it may take seconds.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot import feedback
+from bot.failures import request_id, unexpected_error_text
 from bot.services import Services
-from bot.views.answer import WORKING_TEXT, answer_blocks, error_blocks, fallback_text
+from bot.views.answer import (
+    WORKING_TEXT,
+    answer_blocks,
+    asked_question,
+    error_reply,
+    fallback_text,
+    private_answer_blocks,
+)
+from bot.views.mrkdwn import plain
 from knowledge.errors import KnowledgeError
 
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-#: How `/ask` posts the question it answers in the thread below (see asked_text).
-_ASKED = re.compile(r"^<@[A-Z0-9]+(?:\|[^>]*)?> asked: (?P<question>.+)$", re.DOTALL)
 #: How many earlier user turns of a thread are passed on as history.
 MAX_HISTORY_TURNS = 6
 
 
-def request_id() -> str:
-    """Short id shown to the user and written to the log, to find one failure again."""
-    return uuid.uuid4().hex[:8]
+@dataclass(frozen=True)
+class Reply:
+    """A message ready to send: the notification text and the blocks."""
+
+    text: str
+    blocks: list[dict]
 
 
 def strip_mentions(text: str) -> str:
-    return " ".join(_MENTION.sub(" ", text or "").split())
-
-
-def unexpected_error_text(rid: str) -> str:
-    return (
-        f"Something went wrong on my side while answering (request id {rid}); "
-        "please try again, and give that id to whoever runs journeybot if it keeps happening."
-    )
-
-
-def asked_text(user_id: str, question: str) -> str:
-    """The channel message `/ask` answers under; thread_history reads the question back."""
-    return f"<@{user_id}> asked: {question}"
+    """A Slack message as a question: mentions dropped, the rest as plain text."""
+    return " ".join(plain(_MENTION.sub(" ", text or "")).split())
 
 
 def _asked_question(message: dict, thread_ts: str) -> str | None:
-    """The question of an `/ask` thread parent: the bot posted it, but a user asked it."""
+    """The question of a shared `/ask` answer: the bot posted it, but a user asked it."""
     if message.get("ts") != thread_ts:
         return None
-    asked = _ASKED.match(message.get("text", ""))
-    return asked.group("question") if asked else None
+    return asked_question(message.get("text", ""))
 
 
 def thread_history(
@@ -72,7 +73,7 @@ def thread_history(
             continue
         asked = _asked_question(m, thread_ts)
         if asked is not None:
-            turns.append(strip_mentions(asked))
+            turns.append(" ".join(asked.split()))
         elif not m.get("bot_id") and m.get("user") != bot_user_id and not m.get("subtype"):
             turns.append(strip_mentions(m.get("text", "")))
     return [t for t in turns if t][-MAX_HISTORY_TURNS:]
@@ -92,30 +93,25 @@ def bot_in_thread(
     return mine, messages
 
 
-def answer_in_thread(
-    client: WebClient,
+def compose_answer(
     services: Services,
     *,
-    channel: str,
-    thread_ts: str,
     user_id: str,
+    channel: str | None,
+    thread_ts: str | None,
     question: str,
     history: Sequence[str] = (),
-) -> None:
-    """Post 'working on it' in the thread, then replace it with the answer (or one sentence)."""
-    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING_TEXT)
-    placeholder_ts = placeholder["ts"]
+    private: bool = False,
+) -> Reply:
+    """The answer (or one sentence saying why there is none), logged for 👍/👎."""
     rid = request_id()
     try:
         answer = services.knowledge_base().ask(question, list(history))
     except KnowledgeError as error:
-        _replace(client, channel, placeholder_ts, str(error), error_blocks(str(error)))
-        return
+        return Reply(*error_reply(str(error)))
     except Exception:
         log.exception("answering failed [request id %s] question=%r", rid, question[:200])
-        message = unexpected_error_text(rid)
-        _replace(client, channel, placeholder_ts, message, error_blocks(message))
-        return
+        return Reply(*error_reply(unexpected_error_text(rid)))
     feedback_id: int | None = None
     try:
         feedback_id = feedback.store_answer(
@@ -128,9 +124,42 @@ def answer_in_thread(
         )
     except Exception:
         log.exception("could not log the answer for feedback [request id %s]", rid)
-    blocks = answer_blocks(answer, feedback_id=feedback_id)
-    _replace(client, channel, placeholder_ts, fallback_text(answer), blocks)
+    if private:
+        blocks = private_answer_blocks(question, answer, feedback_id=feedback_id)
+    else:
+        blocks = answer_blocks(answer, feedback_id=feedback_id)
+    return Reply(fallback_text(answer), blocks)
 
 
-def _replace(client: WebClient, channel: str, ts: str, text: str, blocks: list[dict]) -> None:
-    client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+def answer_in_thread(
+    client: WebClient,
+    services: Services,
+    *,
+    channel: str,
+    thread_ts: str,
+    user_id: str,
+    question: str,
+    history: Sequence[str] = (),
+) -> None:
+    """Post 'working on it' in the thread, then replace it with the answer (or one sentence)."""
+    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING_TEXT)
+    reply = compose_answer(
+        services,
+        user_id=user_id,
+        channel=channel,
+        thread_ts=thread_ts,
+        question=question,
+        history=history,
+    )
+    client.chat_update(channel=channel, ts=placeholder["ts"], text=reply.text, blocks=reply.blocks)
+
+
+def answer_privately(
+    respond: Respond, services: Services, *, channel: str, user_id: str, question: str
+) -> None:
+    """The answer only the asker sees (through the command's response_url, which works in
+    any conversation, the bot a member or not), with a button to share it."""
+    reply = compose_answer(
+        services, user_id=user_id, channel=channel, thread_ts=None, question=question, private=True
+    )
+    respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)

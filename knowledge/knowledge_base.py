@@ -111,12 +111,9 @@ class KnowledgeBase:
         if self.index.count() == 0:
             raise EmptyKnowledgeBase(EMPTY_MESSAGE)
         query = retrieval_query(text, language, history, self.max_question_chars)
-
-        llm = self.llm
-        variants = [(query, language)]
-        if llm is not None:
-            variants += [(line, detect(line)) for line in llm.translate(query)]
+        variants = self._query_variants(query, language)
         hits = self._retrieve(variants)
+        llm = self.llm
         known = getattr(self.index, "knows", None)  # test doubles cannot tell
         strength = max(evidence_strength(q, lang, hits, known) for q, lang in variants)
         if should_abstain(strength):
@@ -138,6 +135,20 @@ class KnowledgeBase:
             return abstention(language)
         answer.note = join_notes(answer.note, fallback_note)
         return answer
+
+    def search(self, question: str, history: Sequence[str] = ()) -> list[Hit]:
+        """The passages `ask` would answer from, best first (for evaluation and debugging)."""
+        text = validate_question(question, self.max_question_chars)
+        language = detect(text)
+        query = retrieval_query(text, language, history, self.max_question_chars)
+        return self._retrieve(self._query_variants(query, language))
+
+    def _query_variants(self, query: str, language: str) -> list[tuple[str, str]]:
+        """The question, plus the chat model's translations of it when one is configured."""
+        variants = [(query, language)]
+        if self.llm is not None:
+            variants += [(line, detect(line)) for line in self.llm.translate(query)]
+        return variants
 
     def _retrieve(self, variants: list[tuple[str, str]]) -> list[Hit]:
         """Hits for each query variant, fused by reciprocal rank (one variant: as is)."""

@@ -195,7 +195,14 @@ answer_feedback = Table(
     Column("question", Text, nullable=False),
     Column("answer", Text, nullable=False),
     Column("sources", Text, nullable=False),  # JSON list of the cited sources
-    Column("rating", SmallInteger, nullable=False),  # +1 helpful, -1 not helpful
+    Column("rating", SmallInteger, nullable=False),  # +1 helpful, -1 not helpful, 0 the answer
+    # A vote points at the answer row it rates (NULL on answer rows); one vote per person and
+    # answer, so a second click changes the vote instead of counting twice (migration 0004).
+    # No declared foreign key: SQLite cannot rebuild a table that references itself while
+    # foreign keys are enforced, and answer rows are never deleted.
+    Column("answer_id", Integer),
+    Column("comment", Text),  # what was wrong, optionally given with a 👎
+    UniqueConstraint("answer_id", "user_id"),
 )
 
 #: The tables `journeybot import` accepts, in an order that respects foreign keys.

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "seeds"
+DOCUMENTS = Path(__file__).resolve().parent / "data" / "documents"
 
 
 def _postgres_or_skip() -> None:
@@ -52,10 +52,12 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_dir() -> Path:
-    """The reference articles in ../shared: a real-world test corpus."""
-    assert SEEDS.is_dir(), f"expected the reference articles at {SEEDS}"
-    return SEEDS
+def documents_dir() -> Path:
+    """Real-world-shaped documents we wrote (front matter, a scraped page with furniture).
+
+    Tests never read outside the repository; evaluations over outside document sets live in
+    benchmarks/ and take the folder as an argument."""
+    return DOCUMENTS
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

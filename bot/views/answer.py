@@ -1,9 +1,16 @@
-"""Block Kit for answers: the text, numbered sources, and 👍/👎 buttons."""
+"""Block Kit for answers: the text, numbered sources, 👍/👎, and "Share in channel".
+
+Everything from the knowledge base, the model or the asker is escaped (bot.views.mrkdwn): a
+document holding `<!channel>` must not make the bot ping a channel.
+"""
 
 from __future__ import annotations
 
+import re
+
 from bot.views.limits import (
     MAX_CONTEXT_ELEMENTS,
+    MAX_CONTEXT_TEXT,
     MAX_FALLBACK_TEXT,
     cap_blocks,
     clip,
@@ -11,11 +18,15 @@ from bot.views.limits import (
     section,
     split_text,
 )
+from bot.views.mrkdwn import escape, link, plain, safe_url
 from knowledge.models import Answer, Source
 
 WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
+SHARE_ANSWER = "share_answer"
+#: How a shared `/ask` answer names its asker; `asked_question` reads the question back.
+_ASKED = re.compile(r"^<@[A-Z0-9]+(?:\|[^>]*)?> asked: (?P<question>.+)$", re.DOTALL)
 #: Shown under an answer the knowledge base could not give, in the asker's language (the
 #: answer above it already is), so a Danish question never gets an English footer.
 NOT_ANSWERED_HINTS = {
@@ -38,62 +49,94 @@ def not_answered_hint(language: str) -> str:
 def source_line(number: int, source: Source) -> str:
     """`1. Title — Section · path-or-link`: enough to find the passage again."""
     where = source.source
-    location = (
-        f"<{where}|{_escape(where)}>"
-        if where.startswith(("http://", "https://"))
-        else (f"`{where}`")
-    )
-    title = f"*{_escape(source.title)}*"
-    section_part = f" — {_escape(source.section)}" if source.section else ""
+    location = link(where, where) if safe_url(where) else f"`{escape(where)}`"
+    title = f"*{escape(source.title)}*"
+    section_part = f" — {escape(source.section)}" if source.section else ""
     return f"{number}. {title}{section_part} · {location}"
 
 
-def answer_blocks(answer: Answer, *, feedback_id: int | None = None) -> list[dict]:
+def answer_blocks(
+    answer: Answer, *, feedback_id: int | None = None, shareable: bool = False
+) -> list[dict]:
     """The reply to a question. Unanswered questions say so and suggest what to do."""
-    text = answer.answer.strip() or "I don't know."
+    text = escape(answer.answer.strip()) or "I don't know."
     if not answer.answered:
         text = f"{text}\n_{not_answered_hint(answer.language)}_"
     blocks: list[dict] = [section(piece) for piece in split_text(text)]
     if answer.note:
-        blocks.append(context(f"_{_escape(answer.note)}_"))
+        blocks.append(context(f"_{escape(answer.note)}_"))
     if answer.answered and answer.sources:
         lines = [source_line(i, s) for i, s in enumerate(answer.sources, start=1)]
         blocks.append(context("*Sources*", *lines[: MAX_CONTEXT_ELEMENTS - 1]))
-    tail = [feedback_buttons(feedback_id)] if feedback_id is not None else []
+    tail = (
+        [answer_buttons(feedback_id, shareable=shareable and answer.answered)]
+        if feedback_id is not None
+        else []
+    )
     return cap_blocks([*blocks, *tail], keep_last=len(tail))
+
+
+def private_answer_blocks(question: str, answer: Answer, *, feedback_id: int | None) -> list[dict]:
+    """An `/ask` reply only the asker sees: their question above, "Share in channel" below."""
+    asked = context(f"You asked: {escape(question)} · only you can see this answer")
+    blocks = answer_blocks(answer, feedback_id=feedback_id, shareable=True)
+    return cap_blocks([asked, *blocks], keep_last=1 if feedback_id is not None else 0)
+
+
+def asked_text(user_id: str, question: str) -> str:
+    """`@ann asked: …`, the line a shared answer opens with (its notification text too)."""
+    return clip(f"<@{user_id}> asked: {escape(question)}", MAX_CONTEXT_TEXT)
+
+
+def asked_question(text: str) -> str | None:
+    """The question of a shared answer's first line, as plain text (None if it is not one)."""
+    asked = _ASKED.match(text or "")
+    return plain(asked.group("question")) if asked else None
+
+
+def shared_answer_blocks(
+    user_id: str, question: str, answer: Answer, *, feedback_id: int
+) -> list[dict]:
+    """An answer the asker chose to share in the channel, naming them and their question."""
+    blocks = answer_blocks(answer, feedback_id=feedback_id)
+    return cap_blocks([section(asked_text(user_id, question)), *blocks], keep_last=1)
 
 
 def fallback_text(answer: Answer) -> str:
     """The plain `text` Slack shows in notifications and screen readers."""
-    return clip(answer.answer or "I don't know.", MAX_FALLBACK_TEXT)
+    return clip(escape(answer.answer) or "I don't know.", MAX_FALLBACK_TEXT)
 
 
-def feedback_buttons(feedback_id: int) -> dict:
+def answer_buttons(feedback_id: int, *, shareable: bool = False) -> dict:
+    """👍/👎 (and "Share in channel" under a private answer); values carry the answer's id."""
     value = str(feedback_id)
-    return {
-        "type": "actions",
-        "block_id": "answer_feedback",
-        "elements": [
+    buttons = [
+        {
+            "type": "button",
+            "action_id": FEEDBACK_UP,
+            "text": {"type": "plain_text", "text": "👍 Helpful", "emoji": True},
+            "value": value,
+        },
+        {
+            "type": "button",
+            "action_id": FEEDBACK_DOWN,
+            "text": {"type": "plain_text", "text": "👎 Not helpful", "emoji": True},
+            "value": value,
+        },
+    ]
+    if shareable:
+        buttons.append(
             {
                 "type": "button",
-                "action_id": FEEDBACK_UP,
-                "text": {"type": "plain_text", "text": "👍 Helpful", "emoji": True},
+                "action_id": SHARE_ANSWER,
+                "text": {"type": "plain_text", "text": "Share in channel"},
                 "value": value,
-            },
-            {
-                "type": "button",
-                "action_id": FEEDBACK_DOWN,
-                "text": {"type": "plain_text", "text": "👎 Not helpful", "emoji": True},
-                "value": value,
-            },
-        ],
-    }
+            }
+        )
+    return {"type": "actions", "block_id": "answer_feedback", "elements": buttons}
 
 
-def error_blocks(message: str) -> list[dict]:
-    return [section(f":warning: {message}")]
-
-
-def _escape(text: str) -> str:
-    """Slack mrkdwn needs &, < and > escaped or it treats them as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def error_reply(message: str) -> tuple[str, list[dict]]:
+    """Fallback text and blocks for one sentence that may echo the question, escaped."""
+    text = clip(escape(message), MAX_FALLBACK_TEXT)
+    return text, [section(f":warning: {text}")]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.views.limits import MAX_BLOCKS, cap_blocks, context, header, section
+from bot.views.mrkdwn import escape
 
 if TYPE_CHECKING:
     from metrics.models import KpiDefinition, KpiResult
@@ -69,7 +70,8 @@ def headline(result: KpiResult) -> str:
 def kpi_blocks(result: KpiResult) -> list[dict]:
     """The full /kpi reply (the chart travels separately as an uploaded file)."""
     period = result.period
-    segments = ", ".join(f"{k}={v}" for k, v in sorted(result.segments.items()))
+    # Segment values come from the command and from imported CSV data: escaped.
+    segments = escape(", ".join(f"{k}={v}" for k, v in sorted(result.segments.items())))
     blocks: list[dict] = [
         header(f"{result.title} — {period.label}"),
         section(headline(result)),
@@ -91,7 +93,7 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
         blocks.append(context(*(extra_line(k, v, result.unit) for k, v in result.extra.items())))
     if result.breakdown:
         lines = [
-            f"• *{row.key}*: {format_value(row.value, result.unit)} "
+            f"• *{escape(row.key)}*: {format_value(row.value, result.unit)} "
             f"(n = {row.n:,}{', low sample' if row.low_sample else ''})"
             for row in result.breakdown
         ]

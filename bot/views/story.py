@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from bot.views.limits import MAX_FALLBACK_TEXT, clip, context, header, section
+from bot.views.limits import (
+    MAX_FALLBACK_TEXT,
+    cap_blocks,
+    clip,
+    context,
+    header,
+    section,
+    split_text,
+)
+from bot.views.mrkdwn import escape
 from metrics.stories import StoryCard
 from metrics.story_approvals import APPROVED, StoryDecision
 
@@ -33,27 +42,19 @@ _NOTHING = {
 }
 
 
-def escape(text: str) -> str:
-    """Slack mrkdwn control characters, so a story cannot mention @channel or fake links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def story_message(card: StoryCard) -> tuple[str, list[dict]]:
-    """Fallback text and blocks for a story card."""
+    """Fallback text and blocks for a story card; its text is customer words, so escaped
+    everywhere mrkdwn is read (the header is plain_text, which Slack never parses)."""
     heading = _HEADING.get(card.language, _HEADING["en"])
     blocks = [
         header(f"{heading}: {card.title}"),
-        section(escape(card.body)),
-        {
-            "type": "context",
-            "elements": [
-                {"type": "mrkdwn", "text": clip(escape(f"{card.who} · {card.source_label}"), 2000)},
-                {"type": "mrkdwn", "text": clip(escape(card.kpi_line), 2000)},
-            ],
-        },
+        *(section(piece) for piece in split_text(escape(card.body))),
+        context(
+            *(escape(line) for line in (f"{card.who} · {card.source_label}", card.kpi_line) if line)
+        ),
     ]
-    text = clip(f"{heading}: {card.title} — {card.body}", MAX_FALLBACK_TEXT)
-    return text, blocks
+    text = clip(escape(f"{heading}: {card.title} — {card.body}"), MAX_FALLBACK_TEXT)
+    return text, cap_blocks(blocks)
 
 
 def nothing_to_share_text() -> str:
@@ -195,7 +196,8 @@ def approval_request(card: StoryCard, story_id: str) -> tuple[str, list[dict]]:
         ],
     }
     intro = section("A customer story was added in Slack and waits for your approval:")
-    return clip(f"Approve this customer story? {text}", MAX_FALLBACK_TEXT), [intro, *blocks, buttons]
+    blocks = cap_blocks([intro, *blocks, buttons], keep_last=1)
+    return clip(f"Approve this customer story? {text}", MAX_FALLBACK_TEXT), blocks
 
 
 def _person(user_id: str | None) -> str:

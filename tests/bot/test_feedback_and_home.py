@@ -109,3 +109,107 @@ def test_app_home_shows_headline_kpis_and_tolerates_missing_data(make_bot, tmp_p
     assert "No CSAT" in text or "csat" in text.lower()  # no CSAT rows: a note, not a crash
     assert "No customer story has been posted yet." in text
     assert "/ask" in text
+
+
+def export_rows(database_url: str) -> list[dict[str, str]]:
+    out = io.StringIO()
+    export_csv(connect(database_url), out)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def test_a_second_click_by_the_same_person_changes_their_vote_instead_of_adding_one(
+    make_bot, database_url: str
+) -> None:
+    answer_id = stored_answer(database_url)
+    bot: BotServer = make_bot(database_url=database_url)
+    press(bot, "feedback_up", answer_id, user="U0BOB")
+    bot.api.wait_for("chat.postEphemeral", 1)
+    press(bot, "feedback_down", answer_id, user="U0BOB")
+    bot.api.wait_for("chat.postEphemeral", 2)
+    press(bot, "feedback_up", answer_id, user="U0CAROL")
+    bot.api.wait_for("chat.postEphemeral", 3)
+    rows = export_rows(database_url)
+    assert sorted((r["user_id"], r["rating"]) for r in rows) == [("U0BOB", "-1"), ("U0CAROL", "1")]
+
+
+def test_thumbs_down_asks_what_was_wrong_and_keeps_the_note_with_the_vote(
+    make_bot, database_url: str
+) -> None:
+    answer_id = stored_answer(database_url)
+    bot: BotServer = make_bot(database_url=database_url)
+    press(bot, "feedback_down", answer_id, user="U0BOB")
+    [thanks] = bot.api.wait_for("chat.postEphemeral")
+    assert thanks.params["thread_ts"] == "1.1"
+    [field] = [b for b in thanks.params["blocks"] if b["type"] == "input"]
+    assert field["optional"] is True and field["dispatch_action"] is True
+    assert field["label"]["text"] == "What was wrong? (optional)"
+    # Enter in the field sends the input itself (dispatch_action), with its block_id.
+    note = {
+        "action_id": "feedback_comment",
+        "block_id": field["block_id"],
+        "type": "plain_text_input",
+        "value": "=cites the 2019 survey, which is outdated",
+    }
+    bot.action(
+        {
+            "type": "block_actions",
+            "user": {"id": "U0BOB"},
+            "team": {"id": "T0TEST01"},
+            "api_app_id": "A0TEST01",
+            "channel": {"id": "C0GENERAL"},
+            "container": {"type": "message", "is_ephemeral": True, "channel_id": "C0GENERAL"},
+            "response_url": bot.api.response_url("note"),
+            "trigger_id": "1.2.3",
+            "actions": [note],
+        }
+    )
+    [saved] = bot.api.wait_for("response_url")
+    assert saved.params["replace_original"] is True
+    assert saved.params["text"] == "Thanks, your note is saved with your 👎."
+    [row] = export_rows(database_url)
+    assert (row["rating"], row["comment"]) == ("-1", "'=cites the 2019 survey, which is outdated")
+
+
+def test_the_send_button_sends_the_note_typed_in_the_field(make_bot, database_url: str) -> None:
+    answer_id = stored_answer(database_url)
+    bot: BotServer = make_bot(database_url=database_url)
+    press(bot, "feedback_down", answer_id, user="U0BOB")
+    [thanks] = bot.api.wait_for("chat.postEphemeral")
+    [field] = [b for b in thanks.params["blocks"] if b["type"] == "input"]
+    [send] = [b for b in thanks.params["blocks"] if b["type"] == "actions"][0]["elements"]
+    bot.action(
+        {
+            "type": "block_actions",
+            "user": {"id": "U0BOB"},
+            "team": {"id": "T0TEST01"},
+            "api_app_id": "A0TEST01",
+            "channel": {"id": "C0GENERAL"},
+            "container": {"type": "message", "is_ephemeral": True, "channel_id": "C0GENERAL"},
+            "state": {
+                "values": {
+                    field["block_id"]: {
+                        "feedback_comment": {"type": "plain_text_input", "value": "Wrong KPI"}
+                    }
+                }
+            },
+            "response_url": bot.api.response_url("note"),
+            "trigger_id": "1.2.3",
+            "actions": [{"action_id": send["action_id"], "value": send["value"], "type": "button"}],
+        }
+    )
+    bot.api.wait_for("response_url")
+    [row] = export_rows(database_url)
+    assert row["comment"] == "Wrong KPI"
+
+
+def test_a_vote_changed_to_helpful_drops_the_note_of_the_thumbs_down(database_url: str) -> None:
+    from bot.feedback import record_comment, record_rating
+
+    engine = connect(database_url)
+    answer_id = stored_answer(database_url)
+    assert record_rating(engine, answer_id, user_id="U0BOB", rating=-1)
+    assert record_comment(engine, answer_id, user_id="U0BOB", comment="stale")
+    assert record_rating(engine, answer_id, user_id="U0BOB", rating=1)
+    [row] = export_rows(database_url)
+    assert (row["rating"], row["comment"]) == ("1", "")
+    assert not record_comment(engine, answer_id, user_id="U0BOB", comment="no 👎 to attach to")

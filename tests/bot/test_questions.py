@@ -159,25 +159,100 @@ def test_a_retry_delivered_to_another_replica_is_not_answered_again(
     assert threads == ["7.7", "8.8"]
 
 
-def test_ask_command_posts_the_question_and_answers_in_its_thread(make_bot, knowledge_home) -> None:
-    bot: BotServer = make_bot(home=knowledge_home)
-    assert bot.command("/ask", "How is NPS calculated?").status == 200
-    [update] = bot.api.wait_for("chat.update")
-    question, placeholder = bot.api.calls_to("chat.postMessage")
-    assert question.params["text"] == "<@U0ALICE> asked: How is NPS calculated?"
-    assert "thread_ts" not in question.params
-    assert placeholder.params["thread_ts"]
-    assert "promoter" in block_text(update).lower()
+def click_under_private_answer(bot: BotServer, action_id: str, value: str, user: str) -> None:
+    """A button pressed under an ephemeral message: Slack sends no `message` with it."""
+    bot.action(
+        {
+            "type": "block_actions",
+            "user": {"id": user},
+            "team": {"id": "T0TEST01"},
+            "api_app_id": "A0TEST01",
+            "channel": {"id": "C0GENERAL"},
+            "container": {
+                "type": "message",
+                "message_ts": "9.9",
+                "channel_id": "C0GENERAL",
+                "is_ephemeral": True,
+            },
+            "response_url": bot.api.response_url("private-answer"),
+            "trigger_id": "1.2.3",
+            "actions": [{"action_id": action_id, "value": value, "type": "button"}],
+        }
+    )
 
 
-def test_a_follow_up_under_an_ask_keeps_the_original_question_as_history(
+def ask_privately(bot: BotServer, question: str) -> tuple[Call, str]:
+    """`/ask` as Alice: the private answer and its "Share in channel" value."""
+    reply = bot.command("/ask", question)
+    assert reply.status == 200 and "Working on it" in reply.body  # only Alice sees the ack
+    [private] = bot.api.wait_for("response_url")
+    [actions] = [b for b in private.params["blocks"] if b["type"] == "actions"]
+    values = {e["action_id"]: e["value"] for e in actions["elements"]}
+    assert set(values) == {"feedback_up", "feedback_down", "share_answer"}
+    return private, values["share_answer"]
+
+
+def test_ask_answers_only_the_asker_and_posts_nothing_in_the_channel(
     make_bot, knowledge_home
 ) -> None:
     bot: BotServer = make_bot(home=knowledge_home)
-    bot.command("/ask", "What is churn rate?")
-    bot.api.wait_for("chat.update")
-    question, placeholder = bot.api.calls_to("chat.postMessage")
-    parent_ts = placeholder.params["thread_ts"]
+    private, _ = ask_privately(bot, "How is NPS calculated?")
+    assert private.params["response_type"] == "ephemeral"
+    text = block_text(private)
+    assert "You asked: How is NPS calculated?" in text and "promoter" in text.lower()
+    assert bot.api.calls_to("chat.postMessage") == []
+
+
+def test_share_in_channel_posts_the_answer_naming_the_asker_and_removes_the_private_copy(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    private, share = ask_privately(bot, "How is NPS calculated?")
+    bot.api.clear()
+    click_under_private_answer(bot, "share_answer", share, user="U0ALICE")
+    [shared] = bot.api.wait_for("chat.postMessage")
+    assert shared.params["channel"] == "C0GENERAL" and "thread_ts" not in shared.params
+    assert shared.params["text"] == "<@U0ALICE> asked: How is NPS calculated?"
+    text = block_text(shared)
+    assert text.startswith("<@U0ALICE> asked: How is NPS calculated?")
+    assert "promoter" in text.lower() and "nps.md" in text
+    [actions] = [b for b in shared.params["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == ["feedback_up", "feedback_down"]
+    [removed] = bot.api.wait_for("response_url")
+    assert removed.params["delete_original"] is True
+
+
+def test_only_the_asker_can_share_a_private_answer(make_bot, knowledge_home) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    _, share = ask_privately(bot, "How is NPS calculated?")
+    bot.api.clear()
+    click_under_private_answer(bot, "share_answer", share, user="U0MALLORY")
+    [refused] = bot.api.wait_for("response_url")
+    assert refused.params["text"] == "Only the person who asked can share this answer."
+    assert bot.api.calls_to("chat.postMessage") == []
+
+
+def test_sharing_where_the_bot_cannot_post_says_how_to_invite_it_and_keeps_the_answer(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    _, share = ask_privately(bot, "How is NPS calculated?")
+    bot.api.clear()
+    bot.api.respond("chat.postMessage", {"ok": False, "error": "not_in_channel"})
+    click_under_private_answer(bot, "share_answer", share, user="U0ALICE")
+    [told] = bot.api.wait_for("response_url")
+    assert "/invite @journeybot" in told.params["text"]
+    assert told.params["replace_original"] is False and "delete_original" not in told.params
+
+
+def test_a_follow_up_under_a_shared_answer_keeps_the_original_question_as_history(
+    make_bot, knowledge_home
+) -> None:
+    bot: BotServer = make_bot(home=knowledge_home)
+    _, share = ask_privately(bot, "What is churn rate & who counts?")
+    click_under_private_answer(bot, "share_answer", share, user="U0ALICE")
+    [shared] = bot.api.wait_for("chat.postMessage")
+    parent_ts = "1800000000.1"
     # The thread as Slack returns it: the question was posted BY THE BOT, as was the answer.
     bot.api.set_thread(
         "C0GENERAL",
@@ -187,19 +262,13 @@ def test_a_follow_up_under_an_ask_keeps_the_original_question_as_history(
                 "ts": parent_ts,
                 "user": "UBOT0001",
                 "bot_id": "BBOT0001",
-                "text": question.params["text"],
-            },
-            {
-                "ts": "1800000000.2",
-                "user": "UBOT0001",
-                "bot_id": "BBOT0001",
-                "text": "Churn rate is…",
+                "text": shared.params["text"],
             },
             {"ts": "1800000000.3", "user": "U0ALICE", "text": "who is left out of it?"},
         ],
     )
     bot.api.clear()
-    # Alone, "who is left out of it?" finds nothing; with the /ask question before it, churn.
+    # Alone, "who is left out of it?" finds nothing; with the shared question before it, churn.
     bot.event(message("1800000000.3", "who is left out of it?", thread_ts=parent_ts))
     [update] = bot.api.wait_for("chat.update")
     assert "churn.md" in block_text(update)

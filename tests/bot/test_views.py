@@ -172,3 +172,23 @@ def test_a_single_observation_is_not_called_observations() -> None:
     blocks = kpi_blocks(result(low_sample=True, n=1))
     texts = [b.get("text", {}).get("text", "") for b in blocks]
     assert any("Only 1 observation (" in t for t in texts)
+
+
+def test_a_story_of_markup_characters_is_escaped_whole_across_sections_within_limits() -> None:
+    from bot.views.story import story_message
+    from metrics.stories import StoryCard
+
+    card = StoryCard(
+        key="story:1",
+        title="T" * 200,
+        body="<" * 3000,  # the modal's maximum; escaped it is four times as long
+        who="a customer",
+        source="interview",
+        source_label="Interview",
+        kpi_line="",
+        language="en",
+    )
+    text, blocks = story_message(card)
+    assert_within_limits(blocks)
+    assert "".join(b["text"]["text"] for b in blocks if b["type"] == "section") == "&lt;" * 3000
+    assert len(text) <= 4000 and "<" not in text

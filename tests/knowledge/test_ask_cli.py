@@ -130,14 +130,14 @@ def test_a_bogus_llm_model_fails_before_any_question_in_one_sentence(
 
 
 @pytest.mark.slow
-def test_journeybot_ask_answers_from_ingested_seed_articles_in_the_json_contract(
-    home: Path, seeds_dir: Path
+def test_journeybot_ask_answers_from_ingested_articles_in_the_json_contract(
+    home: Path, documents_dir: Path
 ) -> None:
     runner = CliRunner()
-    ingested = runner.invoke(main, ["ingest", str(seeds_dir)])
+    ingested = runner.invoke(main, ["ingest", str(documents_dir)])
     assert ingested.exit_code == 0, ingested.output
 
-    lines = "Hvad er en kundecentreret virksomhed?\n\nWhat is the capital gains tax rate in the UK?\n🙂\n"
+    lines = "Hvad betyder løst første gang i kundeservice?\n\nWhat is the capital gains tax rate in the UK?\n🙂\n"
     batch = runner.invoke(main, ["ask", "--json", "-"], input=lines)
     assert batch.exit_code == 2, batch.output  # the 🙂 line
 

@@ -65,10 +65,17 @@ def test_the_seed_questions_are_detected_in_the_language_they_are_labelled_with(
     assert right / len(QUESTIONS) >= 0.95
 
 
-def test_whole_seed_articles_are_detected_as_danish_or_norwegian(seeds_dir: Path) -> None:
-    expected = {"000": "da", "001": "no", "002": "no", "004": "da"}
-    for path in sorted(seeds_dir.iterdir()):
-        assert detect(path.read_text("utf-8")) == expected[path.name[:3]], path.name
+CORPUS = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
+
+
+def test_whole_articles_are_detected_in_the_language_they_are_written_in(
+    documents_dir: Path,
+) -> None:
+    expected = {documents_dir / "front-matter-article.txt": "da"}
+    expected[documents_dir / "scraped-page.txt"] = "no"
+    expected.update({path: path.parent.name for path in CORPUS.glob("*/*.md")})
+    for path, language in sorted(expected.items()):
+        assert detect(path.read_text("utf-8")) == language, path.name
 
 
 @pytest.mark.parametrize(

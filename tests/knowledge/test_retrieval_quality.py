@@ -1,11 +1,12 @@
-"""Retrieval quality floors: recall@3 per question language over the question files.
+"""Retrieval quality floors: recall@3 per question language over the starter corpus questions.
 
 A hit is a retrieved chunk from the question's `source` file whose text contains its
-`contains` passage (whitespace and case normalised). Floors sit a little under what
-`benchmarks/retrieval.py` measured on 2026-11-24 (seeds + knowledge/corpus, 110
-answerable questions): da .85, no .84, sv .64, en .46 (English in-domain 1.00; English
-questions whose answer is only in a Scandinavian article .19 — the weak spot, see
-FINDINGS.md). Missing question files are left out with a message, not failed.
+`contains` passage (whitespace and case normalised). Floors sit a little under what was
+measured on 2026-12-04 over knowledge/corpus alone (tests/data/questions_corpus.yaml):
+da .93, no .89, sv .95, en .77 (English includes the questions whose answer is only in a
+Scandinavian article, the weak spot). The reference articles are measured by
+benchmarks/retrieval.py, which takes their folder as an argument: tests read nothing
+outside the repository.
 """
 
 from __future__ import annotations
@@ -20,18 +21,15 @@ from knowledge.index import Index
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "knowledge" / "corpus"
-FLOORS = {"da": 0.80, "no": 0.78, "sv": 0.58, "en": 0.40}
+FLOORS = {"da": 0.85, "no": 0.83, "sv": 0.90, "en": 0.70}
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def _questions(seeds_dir: Path) -> tuple[list[dict], list[Path]]:
-    sets = {
-        "questions_seeds.yaml": seeds_dir,
-        "questions_corpus.yaml": CORPUS,
-    }
+def _questions() -> tuple[list[dict], list[Path]]:
+    sets = {"questions_corpus.yaml": CORPUS}
     questions, folders = [], []
     for name, folder in sets.items():
         path = ROOT / "tests" / "data" / name
@@ -45,8 +43,8 @@ def _questions(seeds_dir: Path) -> tuple[list[dict], list[Path]]:
 
 
 @pytest.fixture(scope="module")
-def measured(seeds_dir, tmp_path_factory) -> dict[str, float]:
-    questions, folders = _questions(seeds_dir)
+def measured(tmp_path_factory) -> dict[str, float]:
+    questions, folders = _questions()
     if not questions:
         pytest.skip("no question files in tests/data: nothing to measure")
     index = Index(tmp_path_factory.mktemp("quality") / "index")
@@ -55,7 +53,7 @@ def measured(seeds_dir, tmp_path_factory) -> dict[str, float]:
     for item in questions:
         found = index.search(item["question"], item["language"], k=3)
         hit = any(
-            Path(h.chunk.source).name == item["source"]
+            Path(h.chunk.source).name in {item["source"], *item.get("also", [])}
             and _norm(item["contains"]) in _norm(h.chunk.text)
             for h in found
         )

@@ -110,3 +110,55 @@ def test_every_migration_can_be_undone_and_redone_keeping_the_rows(engine):
     assert db.current_revision(engine) == db.head_revision()
     names = {index["name"] for index in inspect(engine).get_indexes("nps_responses")}
     assert "ix_nps_responses_responded_at_covering" in names
+
+
+def _migrate(engine, revision: str) -> None:
+    from alembic import command
+
+    config = db._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        if revision == "head" or revision > (db.current_revision(engine) or ""):
+            command.upgrade(config, revision)
+        else:
+            command.downgrade(config, revision)
+
+
+def test_migration_0004_keeps_one_vote_per_person_and_answer_and_can_be_undone(engine):
+    """Before 0004 each click added a row; upgrading links votes to their answer and keeps
+    each person's newest vote, downgrading keeps the votes."""
+    _migrate(engine, "0003")
+    row = (
+        "INSERT INTO answer_feedback (id, created_at, user_id, channel, thread_ts, question, "
+        "answer, sources, rating) VALUES (:id, '2026-01-01 00:00:00', :user, 'C1', :thread, "
+        ":question, 'A', '[]', :rating)"
+    )
+    old_rows = [
+        (1, "U0ASKER", "1.1", "Q", 0),  # the answer
+        (2, "U0BOB", "1.1", "Q", 1),  # Bob 👍 …
+        (3, "U0BOB", "1.1", "Q", -1),  # … then 👎: his vote is 👎
+        (4, "U0CAROL", "1.1", "Q", 1),
+        (5, "U0BOB", "9.9", "Q", -1),  # a vote whose answer row is gone: kept, unlinked
+    ]
+    with engine.begin() as conn:
+        for id_, user, thread, question, rating in old_rows:
+            conn.execute(
+                text(row),
+                {"id": id_, "user": user, "thread": thread, "question": question, "rating": rating},
+            )
+    _migrate(engine, "head")
+    with engine.connect() as conn:
+        votes = conn.execute(
+            text("SELECT id, user_id, rating, answer_id FROM answer_feedback ORDER BY id")
+        ).all()
+    assert [tuple(v) for v in votes] == [
+        (1, "U0ASKER", 0, None),
+        (3, "U0BOB", -1, 1),
+        (4, "U0CAROL", 1, 1),
+        (5, "U0BOB", -1, None),
+    ]
+    _migrate(engine, "0003")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM answer_feedback")).scalar_one() == 4
+    _migrate(engine, "head")
+    assert db.current_revision(engine) == db.head_revision()

@@ -1,4 +1,4 @@
-"""Migration 0004 (story approval) on a database with stories in it, both ways, on SQLite and
+"""Migration 0005 (story approval) on a database with stories in it, both ways, on SQLite and
 PostgreSQL: stories from before are approved; going back, an unapproved story loses its
 consent flag so the old code cannot post it."""
 
@@ -26,7 +26,7 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
 
 
 def test_stories_from_before_approvals_are_approved_after_the_upgrade(engine: Engine) -> None:
-    _migrate(engine, "0003", down=True)
+    _migrate(engine, "0004", down=True)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -61,7 +61,7 @@ def test_going_back_keeps_unapproved_stories_from_being_posted(engine: Engine) -
                 for approval in ("pending", "approved", "rejected")
             ],
         )
-    _migrate(engine, "0003", down=True)
+    _migrate(engine, "0004", down=True)
     assert "approval" not in {column["name"] for column in inspect(engine).get_columns("stories")}
     with engine.connect() as conn:
         consent = dict(conn.execute(text("SELECT story_id, consent FROM stories")).all())

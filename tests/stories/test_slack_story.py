@@ -6,10 +6,10 @@ import json
 from datetime import timedelta
 
 from bot_harness import BotServer
-from conftest import view_submission
 from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from story_payloads import view_submission
 from story_rows import T0, add_customer, add_nps
 
 from bot.listeners.actions.story_shortcut import open_story_form

@@ -2,12 +2,19 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import feedback, story_approval, story_modal, story_shortcut
+from bot.listeners.actions import (
+    feedback,
+    share_answer,
+    story_approval,
+    story_modal,
+    story_shortcut,
+)
 
 
 def register(app: App) -> None:
     for listener in (
         feedback,
+        share_answer,
         story_shortcut,
         story_modal,
         story_approval,

@@ -1,5 +1,8 @@
 """The "add_story" message shortcut: opens the story modal with the message as the story.
 
+The message arrives in Slack's markup (`&lt;`, `<@U123>`); the modal shows it as plain text,
+which is what gets stored, so the story is escaped once when it is rendered, not twice.
+
 views.open runs in the ack-side handler because the trigger_id expires after 3 seconds.
 """
 
@@ -11,6 +14,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.views.mrkdwn import plain
 from bot.views.story import story_modal
 
 log = logging.getLogger(__name__)
@@ -34,7 +38,7 @@ def open_story_form(client: WebClient, trigger_id: str, view: dict) -> bool:
 
 
 def open_story_modal(ack: Ack, shortcut: dict, client: WebClient, respond: Respond) -> None:
-    message_text = (shortcut.get("message") or {}).get("text", "")
+    message_text = plain((shortcut.get("message") or {}).get("text", ""))
     channel = (shortcut.get("channel") or {}).get("id", "")
     view = story_modal(initial_body=message_text, private_metadata=channel)
     opened = open_story_form(client, shortcut["trigger_id"], view)

@@ -1,50 +1,43 @@
-"""`/ask QUESTION`: post the question in the channel and answer it in its thread."""
+"""`/ask QUESTION`: answered privately; the asker may then share the answer in the channel.
+
+Nothing is posted in the channel until the asker presses "Share in channel" (see
+bot.listeners.actions.share_answer): a question typed into a command is not an announcement.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.answering import answer_in_thread, asked_text
+from bot.answering import answer_privately
+from bot.views.answer import WORKING_TEXT
+from bot.views.mrkdwn import plain
 
 USAGE = "Type your question after the command, e.g. `/ask How do we measure NPS?`"
 
 
+def question_of(command: dict) -> str:
+    """The command text as the person wrote it (Slack sends it in its own markup)."""
+    return " ".join(plain(command.get("text", "")).split())
+
+
 def acknowledge(ack: Ack, command: dict) -> None:
-    if not command.get("text", "").strip():
+    """The ack is shown only to the asker: the usage, or that the answer is on its way."""
+    if not question_of(command):
         ack(text=USAGE)
         return
-    ack()
+    ack(text=WORKING_TEXT)
 
 
-def answer_command(
-    command: dict, client: WebClient, context: BoltContext, respond: Respond
-) -> None:
-    question = command.get("text", "").strip()
+def answer_command(command: dict, context: BoltContext, respond: Respond) -> None:
+    question = question_of(command)
     if not question:
         return
-    user = command["user_id"]
-    try:
-        parent = client.chat_postMessage(
-            channel=command["channel_id"], text=asked_text(user, question)
-        )
-    except SlackApiError as error:
-        if error.response.get("error") in ("not_in_channel", "channel_not_found"):
-            respond(
-                response_type="ephemeral",
-                text="I can't post in this channel; invite me with `/invite @journeybot`, "
-                "or ask me in a direct message.",
-            )
-            return
-        raise
-    answer_in_thread(
-        client,
+    answer_privately(
+        respond,
         services.of(context),
-        channel=parent["channel"],
-        thread_ts=parent["ts"],
-        user_id=user,
+        channel=command["channel_id"],
+        user_id=command["user_id"],
         question=question,
     )
 

@@ -17,11 +17,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.answering import request_id
+from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.services import Services
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import context as context_block
-from metrics.errors import DatabaseUnavailable, MetricsError
+from bot.views.mrkdwn import escape
+from metrics.errors import MetricsError
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: 
     try:
         request = parse(command.get("text", ""))
     except BadArguments as error:
-        respond(response_type="ephemeral", text=str(error))
+        respond(response_type="ephemeral", text=escape(str(error)))
         return
     if request is None:
         from metrics.registry import list_kpis
@@ -112,25 +113,20 @@ def reply_with_kpi(
     user = command["user_id"]
     try:
         result = compute(svc, request)
-    except DatabaseUnavailable as error:
+    except DATABASE_DOWN as error:
         log.error(
             "KPI %s failed, database unavailable [request id %s]: %s", request.name, rid, error
         )
-        respond(
-            response_type="ephemeral",
-            text=f"The metrics database is down right now (request id {rid}); "
-            "please try again in a few minutes, or tell whoever runs journeybot.",
-        )
+        respond(response_type="ephemeral", text=database_down_text(rid))
         return
     except MetricsError as error:
-        respond(response_type="ephemeral", text=str(error))
+        respond(response_type="ephemeral", text=escape(str(error)))
         return
     except Exception:
         log.exception("KPI %s failed [request id %s]", request.name, rid)
         respond(
             response_type="ephemeral",
-            text=f"Something went wrong computing {request.name} (request id {rid}); "
-            "please try again, and give that id to whoever runs journeybot if it persists.",
+            text=unexpected_error_text(rid, f"computing {escape(request.name)}"),
         )
         return
     blocks = kpi_blocks(result)

@@ -12,8 +12,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.stories import PostResult, prepare_card, share_story
+from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError
 
@@ -37,12 +39,12 @@ def share_reply(result: PostResult) -> str:
             "Another story is being shared in this channel right now; nothing more was shared."
         ),
         "nothing_to_post": nothing_to_share_text(),
-        "failed": f"Slack refused the post ({result.detail}); nothing was shared.",
+        "failed": f"Slack refused the post ({escape(result.detail)}); nothing was shared.",
         "outcome_unknown": (
             "Slack did not confirm the post, so it may be in the channel: a `/story share` here "
             "in 10 minutes looks for it first and posts only if it is not there."
         ),
-        "history_unreadable": result.detail,
+        "history_unreadable": escape(result.detail),
     }[result.outcome]
 
 
@@ -90,15 +92,17 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             )
             respond(response_type="ephemeral", text=share_reply(result))
         else:
-            respond(response_type="ephemeral", text=f"I don't know `{word}`. {HELP}")
+            respond(response_type="ephemeral", text=f"I don't know `{escape(word)}`. {HELP}")
+    except DATABASE_DOWN as error:
+        rid = request_id()
+        log.error("/story %s failed, database unavailable [request id %s]: %s", word, rid, error)
+        respond(response_type="ephemeral", text=database_down_text(rid))
     except MetricsError as error:
-        respond(response_type="ephemeral", text=str(error))
+        respond(response_type="ephemeral", text=escape(str(error)))
     except Exception:
-        log.exception("/story %s failed", word)
-        respond(
-            response_type="ephemeral",
-            text="Something went wrong with the story; please try again in a minute.",
-        )
+        rid = request_id()
+        log.exception("/story %s failed [request id %s]", word, rid)
+        respond(response_type="ephemeral", text=unexpected_error_text(rid, "preparing the story"))
 
 
 def register(app: App) -> None:

@@ -1,4 +1,8 @@
-"""App Home: headline KPIs, the last customer story and how to ask, computed when opened."""
+"""App Home: headline KPIs, the last customer story and how to ask, computed when opened.
+
+The KPIs follow the same access rule as `/kpi` (bot.access): someone `/kpi` refuses sees the
+refusal here too, not the figures. A database outage is one sentence, not an empty tab.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
+from bot.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.services import Services
 from bot.views.home import Headline, home_view
 from metrics.errors import MetricsError
@@ -18,7 +23,8 @@ HEADLINE_KPIS = ("nps", "csat", "churn_rate", "time_to_resolution")
 
 
 def headlines(svc: Services) -> list[Headline]:
-    """Each KPI on its own: one without data (or a broken one) does not hide the others."""
+    """Each KPI on its own: one without data (or a broken one) does not hide the others;
+    a database that is down raises (one of DATABASE_DOWN) for the whole tab to say so."""
     from metrics.kpis import compute_kpi
 
     s = svc.settings
@@ -36,6 +42,8 @@ def headlines(svc: Services) -> list[Headline]:
                 discount_rate=s.kpi_discount_rate,
             )
             items.append(Headline(name, result))
+        except DATABASE_DOWN:
+            raise
         except MetricsError as error:
             items.append(Headline(name, problem=str(error)))
     return items
@@ -46,16 +54,31 @@ def last_story(svc: Services):  # noqa: ANN201 (StoryCard | None, imported lazil
 
     try:
         return last_posted(svc.engine())
+    except DATABASE_DOWN:
+        raise
     except MetricsError as error:
         log.warning("no story for App Home: %s", error)
         return None
 
 
+def home_for(svc: Services, client: WebClient, user: str) -> dict:
+    """The tab as this user may see it."""
+    allowed = svc.kpi_access.allows(client, user)
+    try:
+        items = headlines(svc) if allowed else []
+        story = last_story(svc)
+    except DATABASE_DOWN as error:
+        rid = request_id()
+        log.error("App Home without KPIs, database unavailable [request id %s]: %s", rid, error)
+        return home_view([], None, outage=database_down_text(rid))
+    return home_view(items, story, kpis_refused="" if allowed else svc.kpi_access.refusal())
+
+
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("tab", "home") != "home":
         return
-    svc = services.of(context)
-    client.views_publish(user_id=event["user"], view=home_view(headlines(svc), last_story(svc)))
+    user = event["user"]
+    client.views_publish(user_id=user, view=home_for(services.of(context), client, user))
 
 
 def acknowledge(ack) -> None:  # noqa: ANN001

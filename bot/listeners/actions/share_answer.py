@@ -1,0 +1,80 @@
+"""The "Share in channel" button under a private `/ask` answer: post it, naming the asker.
+
+The button carries only the logged answer's id; the answer is read back from the feedback log,
+so the shared text is exactly what was answered. Only the asker may share it. The private copy
+is then removed (through the response_url: ephemeral messages cannot be deleted otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import services
+from bot.failures import DATABASE_DOWN, database_down_text, request_id
+from bot.feedback import logged_answer
+from bot.views.answer import SHARE_ANSWER, asked_text, shared_answer_blocks
+
+log = logging.getLogger(__name__)
+
+NOT_ON_RECORD = "That answer is no longer on record, so it cannot be shared; ask again."
+NOT_YOURS = "Only the person who asked can share this answer."
+CANNOT_POST = (
+    "I can't post in this conversation; invite me with `/invite @journeybot`, "
+    "or copy the answer yourself."
+)
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def share_answer(
+    body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    try:
+        answer_id = int(action["value"])
+    except (KeyError, ValueError):
+        log.warning("share button without a valid answer id: %r", action.get("value"))
+        return
+    try:
+        logged = logged_answer(services.of(context).engine(), answer_id)
+    except DATABASE_DOWN as error:
+        rid = request_id()
+        log.error("answer not shared, database unavailable [request id %s]: %s", rid, error)
+        respond(response_type="ephemeral", replace_original=False, text=database_down_text(rid))
+        return
+    if logged is None or not channel:
+        respond(response_type="ephemeral", replace_original=False, text=NOT_ON_RECORD)
+        return
+    if logged.user_id != user:
+        respond(response_type="ephemeral", replace_original=False, text=NOT_YOURS)
+        return
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            text=asked_text(user, logged.question),
+            blocks=shared_answer_blocks(
+                user, logged.question, logged.answer, feedback_id=logged.id
+            ),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as error:
+        if error.response.get("error") in ("not_in_channel", "channel_not_found"):
+            respond(response_type="ephemeral", replace_original=False, text=CANNOT_POST)
+            return
+        raise
+    respond(delete_original=True)
+
+
+def register(app: App) -> None:
+    """Adds this listener to the app."""
+    app.action(SHARE_ANSWER)(ack=acknowledge, lazy=[share_answer])
