@@ -133,8 +133,14 @@ class Settings(BaseSettings):
     story_schedule: str = Field("0 9 * * mon", description=CRONTAB_FORM)
     story_tz: str = Field("Europe/Copenhagen", description=_TIMEZONE)
     story_allow_repeats: bool = Field(False, description="true or false")
+    story_approvers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated Slack user ids such as U0123ABCD who approve stories",
+    )
 
-    @field_validator("kpi_allowed_users", "kpi_allowed_usergroups", mode="before")
+    @field_validator(
+        "kpi_allowed_users", "kpi_allowed_usergroups", "story_approvers", mode="before"
+    )
     @classmethod
     def _split_comma_list(cls, value: object) -> object:
         """Lists are written `U1,U2` in the environment, as operators expect."""
@@ -234,10 +240,10 @@ class Settings(BaseSettings):
             raise ValueError("it is not an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("kpi_allowed_users", "kpi_allowed_usergroups")
+    @field_validator("kpi_allowed_users", "kpi_allowed_usergroups", "story_approvers")
     @classmethod
     def _slack_ids(cls, value: list[str], info: Any) -> list[str]:  # noqa: ANN401
-        pattern = _USER_ID if info.field_name == "kpi_allowed_users" else _USERGROUP_ID
+        pattern = _USERGROUP_ID if info.field_name == "kpi_allowed_usergroups" else _USER_ID
         wrong = [item for item in value if not pattern.match(item)]
         if wrong:
             raise ValueError(f"{', '.join(wrong)} is not such an id")

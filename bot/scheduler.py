@@ -4,8 +4,10 @@ Every replica runs its own in-memory scheduler (APScheduler job stores must not 
 `post_weekly_story` claims (channel, ISO week) in the database, so only one post happens.
 On start-up we catch up: a bot that was down at Monday 09:00 posts as soon as it starts,
 provided the week's scheduled time has passed and the week is still running. A run that
-finds the week claimed but not posted (a replica crashed mid-post) retries once that claim
-is stale, so a crash followed by a quick restart still posts this week.
+finds the week claimed but not posted (a replica crashed mid-post), or whose own post got no
+answer from Slack, retries once that claim is stale; the retry looks in the channel before it
+posts, so a crash followed by a quick restart still posts this week, and only once. A channel
+whose history cannot be read is not retried: that needs a person (the log says what to do).
 """
 
 from __future__ import annotations
@@ -107,7 +109,9 @@ def run_weekly_story(
         log.exception("weekly story job failed; retrying once the claim is stale")
     else:
         log.info("weekly story: %s (%s, %s)", result.outcome, result.channel, result.iso_week)
-    unfinished = result is None or result.outcome == "in_progress_elsewhere"
+        if result.outcome == "history_unreadable":
+            log.error("weekly story: %s", result.detail)
+    unfinished = result is None or result.outcome in ("in_progress_elsewhere", "outcome_unknown")
     if unfinished and scheduler is not None:
         try:
             when = schedule_retry(scheduler, settings, client, engine, this_week)

@@ -1,13 +1,21 @@
-"""Posting a customer story to Slack: claim the week → pick → re-check consent → render →
-chat.postMessage → record the message ts.
+"""Posting a customer story to Slack: claim → (after a takeover: look in the channel) → pick →
+re-check consent → render → chat.postMessage with a marker → record the message ts.
 
-The claim makes the weekly post exactly-once across replicas and restarts (see
-metrics/story_claims.py). Consent is enforced in the selection SQL and checked AGAIN right
-before the post, so a consent withdrawn a second ago still stops the story.
+The claim makes a post exactly-once across replicas and restarts (see
+metrics/story_claims.py): the weekly post claims (channel, ISO week), `/story share` claims
+(channel, `manual:sharing`), so concurrent shares in a channel post one story, not one each.
+Consent (and approval) is enforced in the selection SQL and checked AGAIN right before the
+post, so a consent withdrawn a second ago still stops the story.
+
+Slack has no idempotency key. A post whose outcome we do not know (a timeout, or a crash after
+Slack accepted it) leaves its claim; whoever takes that claim over first looks for the post in
+the channel's history by its metadata marker (bot/story_history.py) and records it instead
+of posting again. If the history cannot be read, nothing is posted and the reason is given.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -18,23 +26,53 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
+from bot.story_history import (
+    FoundPost,
+    HistoryUnreadable,
+    find_unrecorded_post,
+    story_metadata,
+)
 from bot.story_writer import write_story
 from bot.views.story import story_message
+from bot.workspace_people import known_people
 from metrics.stories import StoryCard, is_consented, names_to_redact, next_story
-from metrics.story_claims import claim_week, iso_week, record_post, release_claim, week_status
+from metrics.story_claims import (
+    claim_week,
+    hand_back,
+    iso_week,
+    record_post,
+    recorded_messages,
+    release_claim,
+    week_status,
+)
 
 log = logging.getLogger(__name__)
 
 #: story_posts rows of `/story share` posts have `manual:<message ts>` where weeks have 2026-W48.
 SHARE_PREFIX = "manual:"
+#: The claim a `/story share` holds while it posts: one share per channel at a time.
+SHARE_CLAIM = f"{SHARE_PREFIX}sharing"
 
-Outcome = Literal["posted", "already_posted", "in_progress_elsewhere", "nothing_to_post", "failed"]
+Outcome = Literal[
+    "posted",
+    "already_posted",
+    "in_progress_elsewhere",
+    "nothing_to_post",
+    "failed",
+    "outcome_unknown",
+    "history_unreadable",
+]
 
 
 class PostResult(BaseModel):
-    """What happened to one channel's week (the CLI prints it, the scheduler logs it)."""
+    """What happened to one channel's week or share (the CLI prints it, the scheduler logs it).
+
+    `outcome_unknown`: Slack did not answer the post; the claim stays and the next run looks in
+    the channel first. `history_unreadable`: a post may have gone out and the channel could not
+    be checked, so nothing was posted; `detail` says what to fix."""
 
     outcome: Outcome
     channel: str
@@ -53,21 +91,153 @@ def current_week(timezone: str, now: datetime | None = None) -> str:
     return iso_week((now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)))
 
 
-def prepare_card(engine: Engine, *, allow_repeats: bool, llm_model: str | None) -> StoryCard | None:
-    """The next consented, redacted card, narrated by the LLM if one is configured."""
-    card = next_story(engine, allow_repeats=allow_repeats)
+def prepare_card(
+    engine: Engine,
+    *,
+    allow_repeats: bool,
+    llm_model: str | None,
+    client: WebClient | None = None,
+) -> StoryCard | None:
+    """The next consented, redacted card, narrated by the LLM if one is configured. With a
+    client, the workspace's people are redacted too (besides every customer)."""
+    known = known_people(engine, client)
+    card = next_story(engine, allow_repeats=allow_repeats, known=known)
     if card is None:
         return None
-    return write_story(card, llm_model=llm_model, names=names_to_redact(engine, card.customer_id))
+    return write_story(
+        card,
+        llm_model=llm_model,
+        names=names_to_redact(engine, card.customer_id),
+        known_names=known,
+    )
 
 
-def post_card(client: WebClient, channel: str, card: StoryCard) -> str:
-    """Posts the card and returns the message ts."""
+def _without_resends(client: WebClient) -> WebClient:
+    """`client` without the retries that resend a request Slack may have carried out (a
+    dropped connection, a server error): a resent chat.postMessage is a second post. Rate
+    limits (429) are still waited out: Slack did not carry those out."""
+    kept = [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
+    if len(kept) == len(client.retry_handlers):
+        return client
+    poster = copy.copy(client)
+    poster.retry_handlers = kept
+    return poster
+
+
+def post_card(client: WebClient, channel: str, card: StoryCard, *, claim_key: str) -> str:
+    """Posts the card once, marked with its claim, and returns the message ts."""
     text, blocks = story_message(card)
-    response = client.chat_postMessage(
-        channel=channel, text=text, blocks=blocks, unfurl_links=False
+    response = _without_resends(client).chat_postMessage(
+        channel=channel,
+        text=text,
+        blocks=blocks,
+        unfurl_links=False,
+        metadata=story_metadata(claim_key, card.key),
     )
     return str(response["ts"])
+
+
+def _look_for_post(
+    engine: Engine, client: WebClient, channel: str, claim_key: str, since: datetime
+) -> FoundPost | None:
+    return find_unrecorded_post(
+        client, channel, claim_key, since=since, recorded=recorded_messages(engine, channel)
+    )
+
+
+def _post_once(
+    engine: Engine,
+    client: WebClient,
+    channel: str,
+    claim_key: str,
+    *,
+    allow_repeats: bool,
+    llm_model: str | None,
+    now: datetime,
+    claimed_by: str | None,
+    shared: bool,
+) -> PostResult:
+    """Claim `claim_key` in `channel`, then post one story at most once for it."""
+    me = claimed_by or worker_id()
+    result = PostResult(outcome="posted", channel=channel, iso_week=claim_key)
+
+    def record(found: FoundPost) -> None:
+        record_post(
+            engine,
+            channel,
+            claim_key,
+            claimed_by=me,
+            story_key=found.story_key,
+            message_ts=found.message_ts,
+            record_as=share_key(found.message_ts) if shared else None,
+        )
+
+    claim = claim_week(engine, channel, claim_key, claimed_by=me, now=now)
+    if claim.state != "won":
+        status = week_status(engine, channel, claim_key)
+        if claim.state == "posted" and status is not None:
+            return result.model_copy(
+                update={
+                    "outcome": "already_posted",
+                    "message_ts": status.message_ts,
+                    "story_key": status.story_key,
+                }
+            )
+        return result.model_copy(update={"outcome": "in_progress_elsewhere"})
+    if claim.taken_over_from is not None:
+        # Whoever held this claim may have posted before it died: look before posting.
+        try:
+            found = _look_for_post(engine, client, channel, claim_key, claim.taken_over_from)
+        except HistoryUnreadable as error:
+            hand_back(engine, channel, claim_key, claimed_by=me, claimed_at=claim.taken_over_from)
+            log.error("story %s in %s not posted: %s", claim_key, channel, error)
+            return result.model_copy(update={"outcome": "history_unreadable", "detail": str(error)})
+        if found is not None:
+            record(found)
+            log.info(
+                "story %s for %s was already in %s; recorded", found.story_key, claim_key, channel
+            )
+            return result.model_copy(
+                update={
+                    "outcome": "already_posted",
+                    "message_ts": found.message_ts,
+                    "story_key": found.story_key,
+                }
+            )
+    card = prepare_card(engine, allow_repeats=allow_repeats, llm_model=llm_model, client=client)
+    if card is None or not is_consented(engine, card.key):
+        release_claim(engine, channel, claim_key, claimed_by=me)
+        log.info("story %s skipped for %s: no new consented story", claim_key, channel)
+        return result.model_copy(update={"outcome": "nothing_to_post"})
+    try:
+        found = FoundPost(
+            message_ts=post_card(client, channel, card, claim_key=claim_key), story_key=card.key
+        )
+    except SlackApiError as error:
+        # Slack answered "no": nothing was posted, so give the claim back for a retry.
+        release_claim(engine, channel, claim_key, claimed_by=me)
+        reason = error.response.get("error", "unknown_error")
+        log.warning("story post to %s failed: %s", channel, reason)
+        return result.model_copy(update={"outcome": "failed", "detail": str(reason)})
+    except OSError as error:
+        # No answer: Slack may have posted it. Look once now; otherwise the claim stays and
+        # whoever takes it over once it is stale looks again before posting.
+        try:
+            found = _look_for_post(engine, client, channel, claim_key, now)
+        except HistoryUnreadable:
+            found = None
+        if found is None:
+            log.warning("story post to %s got no answer (%s): outcome unknown", channel, error)
+            return result.model_copy(
+                update={
+                    "outcome": "outcome_unknown",
+                    "story_key": card.key,
+                    "detail": type(error).__name__,
+                }
+            )
+    record(found)
+    log.info("story %s posted to %s for %s (ts %s)", card.key, channel, claim_key, found.message_ts)
+    return result.model_copy(update={"message_ts": found.message_ts, "story_key": found.story_key})
 
 
 def post_weekly_story(
@@ -84,44 +254,21 @@ def post_weekly_story(
 ) -> PostResult:
     """At most one story per channel and ISO week, however many processes call this."""
     now = now or datetime.now(UTC)
-    week = week or current_week(timezone, now)
-    me = claimed_by or worker_id()
-    state = claim_week(engine, channel, week, claimed_by=me, now=now)
-    if state != "won":
-        status = week_status(engine, channel, week)
-        if state == "posted" and status is not None:
-            return PostResult(
-                outcome="already_posted",
-                channel=channel,
-                iso_week=week,
-                message_ts=status.message_ts,
-                story_key=status.story_key,
-            )
-        return PostResult(outcome="in_progress_elsewhere", channel=channel, iso_week=week)
-    card = prepare_card(engine, allow_repeats=allow_repeats, llm_model=llm_model)
-    if card is None or not is_consented(engine, card.key):
-        release_claim(engine, channel, week, claimed_by=me)
-        log.info("story week %s skipped for %s: no new consented story", week, channel)
-        return PostResult(outcome="nothing_to_post", channel=channel, iso_week=week)
-    try:
-        ts = post_card(client, channel, card)
-    except SlackApiError as error:
-        # Slack answered "no": nothing was posted, so give the week back for a retry.
-        release_claim(engine, channel, week, claimed_by=me)
-        reason = error.response.get("error", "unknown_error")
-        log.warning("story post to %s failed: %s", channel, reason)
-        return PostResult(outcome="failed", channel=channel, iso_week=week, detail=str(reason))
-    # Any other error (network) leaves the claim: it may have posted; a stale claim is
-    # retried after metrics.story_claims.STALE_AFTER.
-    record_post(engine, channel, week, claimed_by=me, story_key=card.key, message_ts=ts)
-    log.info("story %s posted to %s for %s (ts %s)", card.key, channel, week, ts)
-    return PostResult(
-        outcome="posted", channel=channel, iso_week=week, message_ts=ts, story_key=card.key
+    return _post_once(
+        engine,
+        client,
+        channel,
+        week or current_week(timezone, now),
+        allow_repeats=allow_repeats,
+        llm_model=llm_model,
+        now=now,
+        claimed_by=claimed_by,
+        shared=False,
     )
 
 
 def share_key(message_ts: str) -> str:
-    """The story_posts week key of a `/story share`: one row per post, never an ISO week."""
+    """The story_posts key of a recorded `/story share`: one row per post, never an ISO week."""
     return f"{SHARE_PREFIX}{message_ts}"
 
 
@@ -133,17 +280,19 @@ def share_story(
     allow_repeats: bool,
     llm_model: str | None = None,
     claimed_by: str | None = None,
-) -> StoryCard | None:
+    now: datetime | None = None,
+) -> PostResult:
     """`/story share`: posts the next story now, outside the weekly claim (consent still
-    holds), and records it so neither the weekly job nor a later share posts it again."""
-    card = prepare_card(engine, allow_repeats=allow_repeats, llm_model=llm_model)
-    if card is None or not is_consented(engine, card.key):
-        return None
-    ts = post_card(client, channel, card)
-    me = claimed_by or worker_id()
-    key = share_key(ts)
-    # The key is unique per message, so the claim is always ours; it only makes the row.
-    claim_week(engine, channel, key, claimed_by=me)
-    record_post(engine, channel, key, claimed_by=me, story_key=card.key, message_ts=ts)
-    log.info("story %s shared in %s (ts %s)", card.key, channel, ts)
-    return card
+    holds), one share per channel at a time, and records it so neither the weekly job nor a
+    later share posts it again."""
+    return _post_once(
+        engine,
+        client,
+        channel,
+        SHARE_CLAIM,
+        allow_repeats=allow_repeats,
+        llm_model=llm_model,
+        now=now or datetime.now(UTC),
+        claimed_by=claimed_by,
+        shared=True,
+    )

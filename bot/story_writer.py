@@ -1,7 +1,8 @@
 """Turns a story card's raw material into a short narrative, with an LLM when one is set.
 
 Redaction runs BEFORE the material is sent to the model (the card is built redacted) and
-AGAIN on the model's reply, because a model can echo or invent personal data. Any failure,
+AGAIN on the model's reply, with every known name, because a model can echo or invent
+personal data. Any failure,
 timeout or empty reply falls back to the card's own text: a story never waits on a model.
 """
 
@@ -13,7 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import prompts
-from metrics.redaction import redact
+from metrics.redaction import KnownNames, redact
 from metrics.stories import StoryCard
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def write_story(
     *,
     llm_model: str | None,
     names: list[str],
+    known_names: KnownNames | None = None,
     timeout_seconds: float = 20.0,
 ) -> StoryCard:
     """The card with an LLM-written body, or the card unchanged (the template) without one."""
@@ -74,5 +76,10 @@ def write_story(
         return card
     if not reply:
         return card
-    narrative = redact(reply[:MAX_NARRATIVE_CHARS], names=names, replacement_who=card.who)
+    narrative = redact(
+        reply[:MAX_NARRATIVE_CHARS],
+        names=names,
+        replacement_who=card.who,
+        known_names=known_names,
+    )
     return card.model_copy(update={"body": narrative})

@@ -378,8 +378,15 @@ def _write(
     return inserted, updated
 
 
+def _imported_columns(table: Table) -> list[str]:
+    """The columns a file can fill. The others are the bot's bookkeeping and keep their
+    defaults: a story an operator imports is approved (stories.approval)."""
+    fields = ROW_MODELS[table.name].model_fields
+    return [column.name for column in table.columns if column.name in fields]
+
+
 def _plain_values(table: Table) -> Callable[[BaseModel], dict[str, Any]]:
-    names = [column.name for column in table.columns]
+    names = _imported_columns(table)
     return lambda row: {name: getattr(row, name, None) for name in names}
 
 
@@ -387,7 +394,7 @@ def _sqlite_values(table: Table) -> Callable[[BaseModel], dict[str, Any]]:
     """Values converted once, here, instead of per value by SQLAlchemy's type processors
     (a large share of the time at a million rows). Timestamps get the exact text form
     UtcDateTime stores on SQLite: naive UTC with microseconds."""
-    names = [column.name for column in table.columns]
+    names = _imported_columns(table)
     kinds = {column.name: type(column.type).__name__ for column in table.columns}
     stamps = [name for name in names if kinds[name] == "UtcDateTime"]
     flags = [name for name in names if kinds[name] == "Boolean"]
@@ -412,7 +419,7 @@ def _sqlite_values(table: Table) -> Callable[[BaseModel], dict[str, Any]]:
 
 def _execute_raw(conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:  # noqa: ANN401
     """executemany straight to the driver, values already in SQLite's storage form."""
-    compiled = statement.compile(dialect=conn.dialect)
+    compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
     order = compiled.positiontup or []
     conn.exec_driver_sql(compiled.string, [tuple(row[name] for name in order) for row in rows])
 

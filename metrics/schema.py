@@ -151,6 +151,12 @@ stories = Table(
     Column("source", String(30), nullable=False),  # interview | nps_comment | support_case | slack
     Column("consent", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
+    # pending | approved | rejected. A story added in Slack waits for STORY_APPROVERS when that
+    # is set; imported ones (an operator's act) and those from before approvals are approved.
+    Column("approval", String(10), nullable=False, server_default="approved"),
+    Column("decided_by", String(30)),  # the Slack user who approved or rejected it
+    Column("decided_at", UtcDateTime()),
+    CheckConstraint("approval IN ('pending', 'approved', 'rejected')", name="approval_known"),
 )
 
 # --- bookkeeping for the bot -------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Three sources, all filtered on consent IN THE SQL (and re-checked by `is_consented` right
 before posting):
-- `stories` rows (imported or added in Slack) with `consent = true`;
+- `stories` rows (imported or added in Slack) with `consent = true` and approved (a story
+  added in Slack waits for STORY_APPROVERS when that is set; see metrics/story_approvals.py);
 - promoter NPS comments (score 9–10) whose response has `consent_to_share = true`;
 - resolved tickets followed within 14 days by a CSAT of 4–5 from the same customer. A ticket
   has no consent field of its own, so we require the customer's MOST RECENT NPS response to
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -23,8 +25,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
 
 from metrics.errors import MetricsError
-from metrics.redaction import describe_customer, redact
+from metrics.redaction import KnownNames, describe_customer, redact
 from metrics.schema import csat_responses, customers, nps_responses, stories, story_posts, tickets
+from metrics.story_approvals import APPROVED, Approval
 
 Source = Literal["interview", "nps_comment", "support_case", "slack"]
 SOURCES: tuple[str, ...] = ("interview", "nps_comment", "support_case", "slack")
@@ -223,7 +226,7 @@ def _latest_nps_consents(customer_id: ColumnElement[str]) -> ColumnElement[bool]
     return latest == true()
 
 
-def _story_rows(repeats: bool) -> Select:
+def _story_rows(repeats: bool, *, approved_only: bool = True) -> Select:
     key = _key("story:", stories.c.story_id)
     query = (
         select(
@@ -240,6 +243,8 @@ def _story_rows(repeats: bool) -> Select:
         .select_from(stories.outerjoin(customers, stories.c.customer_id == customers.c.customer_id))
         .where(stories.c.consent == true())
     )
+    if approved_only:
+        query = query.where(stories.c.approval == APPROVED)
     return query if repeats else query.where(_not_posted(key))
 
 
@@ -400,7 +405,7 @@ def _since_line(lang: str) -> str:
     }[lang]
 
 
-def _card(conn: Connection, kind: str, row: dict) -> StoryCard:
+def _card(conn: Connection, kind: str, row: dict, known: KnownNames) -> StoryCard:
     raw_text = f"{row.get('title') or ''} {row.get('body') or ''}"
     lang = (
         guess_language(raw_text, row.get("country"))
@@ -411,7 +416,7 @@ def _card(conn: Connection, kind: str, row: dict) -> StoryCard:
     names = [row["name"]] if row.get("name") else []
 
     def clean(text: str) -> str:
-        return redact(text, names=names, replacement_who=who)
+        return redact(text, names=names, replacement_who=who, known_names=known)
 
     if kind == "story":
         source = row["source"] if row["source"] in SOURCES else "interview"
@@ -449,8 +454,20 @@ def _csat_in_window(row: dict) -> bool:
     return _as_utc(row["csat_at"]) - _as_utc(row["created_at"]) <= CSAT_WINDOW
 
 
-def candidates(engine: Engine, *, allow_repeats: bool = False) -> list[StoryCard]:
-    """Every consented story not posted before (or all, with repeats), newest first."""
+def known_names(engine: Engine, others: Iterable[str] = ()) -> KnownNames:
+    """Every name a story must not show: all customers' (not only the story's own customer's:
+    a story may name someone else, or have no customer at all) and `others` (the workspace)."""
+    with engine.connect() as conn:
+        names = conn.execute(select(customers.c.name).where(customers.c.name.is_not(None)))
+        return KnownNames([*names.scalars(), *others])
+
+
+def candidates(
+    engine: Engine, *, allow_repeats: bool = False, known: KnownNames | None = None
+) -> list[StoryCard]:
+    """Every consented story not posted before (or all, with repeats), newest first, redacted
+    of the `known` names (default: every customer's)."""
+    known = known if known is not None else known_names(engine)
     cards: list[StoryCard] = []
     with engine.connect() as conn:
         for kind, query in (
@@ -467,7 +484,7 @@ def candidates(engine: Engine, *, allow_repeats: bool = False) -> list[StoryCard
                 values = dict(row._mapping)
                 if kind == "ticket" and not _csat_in_window(values):
                     continue
-                cards.extend([_card(conn, kind, values)])
+                cards.append(_card(conn, kind, values, known))
     epoch = datetime.min.replace(tzinfo=UTC)
     return sorted(cards, key=lambda card: (card.created_at or epoch, card.key), reverse=True)
 
@@ -498,9 +515,11 @@ def _segment_of(conn: Connection, key: str) -> str | None:
     ).scalar_one_or_none()
 
 
-def next_story(engine: Engine, *, allow_repeats: bool = False) -> StoryCard | None:
+def next_story(
+    engine: Engine, *, allow_repeats: bool = False, known: KnownNames | None = None
+) -> StoryCard | None:
     """The newest consented story, preferring a segment other than the last one posted."""
-    pool = candidates(engine, allow_repeats=allow_repeats)
+    pool = candidates(engine, allow_repeats=allow_repeats, known=known)
     if not pool:
         return None
     with engine.connect() as conn:
@@ -520,13 +539,27 @@ def story_by_key(engine: Engine, key: str) -> StoryCard | None:
     return next((card for card in candidates(engine, allow_repeats=True) if card.key == key), None)
 
 
+def story_for_review(
+    engine: Engine, story_id: str, *, known: KnownNames | None = None
+) -> StoryCard | None:
+    """The redacted card of a consented story whatever its approval: what an approver sees."""
+    known = known if known is not None else known_names(engine)
+    query = _story_rows(True, approved_only=False).where(stories.c.story_id == story_id)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+        return _card(conn, "story", dict(row._mapping), known) if row else None
+
+
 def is_consented(engine: Engine, key: str) -> bool:
-    """Re-checks consent in the database right before a post: it may have been withdrawn."""
+    """Re-checks consent (and a story's approval) in the database right before a post: it may
+    have been withdrawn."""
     kind, _, ident = key.partition(":")
     with engine.connect() as conn:
         if kind == "story":
             query = select(stories.c.story_id).where(
-                stories.c.story_id == ident, stories.c.consent == true()
+                stories.c.story_id == ident,
+                stories.c.consent == true(),
+                stories.c.approval == APPROVED,
             )
         elif kind == "nps":
             query = select(nps_responses.c.response_id).where(
@@ -559,8 +592,10 @@ def add_story(
     customer_id: str | None = None,
     story_id: str | None = None,
     now: datetime | None = None,
+    approval: Approval = APPROVED,
 ) -> str:
-    """Saves a story and returns its id; refuses one without consent or with empty fields."""
+    """Saves a story and returns its id; refuses one without consent or with empty fields.
+    A `pending` story is not posted until an approver approves it."""
     title, body, customer_id = title.strip(), body.strip(), (customer_id or "").strip() or None
     if not consent:
         raise InvalidStory(
@@ -593,6 +628,7 @@ def add_story(
                 source=source,
                 consent=True,
                 created_at=now or datetime.now(UTC),
+                approval=approval,
             )
         )
     return story_id

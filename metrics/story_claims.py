@@ -3,8 +3,14 @@
 APScheduler job stores must not be shared between schedulers (FINDINGS: 13 runs for 6
 periods with 3 processes), so the guarantee comes from the database: the first process to
 INSERT (channel, iso_week) under the unique constraint owns the week. A claim left by a crash
-before posting (posted_at still null after `STALE_AFTER`) is taken over with one conditional
-UPDATE, so exactly one process wins the takeover too.
+(posted_at still null after `STALE_AFTER`) is taken over with one conditional UPDATE, so
+exactly one process wins the takeover too. The crash may have come after Slack accepted the
+post, so a takeover says when the stale claim was made: the caller must look for that post
+before posting again (bot/story_history.py).
+
+`/story share` uses the same rows with a per-channel key (`manual:sharing`) while it posts, so
+shares in one channel happen one at a time; once posted, the row is renamed to the message's
+own key (`manual:<ts>`) and the next share can claim again.
 """
 
 from __future__ import annotations
@@ -22,6 +28,14 @@ from metrics.schema import story_posts
 STALE_AFTER = timedelta(minutes=10)
 
 ClaimState = Literal["won", "posted", "held"]
+
+
+class Claim(BaseModel):
+    """The answer to a claim: `state`, and when a stale claim was taken over, its time."""
+
+    state: ClaimState
+    #: When the claim we took over was made (None: a fresh claim). Its post may have gone out.
+    taken_over_from: datetime | None = None
 
 
 class WeekStatus(BaseModel):
@@ -60,9 +74,9 @@ def claim_week(
     claimed_by: str,
     now: datetime | None = None,
     stale_after: timedelta = STALE_AFTER,
-) -> ClaimState:
-    """ "won" if this caller may post now; "posted" if the week is done; "held" if another
-    process holds a fresh claim."""
+) -> Claim:
+    """ "won" if this caller may post now (`taken_over_from` set if it took over a stale
+    claim); "posted" if the week is done; "held" if another process holds a fresh claim."""
     now = now or datetime.now(UTC)
     try:
         with engine.begin() as conn:
@@ -71,24 +85,57 @@ def claim_week(
                     channel=channel, iso_week=week, claimed_by=claimed_by, claimed_at=now
                 )
             )
-        return "won"
+        return Claim(state="won")
     except IntegrityError:
         pass
+    status = week_status(engine, channel, week)
+    if status is not None and status.posted_at is None and status.claimed_at < now - stale_after:
+        with engine.begin() as conn:
+            taken = conn.execute(
+                update(story_posts)
+                .where(
+                    story_posts.c.channel == channel,
+                    story_posts.c.iso_week == week,
+                    story_posts.c.posted_at.is_(None),
+                    story_posts.c.claimed_at == status.claimed_at,
+                )
+                .values(claimed_by=claimed_by, claimed_at=now)
+            )
+        if taken.rowcount == 1:
+            return Claim(state="won", taken_over_from=status.claimed_at)
+        status = week_status(engine, channel, week)
+    posted = status is not None and status.posted_at is not None
+    return Claim(state="posted" if posted else "held")
+
+
+def hand_back(
+    engine: Engine, channel: str, week: str, *, claimed_by: str, claimed_at: datetime
+) -> None:
+    """Puts a taken-over claim back as it was (stale), because we could not find out whether
+    its post went out: the next run takes it over and looks again instead of waiting."""
     with engine.begin() as conn:
-        taken = conn.execute(
+        conn.execute(
             update(story_posts)
             .where(
                 story_posts.c.channel == channel,
                 story_posts.c.iso_week == week,
+                story_posts.c.claimed_by == claimed_by,
                 story_posts.c.posted_at.is_(None),
-                story_posts.c.claimed_at < now - stale_after,
             )
-            .values(claimed_by=claimed_by, claimed_at=now)
+            .values(claimed_at=claimed_at)
         )
-        if taken.rowcount == 1:
-            return "won"
-    status = week_status(engine, channel, week)
-    return "posted" if status is not None and status.posted_at is not None else "held"
+
+
+def recorded_messages(engine: Engine, channel: str) -> set[str]:
+    """The ts of every story message recorded in `channel`."""
+    with engine.connect() as conn:
+        return set(
+            conn.execute(
+                select(story_posts.c.message_ts).where(
+                    story_posts.c.channel == channel, story_posts.c.message_ts.is_not(None)
+                )
+            ).scalars()
+        )
 
 
 def record_post(
@@ -100,20 +147,40 @@ def record_post(
     story_key: str,
     message_ts: str,
     now: datetime | None = None,
+    record_as: str | None = None,
 ) -> bool:
-    """Marks the week posted; False if our claim was taken over meanwhile (still recorded)."""
+    """Marks the week posted; False if our claim was taken over meanwhile (still recorded).
+
+    With `record_as`, the claim row is renamed to that key (a share frees `manual:sharing`
+    for the next share); if the claim is no longer ours, the post gets a row of its own."""
+    now = now or datetime.now(UTC)
+    posted = {"story_key": story_key, "message_ts": message_ts, "posted_at": now}
     with engine.begin() as conn:
+        if record_as is None:
+            result = conn.execute(
+                update(story_posts)
+                .where(story_posts.c.channel == channel, story_posts.c.iso_week == week)
+                .values(**posted, claimed_by=claimed_by)
+            )
+            return result.rowcount == 1
         result = conn.execute(
             update(story_posts)
-            .where(story_posts.c.channel == channel, story_posts.c.iso_week == week)
-            .values(
-                story_key=story_key,
-                message_ts=message_ts,
-                posted_at=now or datetime.now(UTC),
-                claimed_by=claimed_by,
+            .where(
+                story_posts.c.channel == channel,
+                story_posts.c.iso_week == week,
+                story_posts.c.claimed_by == claimed_by,
+                story_posts.c.posted_at.is_(None),
+            )
+            .values(**posted, iso_week=record_as)
+        )
+        if result.rowcount == 1:
+            return True
+        conn.execute(
+            insert(story_posts).values(
+                **posted, channel=channel, iso_week=record_as, claimed_by=claimed_by, claimed_at=now
             )
         )
-        return result.rowcount == 1
+        return False
 
 
 def release_claim(engine: Engine, channel: str, week: str, *, claimed_by: str) -> None:

@@ -16,7 +16,12 @@ Usage:
 What it answers (POST /api/<method>, form or JSON bodies, token from the Authorization
 header or the `token` param):
 - chat.postMessage / chat.update / chat.postEphemeral / chat.delete: `ok`, `channel`, a new
-  increasing `ts` (update/delete echo the given ts), and the message.
+  increasing `ts` taken from the clock as Slack's are (update/delete echo the given ts), and
+  the message.
+- conversations.history: what chat.postMessage posted to the channel (plus messages added with
+  `add_history`), newest first, with `oldest`/`latest`/`limit`/`cursor` paging; `metadata`
+  only with `include_all_metadata`, as Slack does. GET and POST both work.
+- users.list: the people set with `set_users(members)`, paged by `limit`/`cursor`.
 - auth.test, users.info, reactions.add/remove, views.publish, views.open, views.update.
 - conversations.open: a DM channel id derived from the user (U0ALICE → D0ALICE).
 - conversations.replies: the messages set with `set_thread(channel, ts, messages)`.
@@ -35,6 +40,10 @@ header or the `token` param):
   Failed calls are recorded too, with `_failed` set to "429", "500" or "reset".
 - `scopes = [...]`: every Web API response carries them in the `x-oauth-scopes` header, as
   Slack's do (None, the default: no such header).
+- `drop_once(method)`: the next call is carried out, then the connection is closed without
+  an answer (Slack accepted the post, the reply was lost: a timeout or crash after posting).
+- `pause(method)` / `resume(method)`: calls are recorded, then wait for `resume` before being
+  answered (to hold one request in flight while others arrive).
 
 Every call is recorded as a `Call(method, params, headers)`; `wait_for(method)` blocks until
 one arrives (listeners run lazily in other threads, so replies come after the ack).
@@ -93,8 +102,13 @@ class SlackWebApi:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, tuple[str, int]] = field(default_factory=dict)  # method → (how, retry_after)
     scopes: list[str] | None = None
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    drops: set[str] = field(default_factory=set)
+    paused: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Condition = field(default_factory=threading.Condition)
-    _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _last_ts: float = 0.0
+    _file_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def api_url(self) -> str:
@@ -125,6 +139,32 @@ class SlackWebApi:
 
     def reset_once(self, method: str) -> None:
         self.failures[method] = ("reset", 0)
+
+    def drop_once(self, method: str) -> None:
+        """Carry out the next call to `method`, then hang up without answering."""
+        self.drops.add(method)
+
+    def pause(self, method: str) -> None:
+        self.paused[method] = threading.Event()
+
+    def resume(self, method: str) -> None:
+        self.paused.pop(method).set()
+
+    def add_history(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A message already in the channel (e.g. posted by a process that then crashed)."""
+        with self._lock:
+            stored = {"type": "message", "ts": self._next_ts(), **message}
+            self.history.setdefault(channel, []).append(stored)
+            return stored
+
+    def set_users(self, members: list[dict[str, Any]]) -> None:
+        """What users.list returns (Slack's member objects: id, name, real_name, profile…)."""
+        self.users = members
+
+    def posted_to(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in `channel`'s history, oldest first."""
+        with self._lock:
+            return list(self.history.get(channel, []))
 
     # ---- assertions ----------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -168,7 +208,33 @@ class SlackWebApi:
             self._lock.notify_all()
 
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
+        """Like Slack's: the clock in seconds with microseconds, unique and increasing."""
+        with self._lock:
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
+
+    def _history_page(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel"))
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        limit = min(int(params.get("limit") or 100), 999)
+        offset = int(params.get("cursor") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            messages = [
+                m for m in self.history.get(channel, []) if oldest < float(m["ts"]) < latest
+            ]
+        messages.sort(key=lambda m: float(m["ts"]), reverse=True)
+        page = messages[offset : offset + limit]
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
+        }
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method in self.overrides:
@@ -179,7 +245,27 @@ class SlackWebApi:
             message = {"text": params.get("text", ""), "ts": ts, "user": BOT_USER_ID}
             if method == "chat.postEphemeral":
                 return 200, {"ok": True, "message_ts": ts}
+            if method == "chat.postMessage":
+                stored = {"type": "message", **message, "bot_id": BOT_ID}
+                metadata = params.get("metadata")
+                if isinstance(metadata, str):
+                    metadata = json.loads(metadata)
+                if metadata:
+                    stored["metadata"] = metadata
+                with self._lock:
+                    self.history.setdefault(channel, []).append(stored)
             return 200, {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "conversations.history":
+            return 200, self._history_page(params)
+        if method == "users.list":
+            limit = int(params.get("limit") or 100)
+            offset = int(params.get("cursor") or 0)
+            more = offset + limit < len(self.users)
+            return 200, {
+                "ok": True,
+                "members": self.users[offset : offset + limit],
+                "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
+            }
         if method in ("chat.update", "chat.delete"):
             return 200, {"ok": True, "channel": channel, "ts": params.get("ts")}
         if method == "auth.test":
@@ -212,7 +298,7 @@ class SlackWebApi:
                 view = json.loads(view)
             return 200, {"ok": True, "view": {"id": "V0TEST01", **(view or {})}}
         if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts):08d}"
+            file_id = f"F{next(self._file_numbers):08d}"
             self.uploads[file_id] = Upload(file_id, str(params.get("filename", "")), b"")
             return 200, {
                 "ok": True,
@@ -240,6 +326,15 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             """Quiet: tests assert on recorded calls, not on access logs."""
 
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            """Read methods (conversations.history) may come as GET with a query string."""
+            url = urlparse(self.path)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            if not url.path.startswith("/api/"):
+                self._send(404, {"ok": False, "error": "unknown_method"})
+                return
+            self._api_call(url.path, dict(parse_qsl(url.query, keep_blank_values=True)), headers)
+
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
@@ -260,8 +355,10 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
                 state._record(Call("response_url", {**body, "_path": path}, headers))
                 self._send_text(200, "ok")
                 return
+            self._api_call(path, self._params(raw, headers.get("content-type", "")), headers)
+
+        def _api_call(self, path: str, params: dict[str, Any], headers: dict[str, str]) -> None:
             method = path.removeprefix("/api/").strip("/")
-            params = self._params(raw, headers.get("content-type", ""))
             if method in state.failures:
                 how, retry_after = state.failures.pop(method)
                 failed = {**params, "_failed": how}
@@ -276,7 +373,15 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
                     self._send(429, {"ok": False, "error": "ratelimited"}, retry_after)
                 return
             state._record(Call(method, params, headers))
+            paused = state.paused.get(method)
+            if paused is not None:
+                paused.wait(timeout=60)
             status, body = state.answer(method, params)
+            if method in state.drops:
+                state.drops.discard(method)
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self._send(status, body)
 
         def _params(self, raw: bytes, content_type: str) -> dict[str, Any]:
@@ -286,7 +391,7 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
             if "json" in content_type:
                 return json.loads(text)
             params: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
-            for key in ("blocks", "view", "attachments", "files"):
+            for key in ("blocks", "view", "attachments", "files", "metadata"):
                 value = params.get(key)
                 if isinstance(value, str) and value[:1] in "[{":
                     params[key] = json.loads(value)

@@ -59,8 +59,12 @@ def register(cli: click.Group) -> None:
     def next_command(as_json: bool) -> None:
         """Preview the story that would be posted next (redacted; claims nothing)."""
         config = settings()
+        client = make_client(config) if config.slack_bot_token else None
         card = prepare_card(
-            _engine(), allow_repeats=config.story_allow_repeats, llm_model=config.llm_model
+            _engine(),
+            allow_repeats=config.story_allow_repeats,
+            llm_model=config.llm_model,
+            client=client,
         )
         if card is None:
             if as_json:
@@ -110,8 +114,9 @@ def register(cli: click.Group) -> None:
             fail(str(error))
         except (OSError, SQLAlchemyError) as error:
             fail(
-                f"The post did not complete ({type(error).__name__}); run the same command "
-                "again in 10 minutes, when the unfinished claim on this week can be taken over."
+                f"The post did not complete ({type(error).__name__}); running the same command "
+                "again after 10 minutes is safe: it looks in the channel for a story that went "
+                "out before it posts one."
             )
         if as_json:
             print_json(result)
@@ -122,9 +127,15 @@ def register(cli: click.Group) -> None:
             "in_progress_elsewhere": f"Another process is posting {result.iso_week} in {channel} right now; nothing done.",
             "nothing_to_post": f"Nothing to post for {result.iso_week}: no new consented story.",
             "failed": f"Slack refused the post ({result.detail}); the week is free to retry.",
+            "outcome_unknown": (
+                f"Slack did not confirm the post ({result.detail}), so it may be in {channel}; "
+                "running the same command again after 10 minutes is safe: it looks in the "
+                "channel first and posts only if the story is not there."
+            ),
+            "history_unreadable": result.detail,
         }
         click.echo(messages[result.outcome])
-        if result.outcome == "failed":
+        if result.outcome in ("failed", "outcome_unknown", "history_unreadable"):
             raise SystemExit(1)
 
     @story.command("list")

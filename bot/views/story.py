@@ -1,6 +1,8 @@
-"""Block Kit for stories: the weekly card and the "add a story" modal."""
+"""Block Kit for stories: the weekly card, the "add a story" modal, and the approver's DM."""
 
 from __future__ import annotations
+
+import re
 
 from bot.views.limits import (
     MAX_FALLBACK_TEXT,
@@ -13,6 +15,7 @@ from bot.views.limits import (
 )
 from bot.views.mrkdwn import escape
 from metrics.stories import StoryCard
+from metrics.story_approvals import APPROVED, StoryDecision
 
 STORY_MODAL_CALLBACK = "story_add_modal"
 TITLE_BLOCK, TITLE_ACTION = "story_title", "title"
@@ -162,3 +165,70 @@ def saved_view(title: str) -> dict:
             )
         ],
     }
+
+
+# ---- approval ------------------------------------------------------------------------------
+
+APPROVE_ACTION = "story_approve"
+REJECT_ACTION = "story_reject"
+
+
+def pending_view(title: str) -> dict:
+    """What the modal turns into when the story waits for an approver."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Story saved"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [
+            section(
+                f"Thanks: *{escape(clip(title, 200))}* is saved and waits for approval; it "
+                "can be posted once an approver has approved it. Names and contact details "
+                "are removed before it is shown."
+            )
+        ],
+    }
+
+
+def approval_request(card: StoryCard, story_id: str) -> tuple[str, list[dict]]:
+    """An approver's DM: the story as it would be posted (redacted), then Approve / Reject."""
+    text, blocks = story_message(card)
+    buttons = {
+        "type": "actions",
+        "block_id": "story_approval",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": APPROVE_ACTION,
+                "style": "primary",
+                "text": {"type": "plain_text", "text": "Approve"},
+                "value": story_id,
+            },
+            {
+                "type": "button",
+                "action_id": REJECT_ACTION,
+                "style": "danger",
+                "text": {"type": "plain_text", "text": "Reject"},
+                "value": story_id,
+            },
+        ],
+    }
+    intro = section("A customer story was added in Slack and waits for your approval:")
+    blocks = cap_blocks([intro, *blocks, buttons], keep_last=1)
+    return clip(f"Approve this customer story? {text}", MAX_FALLBACK_TEXT), blocks
+
+
+def _person(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id and re.fullmatch(r"[UW][A-Z0-9]+", user_id) else "someone"
+
+
+def decision_line(decision: StoryDecision) -> str:
+    """Who decided and when; for a later click, that it changed nothing."""
+    verb = "Approved" if decision.approval == APPROVED else "Rejected"
+    when = f" on {decision.decided_at:%Y-%m-%d %H:%M} UTC" if decision.decided_at else ""
+    line = f"{verb} by {_person(decision.decided_by)}{when}."
+    return line if decision.decided_now else f"Already decided: {line} Your click changed nothing."
+
+
+def decided_blocks(blocks: list[dict], line: str) -> list[dict]:
+    """The approver's DM once decided: the same card, no buttons, and who decided."""
+    return [block for block in blocks if block.get("type") != "actions"] + [context(line)]

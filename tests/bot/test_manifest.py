@@ -19,10 +19,13 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat_update": {"chat:write"},
     # Threads in public and private channels and in DMs (follow-ups, /ask history).
     "conversations_replies": {"channels:history", "groups:history", "im:history"},
+    # Before re-posting a story whose post got no answer: is it in the channel already?
+    "conversations_history": {"channels:history", "groups:history"},
     "conversations_open": {"im:write"},  # the /kpi chart goes to the asker's DM
     "files_upload_v2": {"files:write"},
     "usergroups_users_list": {"usergroups:read"},  # access by user group
     "auth_test": set(),  # journeybot doctor checks the token
+    "users_list": {"users:read"},  # colleagues' names are redacted from stories
     "views_open": set(),
     "views_publish": set(),
     "views_update": set(),  # the story modal, after it is saved

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
@@ -39,20 +38,3 @@ def story_bot(
         # Closing the sockets from this thread races waitress's select() (EBADF warnings).
         stop_server(server, thread)
 
-
-def view_submission(values: dict[str, Any]) -> dict[str, Any]:
-    """The payload Slack sends when the story modal is submitted."""
-    return {
-        "type": "view_submission",
-        "team": {"id": "T0TEST01"},
-        "user": {"id": "U0ALICE"},
-        "api_app_id": "A0TEST01",
-        "trigger_id": "1.2.3",
-        "view": {
-            "id": "V0STORY",
-            "type": "modal",
-            "callback_id": "story_add_modal",
-            "private_metadata": "C0GENERAL",
-            "state": {"values": values},
-        },
-    }

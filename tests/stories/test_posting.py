@@ -96,7 +96,7 @@ def test_a_claim_left_by_a_crash_is_taken_over_and_posted_by_the_next_run(
 ) -> None:
     _seed(engine)
     crashed_at = datetime.now(UTC) - timedelta(minutes=30)
-    assert claim_week(engine, CHANNEL, "2026-W48", claimed_by="crashed", now=crashed_at) == "won"
+    assert claim_week(engine, CHANNEL, "2026-W48", claimed_by="crashed", now=crashed_at).state == "won"
     result = post_weekly_story(
         engine, _client(slack_web_api), CHANNEL, week="2026-W48", claimed_by="next"
     )
@@ -128,9 +128,10 @@ def test_slack_refusing_the_post_frees_the_week_for_a_retry(
 
 def test_only_a_stale_claim_can_be_taken_over_and_only_once(engine: Engine) -> None:
     old = T0 - timedelta(hours=1)
-    assert claim_week(engine, CHANNEL, "2026-W45", claimed_by="a", now=old) == "won"
-    assert claim_week(engine, CHANNEL, "2026-W45", claimed_by="b", now=T0) == "won"
-    assert claim_week(engine, CHANNEL, "2026-W45", claimed_by="c", now=T0) == "held"
+    assert claim_week(engine, CHANNEL, "2026-W45", claimed_by="a", now=old).state == "won"
+    taken = claim_week(engine, CHANNEL, "2026-W45", claimed_by="b", now=T0)
+    assert (taken.state, taken.taken_over_from) == ("won", old), "says whose post to look for"
+    assert claim_week(engine, CHANNEL, "2026-W45", claimed_by="c", now=T0).state == "held"
 
 
 def test_four_processes_racing_for_the_same_week_post_exactly_once(

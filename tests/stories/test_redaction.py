@@ -1,5 +1,5 @@
-"""Redaction: no phone, national id, card number, e-mail or customer name survives; dates,
-years, prices and percentages do."""
+"""Redaction: no phone, national id, card number, e-mail, street address, link or known
+person's name survives; dates, years, prices and percentages do."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.redaction import describe_customer, redact
+from metrics.redaction import KnownNames, describe_customer, redact
 
 WHO = "en SMB-kunde i Sverige"
 
@@ -40,6 +40,14 @@ def digits_survive(secret: str, text: str) -> bool:
         "4111-1111-1111-1111",
         "+1 415 555 2671",
         "+442071838750",
+        "070–123 45 67",
+        "12  34  56  78",
+        "+45 12 34\n56 78",
+        "+45 12 34\r\n56 78",
+        "+46\u202f70\u202f123\u202f45\u202f67",
+        "12\u200934\u200956\u200978",
+        "12\u00a034\u00a056\u00a078",
+        "4111 – 1111 – 1111 – 1111",
     ],
 )
 def test_known_phone_id_and_card_formats_are_removed(secret: str) -> None:
@@ -84,6 +92,10 @@ def test_a_number_glued_to_a_date_price_or_percentage_shape_is_still_removed(sec
         "42 %",
         "01.10.2026 kl. 12:30",
         "01.10.2026-31.12.2026",
+        "01.10.2026 – 31.12.2026",
+        "1\u202f299 kr",
+        "12\u00a0500 DKK",
+        "25\u00a0%",
     ],
 )
 def test_dates_years_prices_and_percentages_are_kept(kept: str) -> None:
@@ -129,9 +141,74 @@ def test_the_descriptor_is_in_the_storys_language() -> None:
     assert describe_customer(None, None, "en") == "a customer"
 
 
+@pytest.mark.parametrize(
+    ("address", "parts"),
+    [
+        ("Nørrebrogade 12, 2. th., 2200 København N", ["Nørrebrogade", "12", "2200", "København"]),
+        ("Storgata 5B, 0155 Oslo", ["Storgata", "5B", "0155", "Oslo"]),
+        ("Drottninggatan 45, 111 21 Stockholm", ["Drottninggatan", "45", "111 21", "Stockholm"]),
+        ("Vesterbrogade 3", ["Vesterbrogade", "3"]),
+        ("Karl Johans gate 22", ["Johans gate", "22"]),
+        ("H.C. Andersens Boulevard 27, 1553 København V", ["Andersens", "27", "1553"]),
+        ("Kungsvägen 7 A", ["Kungsvägen", "7 A"]),
+        ("Bygdøy allé 5, st. tv.", ["Bygdøy allé", "5", "st. tv"]),
+    ],
+)
+def test_street_addresses_are_removed(address: str, parts: list[str]) -> None:
+    redacted = redact(f"Send den til {address}, tak.")
+    assert redacted == "Send den til [address], tak.", redacted
+    for part in parts:
+        assert part not in redacted
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "linkedin.com/in/soren-jorgensen",
+        "https://www.linkedin.com/in/soren-jorgensen/",
+        "http://facebook.com/astrid.lindqvist?ref=1",
+        "www.example.dk/kunder/mette-holm",
+        "https://shop.example.dk/ordre/12345",
+    ],
+)
+def test_links_are_removed_whole(url: str) -> None:
+    assert redact(f"Se {url}. Tak.") == "Se [link]. Tak."
+
+
+def test_other_peoples_names_known_to_the_database_are_removed() -> None:
+    known = KnownNames(["Astrid Lindqvist", "Søren Jørgensen", "Kari Nordmann"])
+    text = "Jeg talte med Soeren Joergensen og Astrid, og Lindqvists kollega Kari ringede."
+    assert redact(text, known_names=known) == (
+        "Jeg talte med [name] og [name], og [name] kollega [name] ringede."
+    )
+
+
+def test_the_customers_own_name_becomes_the_descriptor_and_others_become_a_placeholder() -> None:
+    known = KnownNames(["Astrid Lindqvist", "Mette Holm"])
+    text = "Mette Holm fik hjælp af Astrid."
+    assert redact(text, names=["Mette Holm"], replacement_who=WHO, known_names=known) == (
+        f"{WHO} fik hjælp af [name]."
+    )
+
+
+def test_a_known_name_that_is_also_a_common_word_is_removed_only_as_a_proper_noun() -> None:
+    known = KnownNames(["Mette Glad", "Ole Berg"])
+    text = "Glad hilsen fra Berg. Kunden var glad, og vi gik op ad et berg."
+    assert redact(text, known_names=known) == (
+        "[name] hilsen fra [name]. Kunden var glad, og vi gik op ad et berg."
+    )
+
+
+def test_links_and_addresses_leave_dates_prices_and_percentages_alone() -> None:
+    text = "Den 01.10.2026 kostede det 1.299 kr, 12,5 % mindre end 12.5/10 i 2024."
+    assert redact(text) == text
+
+
 # ---- properties ---------------------------------------------------------------------
 
-separators = st.sampled_from([" ", "-", "", ".", " - ", "\u00a0", "/"])
+separators = st.sampled_from(
+    [" ", "-", "", ".", " - ", "\u00a0", "/", "–", " – ", "  ", "\n", "\r\n", "\u202f", "\u2009"]
+)
 prefixes = st.sampled_from(["", "+45 ", "+47 ", "+46 ", "0045 ", "+45", "tlf. ", "(+46) "])
 
 
@@ -192,7 +269,7 @@ def number_with_a_unit(draw: st.DrawFn) -> str:
         size = draw(st.sampled_from([1, 2, 4]))
         groups.append(rest[:size])
         rest = rest[size:]
-    sep = draw(st.sampled_from([" ", "-", ".", "/", "\u00a0", " - "]))
+    sep = draw(st.sampled_from([" ", "-", ".", "/", "\u00a0", " - ", "–", "  ", "\u202f"]))
     unit = draw(
         st.sampled_from([" kr", " kr.", "kr", " DKK", " SEK", " NOK", " EUR", ",-", " %", "%"])
     )
@@ -262,3 +339,62 @@ def test_no_part_of_the_customers_name_survives(
             text,
             redacted,
         )
+
+
+_STREET_TYPES = ["gade", "vej", "allé", "stræde", "gate", "gata", "veien", "gatan", "vägen", "gränd"]
+_CITIES = ["København N", "Aarhus C", "Oslo", "Bergen", "Stockholm", "Göteborg", "Malmö"]
+
+
+@st.composite
+def street_address(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A Danish, Norwegian or Swedish address, and the parts of it that must not survive."""
+    street = draw(nordic_name) + draw(st.sampled_from(_STREET_TYPES))
+    number = f"{draw(st.integers(1, 299))}{draw(st.sampled_from(['', 'A', 'B', 'c']))}"
+    floor = draw(st.sampled_from(["", ", 2. th.", ", st. tv.", ", 1. sal", " 3 mf"]))
+    postcode = draw(st.sampled_from(["", "2200", "0155", "111 21", "41305"]))
+    place = f", {postcode} {draw(st.sampled_from(_CITIES))}" if postcode else ""
+    secrets = [street, number] + ([postcode] if postcode else [])
+    return f"{street} {number}{floor}{place}", secrets
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    address=street_address(),
+    template=st.sampled_from(
+        ["Send den til {}.", "{}", "Adresse: {} (bagdøren)", "Vi bor på {}, og pakken kom."]
+    ),
+)
+def test_no_street_address_survives(address: tuple[str, list[str]], template: str) -> None:
+    text, secrets = address
+    redacted = redact(template.format(text))
+    for secret in secrets:
+        assert not re.search(rf"(?<!\w){re.escape(secret)}(?!\w)", redacted), (text, redacted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    person=st.text(alphabet="abcdefghijklmnoprstuvyæøåäöéü-", min_size=3, max_size=20),
+    host=st.sampled_from(["linkedin.com/in/", "https://www.facebook.com/", "www.instagram.com/"]),
+)
+def test_no_link_survives(person: str, host: str) -> None:
+    redacted = redact(f"Profil: {host}{person} (privat)")
+    assert redacted == "Profil: [link] (privat)", redacted
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    people=st.lists(st.tuples(nordic_name, nordic_name), min_size=1, max_size=5),
+    spelling=st.sampled_from(["as registered", "without nordic letters", "with digraphs"]),
+    template=st.sampled_from(
+        ["{full} hjalp os.", "Tak til {first} og {last}!", "{last}s kollega svarede."]
+    ),
+)
+def test_no_capitalised_name_of_anyone_known_survives(
+    people: list[tuple[str, str]], spelling: str, template: str
+) -> None:
+    known = KnownNames(f"{first} {last}" for first, last in people)
+    first, last = (respell(part, spelling) for part in people[-1])
+    text = template.format(full=f"{first} {last}", first=first, last=last)
+    redacted = redact(text, known_names=known)
+    for part in (first, last):
+        assert not re.search(rf"(?<!\w){re.escape(part)}(?!\w)", redacted), (text, redacted)

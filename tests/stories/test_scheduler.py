@@ -107,7 +107,7 @@ def test_a_claim_left_by_a_crashed_replica_is_retried_once_stale_so_the_week_sti
     week = current_week(TZ)
     # A replica claimed the week a minute ago and crashed before posting; we restart at once.
     crashed_at = datetime.now(UTC) - timedelta(minutes=1)
-    assert claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at) == "won"
+    assert claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at).state == "won"
 
     started = datetime.now(UTC)
     scheduler = start_scheduler(settings, client, engine)
@@ -139,4 +139,42 @@ def test_a_retry_that_fires_after_its_week_ended_posts_nothing(
     settings = _settings(home, database_url, slack_web_api)
     client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
     assert run_weekly_story(settings, client, engine, week="2020-W01") is None
+    assert slack_web_api.calls_to("chat.postMessage") == []
+
+
+def test_a_post_slack_did_not_answer_is_retried_and_the_retry_finds_it_instead_of_reposting(
+    home: Path, engine: Engine, database_url: str, slack_web_api: SlackWebApi
+) -> None:
+    _seed(engine)
+    settings = _settings(home, database_url, slack_web_api)
+    client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url, retry_handlers=[])
+    slack_web_api.drop_once("chat.postMessage")
+    slack_web_api.respond("conversations.history", {"ok": False, "error": "ratelimited"})
+    scheduler = BackgroundScheduler(timezone=TZ)  # not started: the retry is only scheduled
+    result = run_weekly_story(settings, client, engine, scheduler=scheduler)
+    assert result is not None and result.outcome == "outcome_unknown"
+    retry = scheduler.get_job(RETRY_JOB_ID)
+    assert retry is not None, "an unknown outcome is retried once the claim is stale"
+    slack_web_api.overrides.pop("conversations.history")
+    with engine.begin() as conn:
+        conn.execute(update(story_posts).values(claimed_at=datetime.now(UTC) - 2 * STALE_AFTER))
+    again = retry.func(*retry.args, **{**retry.kwargs, "scheduler": None})
+    assert again is not None and again.outcome == "already_posted"
+    assert len(slack_web_api.posted_to("C0STORIES")) == 1
+
+
+def test_a_channel_whose_history_cannot_be_read_is_not_retried(
+    home: Path, engine: Engine, database_url: str, slack_web_api: SlackWebApi
+) -> None:
+    _seed(engine)
+    settings = _settings(home, database_url, slack_web_api)
+    client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+    crashed_at = datetime.now(UTC) - 2 * STALE_AFTER
+    claim_week(engine, "C0STORIES", current_week(TZ), claimed_by="crashed", now=crashed_at)
+    slack_web_api.respond("conversations.history", {"ok": False, "error": "not_in_channel"})
+    scheduler = BackgroundScheduler(timezone=TZ)
+    result = run_weekly_story(settings, client, engine, scheduler=scheduler)
+    assert result is not None and result.outcome == "history_unreadable"
+    assert "not_in_channel" in result.detail
+    assert scheduler.get_job(RETRY_JOB_ID) is None, "retrying cannot fix it; a person must"
     assert slack_web_api.calls_to("chat.postMessage") == []

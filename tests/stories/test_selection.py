@@ -10,14 +10,22 @@ from sqlalchemy.engine import Engine
 from story_rows import T0, add_customer, add_nps, add_resolved_ticket
 
 from metrics.schema import stories
-from metrics.stories import InvalidStory, add_story, candidates, is_consented, next_story
+from metrics.stories import (
+    InvalidStory,
+    add_story,
+    candidates,
+    is_consented,
+    next_story,
+    story_for_review,
+)
+from metrics.story_approvals import decide
 from metrics.story_claims import claim_week, record_post
 
 PRAISE = "Ordren kom hurtigt, og jeg fik hjælp med det samme af jeres support."
 
 
 def _post(engine: Engine, key: str, week: str) -> None:
-    assert claim_week(engine, "C1", week, claimed_by="test") == "won"
+    assert claim_week(engine, "C1", week, claimed_by="test").state == "won"
     record_post(engine, "C1", week, claimed_by="test", story_key=key, message_ts="1.0")
 
 
@@ -157,3 +165,27 @@ def test_a_storys_nps_line_shows_only_a_score_the_customer_agreed_to_share(
     lines = {card.key: card.kpi_line for card in candidates(engine)}
     assert lines["story:s1"] == "NPS-score givet: 9"
     assert lines["story:s2"] == "Ingen KPI koblet til endnu"
+
+
+def test_a_pending_story_is_shown_to_approvers_but_selected_only_once_approved(
+    engine: Engine,
+) -> None:
+    add_story(
+        engine,
+        title="Hurtig hjælp",
+        body=f"{PRAISE} Ring 12 34 56 78.",
+        source="slack",
+        consent=True,
+        story_id="s1",
+        approval="pending",
+    )
+    assert candidates(engine) == [] and not is_consented(engine, "story:s1")
+    review = story_for_review(engine, "s1")
+    assert review is not None and "12 34 56 78" not in review.body
+    first = decide(engine, "s1", approve=True, decided_by="U0BOSS", now=T0)
+    later = decide(engine, "s1", approve=False, decided_by="U0CHIEF")
+    assert first is not None and first.decided_now and first.approval == "approved"
+    assert later is not None and not later.decided_now
+    assert (later.approval, later.decided_by, later.decided_at) == ("approved", "U0BOSS", T0)
+    assert [card.key for card in candidates(engine)] == ["story:s1"]
+    assert decide(engine, "nope", approve=True, decided_by="U0BOSS") is None

@@ -6,10 +6,10 @@ import json
 from datetime import timedelta
 
 from bot_harness import BotServer
-from conftest import view_submission
 from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from story_payloads import view_submission
 from story_rows import T0, add_customer, add_nps
 
 from bot.listeners.actions.story_shortcut import open_story_form
@@ -90,6 +90,7 @@ def test_a_valid_story_is_saved_with_consent(story_bot: BotServer) -> None:
     assert _updated_view(story_bot)["title"]["text"] == "Story saved"
     [row] = _stories(story_bot)
     assert (row.title, row.source, row.consent) == ("Hurtig levering", "interview", True)
+    assert row.approval == "approved", "without STORY_APPROVERS nobody needs to approve it"
 
 
 def _shortcut(bot: BotServer) -> dict:

@@ -2,7 +2,13 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import feedback, share_answer, story_modal, story_shortcut
+from bot.listeners.actions import (
+    feedback,
+    share_answer,
+    story_approval,
+    story_modal,
+    story_shortcut,
+)
 
 
 def register(app: App) -> None:
@@ -11,5 +17,6 @@ def register(app: App) -> None:
         share_answer,
         story_shortcut,
         story_modal,
+        story_approval,
     ):
         listener.register(app)

@@ -5,7 +5,9 @@ runs there; it needs no database. The insert does, and an ack never waits on the
 the ack turns the modal into "Saving…" and the lazy part stores the story, then updates the
 modal to "saved", or back to the form with what was typed and why it was not saved (an
 unknown customer id, the database down). Slack recommends this loading-then-views.update
-pattern for work that may outlast the ack.
+pattern for work that may outlast the ack. With STORY_APPROVERS set, the story is saved
+`pending` and each approver then gets a DM with the redacted card and Approve / Reject
+(bot/story_review.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.dedupe import once
+from bot.story_review import ask_approvers
 from bot.views.story import (
     BODY_ACTION,
     BODY_BLOCK,
@@ -32,12 +35,14 @@ from bot.views.story import (
     STORY_MODAL_CALLBACK,
     TITLE_ACTION,
     TITLE_BLOCK,
+    pending_view,
     saved_view,
     saving_view,
     story_modal,
 )
 from metrics.errors import MetricsError
 from metrics.stories import SOURCES, add_story
+from metrics.story_approvals import APPROVED, PENDING
 
 log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 20
@@ -100,16 +105,20 @@ def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
     story = read_submission(view.get("state", {}).get("values", {}))
     if validation_errors(story):
         return  # the ack returned the errors
+    svc = services.of(context)
+    approvers = svc.settings.story_approvers
+    story_id = None
     try:
-        add_story(
-            services.of(context).engine(),
+        story_id = add_story(
+            svc.engine(),
             title=story.title,
             body=story.body,
             source=story.source,
             consent=story.consent,
             customer_id=story.customer_id,
+            approval=PENDING if approvers else APPROVED,
         )
-        outcome = saved_view(story.title)
+        outcome = pending_view(story.title) if approvers else saved_view(story.title)
     except MetricsError as error:
         outcome = story_modal(
             title=story.title,
@@ -124,6 +133,8 @@ def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
         client.views_update(view_id=view["id"], view=outcome)
     except (SlackApiError, OSError) as error:
         log.warning("could not update the story form after saving: %s", error)
+    if story_id is not None and approvers:
+        ask_approvers(svc.engine(), client, story_id, approvers)
 
 
 def register(app: App) -> None:

@@ -15,7 +15,7 @@ from bot import services
 from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
-from bot.stories import prepare_card, share_story
+from bot.stories import PostResult, prepare_card, share_story
 from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError
@@ -26,6 +26,27 @@ HELP = (
     "`/story` previews the next customer story (only you see it), "
     "`/story share` posts it in this channel, `/story add` adds a consented story."
 )
+
+
+def share_reply(result: PostResult) -> str:
+    """What the person who typed `/story share` is told, one sentence per outcome."""
+    return {
+        "posted": "Shared the story in this channel.",
+        "already_posted": (
+            "The story an earlier share posted here is in the channel after all (now recorded); "
+            "nothing more was shared."
+        ),
+        "in_progress_elsewhere": (
+            "Another story is being shared in this channel right now; nothing more was shared."
+        ),
+        "nothing_to_post": nothing_to_share_text(),
+        "failed": f"Slack refused the post ({escape(result.detail)}); nothing was shared.",
+        "outcome_unknown": (
+            "Slack did not confirm the post, so it may be in the channel: a `/story share` here "
+            "in 10 minutes looks for it first and posts only if it is not there."
+        ),
+        "history_unreadable": escape(result.detail),
+    }[result.outcome]
 
 
 def _word(command: dict) -> str:
@@ -54,6 +75,7 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
                 svc.engine(),
                 allow_repeats=settings.story_allow_repeats,
                 llm_model=settings.llm_model,
+                client=client,
             )
             if card is None:
                 respond(response_type="ephemeral", text=nothing_to_share_text())
@@ -62,15 +84,14 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             respond(response_type="ephemeral", text=text, blocks=blocks)
         elif word == "share":
             # Same selection as the preview, so `/story` then `/story share` posts what was seen.
-            card = share_story(
+            result = share_story(
                 svc.engine(),
                 client,
                 command["channel_id"],
                 allow_repeats=settings.story_allow_repeats,
                 llm_model=settings.llm_model,
             )
-            reply = "Shared the story in this channel." if card else nothing_to_share_text()
-            respond(response_type="ephemeral", text=reply)
+            respond(response_type="ephemeral", text=share_reply(result))
         else:
             respond(response_type="ephemeral", text=f"I don't know `{escape(word)}`. {HELP}")
     except DATABASE_DOWN as error:

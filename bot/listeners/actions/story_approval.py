@@ -1,0 +1,25 @@
+"""Approve / Reject under a story an approver was asked about (bot/story_review.py)."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import services
+from bot.story_review import record_click
+from bot.views.story import APPROVE_ACTION, REJECT_ACTION
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def decide_story(body: dict, action: dict, client: WebClient, context: BoltContext) -> None:
+    svc = services.of(context)
+    record_click(svc.engine(), client, body, action, svc.settings.story_approvers)
+
+
+def register(app: App) -> None:
+    """Adds this listener to the app."""
+    for action_id in (APPROVE_ACTION, REJECT_ACTION):
+        app.action(action_id)(ack=acknowledge, lazy=[decide_story])

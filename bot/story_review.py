@@ -1,0 +1,77 @@
+"""Approving stories added in Slack, on the Slack side: each approver gets a DM with the story
+as it would be posted (redacted) and Approve / Reject; a click becomes a decision in the
+database (metrics/story_approvals.py) and the DM shows who decided, without its buttons.
+
+Only the people in STORY_APPROVERS decide. A click after the decision (the other approver's,
+or a second one) changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from bot.views.story import (
+    APPROVE_ACTION,
+    approval_request,
+    decided_blocks,
+    decision_line,
+)
+from bot.workspace_people import known_people
+from metrics.stories import story_for_review
+from metrics.story_approvals import decide
+
+log = logging.getLogger(__name__)
+NOT_AN_APPROVER = "Only the story approvers (STORY_APPROVERS) can approve or reject stories."
+GONE = "This story no longer exists, so there is nothing to decide."
+
+
+def ask_approvers(engine: Engine, client: WebClient, story_id: str, approvers: list[str]) -> int:
+    """DMs every approver the redacted story with Approve / Reject; returns how many got it."""
+    card = story_for_review(engine, story_id, known=known_people(engine, client))
+    if card is None:
+        log.warning("story %s to approve is gone or lacks consent; nobody asked", story_id)
+        return 0
+    text, blocks = approval_request(card, story_id)
+    asked = 0
+    for approver in approvers:
+        try:
+            dm = client.conversations_open(users=approver)["channel"]["id"]
+            client.chat_postMessage(channel=dm, text=text, blocks=blocks, unfurl_links=False)
+            asked += 1
+        except (SlackApiError, OSError) as error:
+            log.warning("could not ask %s to approve story %s: %s", approver, story_id, error)
+    if not asked:
+        log.error(
+            "story %s waits for approval, but no approver in STORY_APPROVERS could be reached",
+            story_id,
+        )
+    return asked
+
+
+def record_click(
+    engine: Engine, client: WebClient, body: dict, action: dict, approvers: list[str]
+) -> None:
+    """An Approve / Reject click: decide (once), then show the decision in the DM."""
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id", "")
+    message = body.get("message") or {}
+    if user not in approvers:
+        client.chat_postEphemeral(channel=channel, user=user, text=NOT_AN_APPROVER)
+        return
+    decision = decide(
+        engine,
+        str(action.get("value")),
+        approve=action["action_id"] == APPROVE_ACTION,
+        decided_by=user,
+    )
+    line = decision_line(decision) if decision is not None else GONE
+    client.chat_update(
+        channel=channel,
+        ts=message.get("ts"),
+        text=line,
+        blocks=decided_blocks(message.get("blocks") or [], line),
+    )
