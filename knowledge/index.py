@@ -22,7 +22,8 @@ from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-import chromadb  # noqa: E402 (telemetry must be off before onnxruntime can load)
+import chromadb  # noqa: E402
+import numpy as np  # noqa: E402 (telemetry must be off before onnxruntime can load)
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
@@ -32,13 +33,23 @@ from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
 from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
 from knowledge.lexical import LANGUAGES, LexicalIndex, top_rows  # noqa: E402
 from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
-from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
+from knowledge.retrieval import (  # noqa: E402
+    CANDIDATES,
+    exact_neighbours,
+    reciprocal_rank_fusion,
+    weights_for,
+)
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
+# Up to this many chunks the dense stage is an exact cosine scan of the stored vectors
+# (numpy), not Chroma's HNSW graph, whose neighbours differ from build to build: three
+# fresh ingests of the same files ranked differently. Measured 2026-12-04 on the 2-core
+# box, 256-dim vectors: 14 ms per question at 50k chunks, 31 ms at 200k (~200 MB held).
+EXACT_DENSE_MAX_CHUNKS = 100_000
 
 
 class _ChromaEmbedding(EmbeddingFunction[Documents]):
@@ -91,6 +102,8 @@ class Index:
         self._embedder: Embedder | None = None
         self._lexical: LexicalIndex | None = None
         self._lexical_version: str | None = None
+        self._vectors: np.ndarray | None = None
+        self._vectors_version: str | None = None
 
     # -- connections -------------------------------------------------------------------
 
@@ -402,6 +415,8 @@ class Index:
             vector = self.embedder.embed([query])
         except EmbeddingUnavailable:
             return []  # lexical retrieval still answers
+        if len(lexical) <= EXACT_DENSE_MAX_CHUNKS:
+            return exact_neighbours(self._stored_vectors(lexical), vector[0], CANDIDATES)
         try:
             found = self._chroma().query(
                 query_embeddings=vector,
@@ -411,6 +426,23 @@ class Index:
         except Exception as error:
             raise self._unavailable(error) from error
         return [lexical.row_of[i] for i in found["ids"][0] if i in lexical.row_of]
+
+    def _stored_vectors(self, lexical: LexicalIndex) -> np.ndarray:
+        """The stored embeddings, row i for lexical row i, read once per index version."""
+        if self._vectors is not None and self._vectors_version == self._lexical_version:
+            return self._vectors
+        try:
+            stored = _get_all(self._chroma(), ["embeddings"])
+        except Exception as error:
+            raise self._unavailable(error) from error
+        width = len(stored["embeddings"][0]) if len(stored["embeddings"]) else 0
+        vectors = np.zeros((len(lexical), width), np.float32)
+        for chunk_id, embedding in zip(stored["ids"], stored["embeddings"], strict=False):
+            row = lexical.row_of.get(chunk_id)
+            if row is not None:
+                vectors[row] = embedding
+        self._vectors, self._vectors_version = vectors, self._lexical_version
+        return vectors
 
     def knows(self, word: str) -> bool:
         """Whether some indexed chunk uses the word (by any language's stem): abstention
@@ -462,7 +494,8 @@ def _get_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
     while True:
         page = collection.get(include=include, limit=_READ_PAGE, offset=offset)
         for field in out:
-            out[field].extend(page[field] or [])
+            found = page[field]  # embeddings come as a numpy array: no truth value
+            out[field].extend(found if found is not None else [])
         if len(page["ids"]) < _READ_PAGE:
             return out
         offset += _READ_PAGE

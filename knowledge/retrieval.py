@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 RRF_K = 20
 CANDIDATES = 50  # per retriever; fusion only looks this deep
 RETRIEVERS = ("stem", "nordic", "char", "lexicon", "dense")
@@ -52,3 +54,14 @@ def reciprocal_rank_fusion(
         for rank, row in enumerate(rows):
             fused[row] = fused.get(row, 0.0) + weight / (k + rank + 1)
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def exact_neighbours(vectors: np.ndarray, query: np.ndarray, k: int) -> list[int]:
+    """Rows of the k most cosine-similar vectors (all L2-normalised), best first, ties by
+    row: the same stored vectors always give the same neighbours, unlike an HNSW graph."""
+    if not len(vectors):
+        return []
+    scores = vectors @ query
+    k = min(k, len(scores))
+    candidates = np.argpartition(-scores, k - 1)[:k]
+    return sorted(candidates.tolist(), key=lambda row: (-float(scores[row]), row))
