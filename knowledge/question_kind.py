@@ -1,0 +1,87 @@
+"""What shape of answer a question asks for, from its question words in da/no/sv/en.
+
+"Which are the steps …" wants the list items, "how do we …" the steps or the how-to line,
+"how many / how much / when" the sentence with the figure, "what is …" the definition.
+Only the question's grammar is read here, never its topic; the answerer then looks for
+that shape (a list, a figure, a defining sentence) in the best-matching passage.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    LIST = "list"
+    HOWTO = "howto"
+    FIGURE = "figure"
+    DEFINITION = "definition"
+    OTHER = "other"
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+# "How many/much/long/often", "when", "what was the result" — the answer is a figure.
+_FIGURE = _words(
+    r"how (?:many|much|few|long|often|big|large|high|low|old)",
+    r"what (?:age|percentage|share|rate|threshold|default)",
+    r"when",
+    r"at what",
+    r"hvor (?:mange|meget|mye|længe|lenge|ofte|stor|store|høj|høy|højt|høyt|gammel|gamle|få)",
+    r"hvornår",
+    r"hvilken alder",
+    r"hur (?:många|mycket|länge|ofta|stor|stora|hög|högt|gammal|gamla|få)",
+    r"när",
+    r"vid vilken",
+    r"(?:what|hvad|hva|vad) (?:was|were|became|blev|ble|var|vart)",
+)
+# "Which …", "what are the …", "name the …" — the answer is the items of a list.
+_LIST = _words(
+    r"which",
+    r"what (?:are|were) the",
+    r"what (?:kinds?|types?|sorts?)",
+    r"list",
+    r"hvilke",
+    r"hvilken type",
+    r"hvad er de",
+    r"hva er de",
+    r"vilka",
+    r"vad är de",
+    r"hvilka",
+)
+# "How do we …", "how can I …", "what should we do …" — the answer is steps or a how-to.
+_HOWTO = _words(
+    r"how (?:do|does|can|could|should|would|to|is|are)",
+    r"what (?:should|can|must) (?:we|i|you)",
+    r"hvordan",
+    r"hur",
+    r"hvad (?:skal|kan|bør|gør) (?:vi|jeg|man)",
+    r"hva (?:skal|kan|bør|gjør) (?:vi|jeg|man)",
+    r"vad (?:ska|kan|bör|gör) (?:vi|jag|man)",
+)
+_DEFINITION = _words(
+    r"what(?:'s| is| does .* mean| are)",
+    r"define",
+    r"meaning of",
+    r"hvad (?:er|betyder|menes)",
+    r"hva (?:er|betyr|menes)",
+    r"vad (?:är|betyder|menas|innebär)",
+)
+
+
+def kind_of(question: str) -> Kind:
+    """The answer shape `question` asks for; a bare term ("Kundesegmentering?") is a
+    request for its definition."""
+    text = " ".join(question.split())
+    if _FIGURE.search(text):
+        return Kind.FIGURE
+    if _LIST.search(text):
+        return Kind.LIST
+    if _HOWTO.search(text):
+        return Kind.HOWTO
+    if _DEFINITION.search(text) or len(text.split()) <= 3:
+        return Kind.DEFINITION
+    return Kind.OTHER
