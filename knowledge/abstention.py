@@ -2,17 +2,17 @@
 
 Retrieval always returns *something*, so the question is whether the best passages
 actually talk about what was asked. Evidence strength = the largest share of the
-question's content terms (stems, compounds, cross-lingual lexicon concepts) that one of
+question's content terms (stems, compounds, cross-lingual glossary concepts) that one of
 the top passages contains (with its title and section heading, as retrieval sees it),
 weighted towards longer words. It does not depend on the
 scale of the index's scores, which differ between the lexical and dense retrievers.
 
 Three rules keep near-misses out ("How do I reset my password?" met a passage that
 mentions passwords; "Hvordan bliver man kunde i …" met every passage that says kunde):
-- "customer" is no topic here: the concept is in 96 % of the indexed chunks (measured
-  2026-12-01), so the bare word (kunde, kunder, customers, client …) weighs as an
-  ordinary word, and a match through that concept alone (kundalini ↔ kunder) counts no
-  more than one. Compounds such as kundehistorie keep their weight.
+- A concept most indexed chunks name is no topic ("customer" is in 96 % of them,
+  measured 2026-12-01): it is generic (GENERIC_SHARE, from the index's document
+  frequency, not a hand list), a word that names only generic concepts weighs as an
+  ordinary word, and a match through a generic concept alone counts no more than one.
 - One matched word is not evidence: a question of two or more content terms needs two of
   them in one passage, unless the one is a domain concept matched as such ("How do we
   reduce churn?" against a passage about churn).
@@ -38,65 +38,89 @@ words the Scandinavian answer does not use (valid, require, habits, empathy).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from knowledge.models import Hit
-from knowledge.question_terms import GENERIC_CONCEPTS, Term, content_terms, how_matched
+from knowledge.text import Term, content_terms
 
 PASSAGES_CHECKED = 3
 
 # Calibrated on the question files (tests/data/questions_*.yaml): see the module docstring.
 ABSTAIN_BELOW = 0.35
 UNKNOWN_WEIGHT = 3.0
-
-# Snowball stems of the bare words for "customer" in da/no/sv/en (kunder → kund).
-_GENERIC_STEMS = frozenset({"kund", "klient", "custom", "client"})
-
-
-def _is_generic(term: Term) -> bool:
-    return bool(term.concepts) and term.concepts <= GENERIC_CONCEPTS and term.stem in _GENERIC_STEMS
+# A concept named by more than this share of the indexed chunks places a question in the
+# domain but says nothing about its topic ("customer": 96 % of chunks, measured 2026-12-01).
+GENERIC_SHARE = 0.5
 
 
-def _is_domain_term(term: Term) -> bool:
-    """Names a domain concept: kundefrafald, NPS, kundehistorie; not the bare "kunde"."""
-    return bool(term.concepts) and not _is_generic(term)
+class Vocabulary(Protocol):
+    """What the index can tell about words: used at all, and how common a concept is."""
+
+    def knows(self, word: str) -> bool: ...
+
+    def concept_share(self, concept_id: str) -> float: ...
 
 
-def _weight(term: Term, known: Callable[[str], bool]) -> float:
+class _Unknown:
+    """No index to ask (test doubles): every word is known, no concept is generic."""
+
+    def knows(self, word: str) -> bool:
+        return True
+
+    def concept_share(self, concept_id: str) -> float:
+        return 0.0
+
+
+def _topical(term: Term, vocabulary: Vocabulary) -> frozenset[str]:
+    """The term's concepts that say something about a topic (not the generic ones)."""
+    return frozenset(c for c in term.concepts if vocabulary.concept_share(c) <= GENERIC_SHARE)
+
+
+def _weight(term: Term, topical: frozenset[str], vocabulary: Vocabulary) -> float:
     """Domain words and long words say more about the topic than short generic ones."""
-    weight = 1.5 if _is_domain_term(term) else (1.0 if len(term.word) >= 4 else 0.5)
-    if not term.concepts and not known(term.word):
+    weight = 1.5 if topical else (1.0 if len(term.word) >= 4 else 0.5)
+    if not term.concepts and not vocabulary.knows(term.word):
         weight *= UNKNOWN_WEIGHT
     return weight
 
 
-def _everything_known(word: str) -> bool:
-    return True
+def how_matched(term: Term, topical: frozenset[str], passage: list[Term]) -> str | None:
+    """How the passage meets the term: "word" (same word, stem or compound), "concept" (a
+    shared topical concept), "generic" (only a generic concept such as customer), or None."""
+    found = None
+    for other in passage:
+        if term.same_word(other):
+            return "word"
+        shared = term.concepts & other.concepts
+        if shared & topical:
+            found = "concept"
+        elif shared and found is None:
+            found = "generic"
+    return found
 
 
 def evidence_strength(
     question: str,
     language: str,
     hits: list[Hit],
-    known: Callable[[str], bool] | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> float:
-    """0.0 (nothing of the question in the passages) … 1.0 (all of it in one passage).
-
-    `known(word)` says whether any indexed chunk uses the word (Index.knows).
-    """
+    """0.0 (nothing of the question in the passages) … 1.0 (all of it in one passage)."""
     terms = content_terms(question, language)
     if not terms or not hits:
         return 0.0
-    weights = {term.word: _weight(term, known or _everything_known) for term in terms}
+    vocabulary = vocabulary or _Unknown()
+    topical = {term.word: _topical(term, vocabulary) for term in terms}
+    weights = {term.word: _weight(term, topical[term.word], vocabulary) for term in terms}
     total = sum(weights.values())
     best = 0.0
     for hit in hits[:PASSAGES_CHECKED]:
         chunk = hit.chunk  # its title and section heading are what retrieval saw too
         passage = content_terms(f"{chunk.title}. {chunk.section}. {chunk.text}", chunk.language)
-        how = {term.word: how_matched(term, passage) for term in terms}
+        how = {term.word: how_matched(term, topical[term.word], passage) for term in terms}
         found = [term for term in terms if how[term.word]]
         if len({term.stem for term in found}) < min(2, len(terms)) and not any(
-            _is_domain_term(term) and how[term.word] != "generic" for term in found
+            topical[term.word] and how[term.word] != "generic" for term in found
         ):
             continue  # one stray word in common
         share = sum(

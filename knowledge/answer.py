@@ -26,7 +26,7 @@ from knowledge.models import Answer, Hit, Source
 from knowledge.passage import clean, parts
 from knowledge.passage import split_sentences as _sentences
 from knowledge.question_kind import Kind, kind_of
-from knowledge.question_terms import Term, content_terms, matched
+from knowledge.text import Term, content_terms, matched
 
 MAX_ANSWER_CHARS = 600
 MAX_SENTENCES = 3

@@ -27,18 +27,14 @@ import numpy as np  # noqa: E402 (telemetry must be off before onnxruntime can l
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
-from knowledge import lexicon  # noqa: E402
+from knowledge import glossary, text  # noqa: E402
+from knowledge.dense import exact_neighbours  # noqa: E402
 from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
 from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
+from knowledge.fusion import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
 from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
 from knowledge.lexical import LANGUAGES, LexicalIndex, top_rows  # noqa: E402
 from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
-from knowledge.retrieval import (  # noqa: E402
-    CANDIDATES,
-    exact_neighbours,
-    reciprocal_rank_fusion,
-    weights_for,
-)
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
@@ -103,6 +99,7 @@ class Index:
         self._lexical: LexicalIndex | None = None
         self._lexical_version: str | None = None
         self._vectors: np.ndarray | None = None
+        self._shares: dict[tuple[str | None, str], float] = {}
         self._vectors_version: str | None = None
 
     # -- connections -------------------------------------------------------------------
@@ -391,22 +388,50 @@ class Index:
         others = [other for other in _SCANDINAVIAN if other != own]
         nordic = sum(lexical.stem_scores(query, other) for other in others)
         ranked["nordic"] = top_rows(nordic, CANDIDATES)
-        ranked["lexicon"] = top_rows(self._translated_scores(query, own, lexical), CANDIDATES)
+        ranked["glossary"] = top_rows(self._glossary_scores(query, own, lexical), CANDIDATES)
         # No text in the question's language matches: the question is cross-lingual, and
         # an English-only dense model only adds noise there (FINDINGS.md: r@3 .04 alone).
         ranked["dense"] = self._dense_rows(query, lexical) if ranked["stem"] else []
         return ranked
 
-    @staticmethod
-    def _translated_scores(query: str, own: str, lexical: LexicalIndex) -> Any:
-        """BM25 of the lexicon translation into each other language, with that language's
-        stemmer, summed raw: rare concept words (kundefrafald) keep their high IDF instead
-        of a per-language normalisation lifting a passage that only shares "kunde"."""
+    def _glossary_scores(self, query: str, own: str, lexical: LexicalIndex) -> Any:
+        """Each concept the question names, searched with the concept's words in every other
+        language (that language's stemmer). A concept counts once per language (its
+        best-matching word, not the sum of its synonyms), and less the more passages name
+        it: "customer" is in most chunks and must not swamp what the question is about.
+        Expansions count below the question's own words through the fusion weights."""
+        query_words = text.words(query)
+        unnamed = " ".join(
+            word
+            for word, named in zip(query_words, glossary.concepts_at(query_words), strict=True)
+            if not named
+        )  # names, numbers, GDPR: searched as they are, with each language's stemmer
         total = lexical.stem_scores("", own)
-        for target, translated in lexicon.translations(query, own).items():
-            if target != own and translated:
-                total = total + lexical.stem_scores(translated, target)
+        for target, concepts in glossary.translations(query, own).items():
+            if target == own:
+                continue
+            total = total + lexical.stem_scores(unnamed, target)
+            for concept_id, forms in concepts.items():
+                if not forms:
+                    continue
+                best = np.max([lexical.stem_scores(form, target) for form in forms], axis=0)
+                total = total + (1.0 - self.concept_share(concept_id)) * best
         return total
+
+    def concept_share(self, concept_id: str) -> float:
+        """The share of indexed chunks that name the concept in any language (its document
+        frequency): abstention and retrieval weigh very common concepts less."""
+        lexical = self._lexical if self._lexical is not None else self._refresh_lexical()
+        if not len(lexical):
+            return 0.0
+        key = (self._lexical_version, concept_id)
+        if key not in self._shares:
+            named = np.zeros(len(lexical), dtype=bool)
+            for language, forms in glossary.concept(concept_id).forms.items():
+                for form in forms:
+                    named |= lexical.stem_scores(form, language) > 0
+            self._shares[key] = float(named.mean())
+        return self._shares[key]
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
         if self._metadata().get("embedding") != self.embedder.name:

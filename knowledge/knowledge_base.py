@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from knowledge.abstention import evidence_strength, should_abstain
 from knowledge.answer import extractive_answer
 from knowledge.errors import EmptyKnowledgeBase
+from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.language import detect
 from knowledge.messages import ABSTAIN, FALLBACK_NOTES, in_language, join_notes
 from knowledge.models import Answer, Hit, IngestReport
-from knowledge.question_terms import content_terms
 from knowledge.questions import validate_question
+from knowledge.text import content_terms
 
 if TYPE_CHECKING:
     from knowledge.index import Index
@@ -33,7 +34,6 @@ EMPTY_MESSAGE = (
 )
 HITS_PER_QUERY = 8
 FOLLOW_UP_MAX_TERMS = 5  # a question this short after earlier turns is read as a follow-up
-_RRF_K = 60
 
 
 class KnowledgeBase:
@@ -114,8 +114,8 @@ class KnowledgeBase:
         variants = self._query_variants(query, language)
         hits = self._retrieve(variants)
         llm = self.llm
-        known = getattr(self.index, "knows", None)  # test doubles cannot tell
-        strength = max(evidence_strength(q, lang, hits, known) for q, lang in variants)
+        vocabulary = self.index if hasattr(self.index, "concept_share") else None
+        strength = max(evidence_strength(q, lang, hits, vocabulary) for q, lang in variants)
         if should_abstain(strength):
             return abstention(language)
 
@@ -155,14 +155,15 @@ class KnowledgeBase:
         if len(variants) == 1:
             query, language = variants[0]
             return self.index.search(query, language, k=HITS_PER_QUERY)
-        fused: dict[str, float] = {}
-        first: dict[str, Hit] = {}
-        for query, language in variants:
-            for rank, hit in enumerate(self.index.search(query, language, k=HITS_PER_QUERY)):
-                fused[hit.chunk.id] = fused.get(hit.chunk.id, 0.0) + 1.0 / (_RRF_K + rank)
-                first.setdefault(hit.chunk.id, hit)
-        ordered = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
-        return [first[chunk_id] for chunk_id in ordered[:HITS_PER_QUERY]]
+        found: dict[str, Hit] = {}
+        rankings: dict[str, list[str]] = {}
+        for number, (query, language) in enumerate(variants):
+            hits = self.index.search(query, language, k=HITS_PER_QUERY)
+            rankings[str(number)] = [hit.chunk.id for hit in hits]
+            for hit in hits:
+                found.setdefault(hit.chunk.id, hit)
+        fused = reciprocal_rank_fusion(rankings, dict.fromkeys(rankings, 1.0))
+        return [found[chunk_id] for chunk_id, _ in fused[:HITS_PER_QUERY]]
 
 
 def retrieval_query(question: str, language: str, history: Sequence[str], max_chars: int) -> str:

@@ -9,9 +9,9 @@ import yaml
 from hand_made import MemoryIndex, chunks
 
 from knowledge.abstention import ABSTAIN_BELOW, evidence_strength, should_abstain
+from knowledge.glossary import concepts_of
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import Chunk, Hit
-from knowledge.question_terms import concepts_of
 
 
 def _strength(question: str, language: str) -> float:
@@ -53,24 +53,40 @@ def test_one_domain_concept_in_common_is_evidence_for_a_two_word_question() -> N
     assert not should_abstain(evidence_strength("How do we reduce churn?", "en", churn))
 
 
-def test_the_bare_word_customer_names_no_topic() -> None:
+class _Vocabulary:
+    """An index where "customer" is named by almost every chunk, as in the real one."""
+
+    def __init__(self, known: set[str] | None = None) -> None:
+        self.known = known
+
+    def knows(self, word: str) -> bool:
+        return self.known is None or word in self.known
+
+    def concept_share(self, concept_id: str) -> float:
+        return 0.96 if concept_id == "customer" else 0.05
+
+
+def test_a_concept_most_passages_name_is_no_topic() -> None:
     service = _passage("Kunden står i centrum, og kunder skal have svar samme dag.", "da")
-    assert should_abstain(evidence_strength("Hvordan bliver jeg kunde hos Vipps?", "da", service))
-    assert should_abstain(evidence_strength("Hvad er kundalini yoga?", "da", service))
+    common = _Vocabulary()
+    assert should_abstain(
+        evidence_strength("Hvordan bliver jeg kunde hos Vipps?", "da", service, common)
+    )
+    assert should_abstain(evidence_strength("Hvad er kundalini yoga?", "da", service, common))
 
 
 def test_a_word_the_knowledge_base_never_uses_counts_against_the_question() -> None:
     staff = _passage("Medarbejdere og ansatte, der kender kunderne, skaber loyalitet.", "da")
     question = "Hvor mange ansatte har Equinor?"
     assert not should_abstain(evidence_strength(question, "da", staff))  # no index to ask
-    known = {"ansatte", "medarbejdere", "kunderne", "loyalitet"}.__contains__
+    known = _Vocabulary({"ansatte", "medarbejdere", "kunderne", "loyalitet"})
     assert should_abstain(evidence_strength(question, "da", staff, known))
 
 
 def test_travel_and_the_bots_own_name_are_not_the_customer_journey() -> None:
     assert "journey" in concepts_of("kunderejsen") and "journey" in concepts_of("journey")
     assert not concepts_of("rejse") and not concepts_of("resa")
-    assert not concepts_of("journeybot")
+    assert "journey" not in concepts_of("journeybot")
 
 
 def test_no_hits_or_no_content_words_means_no_evidence() -> None:

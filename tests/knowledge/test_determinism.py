@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from knowledge.dense import exact_neighbours
 from knowledge.knowledge_base import KnowledgeBase
-from knowledge.retrieval import exact_neighbours
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
