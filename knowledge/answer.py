@@ -25,7 +25,7 @@ from knowledge.messages import sources_language_note
 from knowledge.models import Answer, Hit, Source
 from knowledge.passage import clean, parts
 from knowledge.passage import split_sentences as _sentences
-from knowledge.question_kind import Kind, kind_of
+from knowledge.question_kind import Kind, kind_of, states_a_figure
 from knowledge.text import Term, content_terms, matched
 
 MAX_ANSWER_CHARS = 600
@@ -158,7 +158,7 @@ def _shape_bonus(
 ) -> float:
     """How well the line has the shape the question asks for."""
     if kind is Kind.FIGURE:
-        if not _DIGIT.search(text):
+        if not states_a_figure(text):
             return -0.1
         return 0.4 if _WORKED.search(text) or "≈" in text else 0.3  # a result, worked out
     bonus = 0.0
@@ -313,6 +313,8 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     formula = bool(_ASKS_FORMULA.search(question))
     lines = _lines(question_terms, kind, formula, language, hits)
     chosen = _pick(lines, len(question_terms))
+    if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text):
+        chosen = []  # "how many …?" answered without a number is no answer: abstain
     all_lists = _lists(lines, len(question_terms), kind)
     best_list = max(
         all_lists,

@@ -22,7 +22,8 @@ from knowledge import text
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 _LANGUAGES = ("da", "no", "sv", "en")
-_MIN_STEM = 4  # shorter stems must match a whole word ("mål" is not "måling")
+_MIN_STEM = 4  # shorter stems must match a whole word ("mål" is not "måling"); a stem
+# of 4 must be the word's own stem, and only longer ones take an inflection ("tick" ≠ "ticked")
 _MIN_PART = 4  # the shortest compound part that names a concept on its own
 _INFLECTION = 3  # letters an inflection may add to a stem (kunde → kunderne needs stem+3)
 _LINKING = ("s", "e")  # kunde|s|service, kunde|frafald: letters that join compound parts
@@ -38,7 +39,7 @@ class Concept:
 class _Index:
     concepts: dict[str, Concept]
     by_word: dict[str, frozenset[str]]  # exact single-word forms
-    by_stem: dict[str, frozenset[str]]  # stems of single-word forms (>= _MIN_STEM letters)
+    by_stem: dict[tuple[str, str], frozenset[str]]  # (language, stem of a single-word form)
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> phrases
 
 
@@ -64,7 +65,7 @@ def read_entries(path: Path) -> dict[str, dict[str, list[str]]]:
 def _index(path: Path = GLOSSARY_FILE) -> _Index:
     concepts: dict[str, Concept] = {}
     by_word: dict[str, set[str]] = {}
-    by_stem: dict[str, set[str]] = {}
+    by_stem: dict[tuple[str, str], set[str]] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for concept_id, forms in read_entries(path).items():
         concepts[concept_id] = Concept(
@@ -79,7 +80,7 @@ def _index(path: Path = GLOSSARY_FILE) -> _Index:
                     by_word.setdefault(parts[0], set()).add(concept_id)
                     stem = text.stem(parts[0], language)
                     if len(stem) >= _MIN_STEM:
-                        by_stem.setdefault(stem, set()).add(concept_id)
+                        by_stem.setdefault((language, stem), set()).add(concept_id)
     return _Index(
         concepts,
         {word: frozenset(ids) for word, ids in by_word.items()},
@@ -99,10 +100,10 @@ def _direct(word: str) -> frozenset[str]:
     if word in index.by_word:
         return index.by_word[word]
     found: set[str] = set()
-    for language in _LANGUAGES:
-        found |= index.by_stem.get(text.stem(word, language), frozenset())
-    for cut in range(max(_MIN_STEM, len(word) - _INFLECTION), len(word)):
-        found |= index.by_stem.get(word[:cut], frozenset())
+    for language in _LANGUAGES:  # a stem means something only in its own language
+        found |= index.by_stem.get((language, text.stem(word, language)), frozenset())
+        for cut in range(max(_MIN_STEM + 1, len(word) - _INFLECTION), len(word)):
+            found |= index.by_stem.get((language, word[:cut]), frozenset())
     return frozenset(found)
 
 

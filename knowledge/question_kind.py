@@ -85,3 +85,21 @@ def kind_of(question: str) -> Kind:
     if _DEFINITION.search(text) or len(text.split()) <= 3:
         return Kind.DEFINITION
     return Kind.OTHER
+
+
+# Digits, and the words that state a number or a period in da/no/sv/en (the articles
+# en/et/ett/one are left out: they are everywhere).
+_NUMBER_WORDS = _words(
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand",
+    r"million|once|twice|half|dozen|daily|weekly|monthly|quarterly|yearly|annually",
+    r"to|tre|fire|fem|seks|syv|sju|otte|åtte|ni|ti|elleve|tolv|tyve|tjue|hundrede|hundre",
+    r"tusind|tusen|halvdelen|halvparten|dagligt?|ugentligt?|ukentlig|månedlig|årligt?",
+    r"två|fyra|sex|åtta|nio|tio|elva|tjugo|hundra|hälften|dagligen|veckovis|månadsvis|årligen",
+    r"gang|gange|ganger|gånger|hver uge|hver uke|varje vecka|om året|per år|i året",
+)
+
+
+def states_a_figure(text: str) -> bool:
+    """Whether the text states a number, an amount or a frequency: what "how many", "how
+    much", "how often" and "when" questions ask for."""
+    return any(char.isdigit() for char in text) or bool(_NUMBER_WORDS.search(text))

@@ -45,7 +45,7 @@ def _passage(text: str, language: str = "en") -> list[Hit]:
 
 def test_one_ordinary_word_in_common_is_not_evidence_for_a_two_word_question() -> None:
     onboarding = _passage("Remove friction: every form field and password is a reason to give up.")
-    assert should_abstain(evidence_strength("How do I reset my password?", "en", onboarding))
+    assert should_abstain(evidence_strength("How do I reset my password?", "en", onboarding, _RARE))
 
 
 def test_one_domain_concept_in_common_is_evidence_for_a_two_word_question() -> None:
@@ -64,6 +64,20 @@ class _Vocabulary:
 
     def concept_share(self, concept_id: str) -> float:
         return 0.96 if concept_id == "customer" else 0.05
+
+
+class _Shares(_Vocabulary):
+    def concept_share(self, concept_id: str) -> float:
+        return {"customer": 0.96, "churn": 0.1}.get(concept_id, 0.005)
+
+
+_RARE = _Shares()  # the glossary knows "password"; the knowledge base names it once
+
+
+def test_a_concept_the_knowledge_base_only_mentions_in_passing_is_no_topic() -> None:
+    churn = _passage("Churn is the share of customers who leave; a password reset is no churn.")
+    assert not should_abstain(evidence_strength("How do we reduce churn?", "en", churn, _RARE))
+    assert should_abstain(evidence_strength("How do I change my password?", "en", churn, _RARE))
 
 
 def test_a_concept_most_passages_name_is_no_topic() -> None:
