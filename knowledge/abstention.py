@@ -38,6 +38,7 @@ words the Scandinavian answer does not use (valid, require, habits, empathy).
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from knowledge.models import Hit
@@ -48,6 +49,7 @@ PASSAGES_CHECKED = 3
 # Calibrated on the question files (tests/data/questions_*.yaml): see the module docstring.
 ABSTAIN_BELOW = 0.45
 UNKNOWN_WEIGHT = 4.0
+UNKNOWN_WORD_WEIGHT = 1.5
 # A concept is a topic of the knowledge base when the share of indexed chunks that name it
 # lies between these: above GENERIC_SHARE it places a question in the domain but says
 # nothing about its topic ("customer": 88 % of chunks); below TOPIC_SHARE the glossary
@@ -81,10 +83,27 @@ def _topical(term: Term, vocabulary: Vocabulary) -> frozenset[str]:
     )
 
 
-def _weight(term: Term, topical: frozenset[str], vocabulary: Vocabulary) -> float:
-    """Domain words and long words say more about the topic than short generic ones."""
+def names(question: str) -> frozenset[str]:
+    """The words written as names: capitalised after the first word ("Equinor", "Slack"),
+    acronyms ("CAC", "MRR") and numbers ("2027"), lowercased as terms are."""
+    found = set()
+    for position, match in enumerate(re.finditer(r"[^\W_]+", question)):
+        word = match.group(0)
+        acronym = len(word) >= 2 and word.isupper()
+        if word.isdigit() or acronym or (position > 0 and word[:1].isupper()):
+            found.add(word.lower())
+    return frozenset(found)
+
+
+def _weight(
+    term: Term, topical: frozenset[str], vocabulary: Vocabulary, named: frozenset[str]
+) -> float:
+    """Domain words and long words say more about the topic than short generic ones; a
+    name the knowledge base never uses ("CAC", "Equinor", "2027") says most: it is what
+    the question is about, and the knowledge base lacks it. An ordinary word it does not
+    use ("refresh", "utformat") is only a paraphrase's word choice."""
     if _unknown(term, vocabulary):
-        return UNKNOWN_WEIGHT  # "CAC", "Equinor", "2027": what the knowledge base lacks
+        return UNKNOWN_WEIGHT if term.word in named else UNKNOWN_WORD_WEIGHT
     return 1.5 if topical else (1.0 if len(term.word) >= 4 else 0.5)
 
 
@@ -122,7 +141,8 @@ def evidence_strength(
         return 0.0
     vocabulary = vocabulary or _Unknown()
     topical = {term.word: _topical(term, vocabulary) for term in terms}
-    weights = {term.word: _weight(term, topical[term.word], vocabulary) for term in terms}
+    named = names(question)
+    weights = {term.word: _weight(term, topical[term.word], vocabulary, named) for term in terms}
     total = sum(weights.values())
     best = 0.0
     for hit in hits[:PASSAGES_CHECKED]:
