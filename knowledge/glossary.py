@@ -93,14 +93,15 @@ def concept(concept_id: str) -> Concept:
     return _index().concepts[concept_id]
 
 
-def _direct(word: str) -> frozenset[str]:
-    """Concepts the word names as a whole: the form itself (which settles it: "journeybot"
-    is the bot, not a journey), or else its stem or an inflection of a form."""
+def _direct(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """Concepts the word names as a whole: the form itself in any language (which settles
+    it: "journeybot" is the bot, not a journey), or else its stem or an inflection of a
+    form in the text's language (Danish "passe" is not the Swedish "pass", a shift)."""
     index = _index()
     if word in index.by_word:
         return index.by_word[word]
     found: set[str] = set()
-    for language in _LANGUAGES:  # a stem means something only in its own language
+    for language in languages:  # a stem means something only in its own language
         found |= index.by_stem.get((language, text.stem(word, language)), frozenset())
         for cut in range(max(_MIN_STEM + 1, len(word) - _INFLECTION), len(word)):
             found |= index.by_stem.get((language, word[:cut]), frozenset())
@@ -108,27 +109,29 @@ def _direct(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def concepts_of(word: str) -> frozenset[str]:
-    """The concepts one word names, including those of its compound parts."""
-    found = set(_direct(word))
+def concepts_of(word: str, language: str | None = None) -> frozenset[str]:
+    """The concepts one word names, including those of its compound parts; stems are
+    compared in `language` (all four when the text's language is not known)."""
+    languages = (language,) if language in _LANGUAGES else _LANGUAGES
+    found = set(_direct(word, languages))
     if found or len(word) < 2 * _MIN_PART:
         return frozenset(found)
     for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
         head, tail = word[:cut], word[cut:]
-        tail_concepts = _direct(tail)
+        tail_concepts = _direct(tail, languages)
         if not tail_concepts and tail[0] in _LINKING and len(tail) > _MIN_PART:
-            tail_concepts = _direct(tail[1:])
+            tail_concepts = _direct(tail[1:], languages)
         if not tail_concepts:
             continue
-        head_concepts = _direct(head)
+        head_concepts = _direct(head, languages)
         if not head_concepts and head.endswith(_LINKING):
-            head_concepts = _direct(head[:-1])
+            head_concepts = _direct(head[:-1], languages)
         if head_concepts or len(tail) >= 6:  # a long known tail names the whole compound
             return frozenset(tail_concepts | head_concepts)
     return frozenset()
 
 
-def concepts_at(text_words: Sequence[str]) -> list[frozenset[str]]:
+def concepts_at(text_words: Sequence[str], language: str | None = None) -> list[frozenset[str]]:
     """For each word, the concepts it names, phrases first (their words name nothing else)."""
     index = _index()
     found: list[frozenset[str]] = [frozenset()] * len(text_words)
@@ -142,7 +145,7 @@ def concepts_at(text_words: Sequence[str]) -> list[frozenset[str]]:
                     found[position] = found[position] | {concept_id}
     for position, word in enumerate(text_words):
         if not in_phrase[position]:
-            found[position] = concepts_of(word)
+            found[position] = concepts_of(word, language)
     return found
 
 
@@ -163,7 +166,7 @@ def translations(query: str, language: str) -> dict[str, dict[str, list[str]]]:
     """
     query_words = text.words(query)
     named: list[str] = []
-    for concepts in concepts_at(query_words):
+    for concepts in concepts_at(query_words, language):
         named += [concept_id for concept_id in sorted(concepts) if concept_id not in named]
     return {
         target: {concept_id: list(concept(concept_id).forms[target]) for concept_id in named}

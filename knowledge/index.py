@@ -403,7 +403,7 @@ class Index:
         query_words = text.words(query)
         unnamed = " ".join(
             word
-            for word, named in zip(query_words, glossary.concepts_at(query_words), strict=True)
+            for word, named in zip(query_words, glossary.concepts_at(query_words, own), strict=True)
             if not named
         )  # names, numbers, GDPR: searched as they are, with each language's stemmer
         total = lexical.stem_scores("", own)

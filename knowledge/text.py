@@ -113,7 +113,7 @@ def content_terms(text: str, language: str) -> list[Term]:
     each with its glossary concepts (phrases first: "personal data" is one concept)."""
     stop = _any_stopwords()
     all_words = words(text)
-    concepts_at = glossary.concepts_at(all_words)
+    concepts_at = glossary.concepts_at(all_words, language)
     seen: set[str] = set()
     terms: list[Term] = []
     for word, concepts in zip(all_words, concepts_at, strict=True):
