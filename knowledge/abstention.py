@@ -108,10 +108,12 @@ def _weight(
 
 
 def _unknown(term: Term, vocabulary: Vocabulary) -> bool:
-    """No indexed chunk uses the word, nor names any concept it names."""
-    if vocabulary.knows(term.word):
-        return False
-    return not any(vocabulary.concept_share(concept) > 0 for concept in term.concepts)
+    """The knowledge base lacks what the term names: the glossary knows its concepts but
+    no indexed chunk names them ("Customer Effort Score", "CAC"), or, for a word the
+    glossary does not know, no indexed chunk uses the word ("Equinor")."""
+    if term.concepts:
+        return not any(vocabulary.concept_share(concept) > 0 for concept in term.concepts)
+    return not vocabulary.knows(term.word)
 
 
 def how_matched(term: Term, topical: frozenset[str], passage: list[Term]) -> str | None:

@@ -25,7 +25,7 @@ from knowledge.messages import sources_language_note
 from knowledge.models import Answer, Hit, Source
 from knowledge.passage import clean, parts
 from knowledge.passage import split_sentences as _sentences
-from knowledge.question_kind import Kind, kind_of, states_a_figure
+from knowledge.question_kind import Kind, asks_for_a_name, kind_of, names_someone, states_a_figure
 from knowledge.text import Term, content_terms, matched
 
 MAX_ANSWER_CHARS = 600
@@ -315,6 +315,8 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     chosen = _pick(lines, len(question_terms))
     if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text):
         chosen = []  # "how many …?" answered without a number is no answer: abstain
+    if asks_for_a_name(question) and chosen and not names_someone(chosen[0].text):
+        chosen = []  # "who is our DPO?" answered without a name is no answer either
     all_lists = _lists(lines, len(question_terms), kind)
     best_list = max(
         all_lists,

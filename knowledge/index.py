@@ -428,8 +428,11 @@ class Index:
         if key not in self._shares:
             named = np.zeros(len(lexical), dtype=bool)
             for language, forms in glossary.concept(concept_id).forms.items():
-                for form in forms:
-                    named |= lexical.stem_scores(form, language) > 0
+                for form in forms:  # a phrase is named where all of its words are
+                    found = np.ones(len(lexical), dtype=bool)
+                    for word in text.words(form):
+                        found &= lexical.stem_scores(word, language) > 0
+                    named |= found
             self._shares[key] = float(named.mean())
         return self._shares[key]
 

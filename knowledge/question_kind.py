@@ -103,3 +103,21 @@ def states_a_figure(text: str) -> bool:
     """Whether the text states a number, an amount or a frequency: what "how many", "how
     much", "how often" and "when" questions ask for."""
     return any(char.isdigit() for char in text) or bool(_NUMBER_WORDS.search(text))
+
+
+_WHO_OF_OURS = _words(
+    r"who (?:is|are) (?:our|the)",
+    r"hvem er (?:vores|vor|vår|vårt|våre)",
+    r"vem är (?:vår|vårt|våra)",
+)
+_NAME = re.compile(r"(?<=\S\s)[A-ZÆØÅÄÖ][a-zæøåäöé]+")
+
+
+def asks_for_a_name(question: str) -> bool:
+    """ "Who is our data protection officer?": only a line that names someone answers it."""
+    return bool(_WHO_OF_OURS.search(" ".join(question.split())))
+
+
+def names_someone(text: str) -> bool:
+    """A capitalised word inside the sentence (not its first word): "Ask Mette Holm"."""
+    return bool(_NAME.search(text))

@@ -80,6 +80,18 @@ def test_a_concept_the_knowledge_base_only_mentions_in_passing_is_no_topic() -> 
     assert should_abstain(evidence_strength("How do I change my password?", "en", churn, _RARE))
 
 
+class _NoEffortScore(_Vocabulary):
+    def concept_share(self, concept_id: str) -> float:
+        return 0.0 if concept_id == "customer_effort" else 0.1
+
+
+def test_a_concept_the_glossary_knows_but_no_passage_names_counts_against_the_question() -> None:
+    nps = _passage("The Net Promoter Score is calculated from one question on a 0-10 scale.")
+    question = "How is Customer Effort Score calculated?"
+    assert not should_abstain(evidence_strength(question, "en", nps))  # no index to ask
+    assert should_abstain(evidence_strength(question, "en", nps, _NoEffortScore()))
+
+
 def test_a_concept_most_passages_name_is_no_topic() -> None:
     service = _passage("Kunden står i centrum, og kunder skal have svar samme dag.", "da")
     common = _Vocabulary()

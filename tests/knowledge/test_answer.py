@@ -179,3 +179,22 @@ def test_the_answer_keeps_the_best_passage_when_a_later_one_shares_more_words() 
         "Should we tell a customer who complained what we fixed?", "en", [best, other]
     )
     assert answer.answer.startswith("Close the loop: tell the customer what you fixed")
+
+
+def test_a_how_many_question_is_refused_when_the_best_line_states_no_figure() -> None:
+    hours = _guide("Customer service answers every customer the same day, also at weekends.", "")
+    answer = extractive_answer(
+        "How many hours is customer service open at weekends?", "en", [hours]
+    )
+    assert not answer.answered
+
+
+def test_who_is_our_question_is_refused_when_the_passage_names_nobody() -> None:
+    officer = _guide("Tal med jeres databeskyttelsesrådgiver ved tvivl.", "", 0, "da")
+    assert not extractive_answer(
+        "Hvem er vores databeskyttelsesrådgiver?", "da", [officer]
+    ).answered
+    named = _guide(
+        "Jeres databeskyttelsesrådgiver er Mette Holm fra juridisk afdeling.", "", 0, "da"
+    )
+    assert extractive_answer("Hvem er vores databeskyttelsesrådgiver?", "da", [named]).answered
