@@ -138,16 +138,28 @@ def evidence_strength(
     vocabulary: Vocabulary | None = None,
 ) -> float:
     """0.0 (nothing of the question in the passages) … 1.0 (all of it in one passage)."""
+    return max(
+        passage_evidence(question, language, hits[:PASSAGES_CHECKED], vocabulary), default=0.0
+    )
+
+
+def passage_evidence(
+    question: str,
+    language: str,
+    hits: list[Hit],
+    vocabulary: Vocabulary | None = None,
+) -> list[float]:
+    """For each hit, the weighted share of the question's terms it holds (0.0 … 1.0)."""
     terms = content_terms(question, language)
-    if not terms or not hits:
-        return 0.0
+    if not terms:
+        return [0.0 for _ in hits]
     vocabulary = vocabulary or _Unknown()
     topical = {term.word: _topical(term, vocabulary) for term in terms}
     named = names(question)
     weights = {term.word: _weight(term, topical[term.word], vocabulary, named) for term in terms}
     total = sum(weights.values())
-    best = 0.0
-    for hit in hits[:PASSAGES_CHECKED]:
+    shares = []
+    for hit in hits:
         chunk = hit.chunk  # its title and section heading are what retrieval saw too
         passage = content_terms(f"{chunk.title}. {chunk.section}. {chunk.text}", chunk.language)
         how = {term.word: how_matched(term, topical[term.word], passage) for term in terms}
@@ -155,13 +167,14 @@ def evidence_strength(
         if len({term.stem for term in found}) < min(2, len(terms)) and not any(
             topical[term.word] and how[term.word] != "generic" for term in found
         ):
-            continue  # one stray word in common
+            shares.append(0.0)  # one stray word in common
+            continue
         share = sum(
             min(1.0, weights[term.word]) if how[term.word] == "generic" else weights[term.word]
             for term in found
         )
-        best = max(best, share / total)
-    return best
+        shares.append(share / total)
+    return shares
 
 
 def should_abstain(strength: float, threshold: float = ABSTAIN_BELOW) -> bool:
