@@ -209,7 +209,7 @@ def _lists(lines: list[_Line], question_size: int, kind: Kind) -> list[_List]:
             len(frame) / size
             + 0.1 * len(others) / size
             + RANK_BONUS[min(rank, len(RANK_BONUS) - 1)]
-            + (0.15 if kind in (Kind.LIST, Kind.HOWTO) else -0.2)
+            + _LIST_BONUS.get(kind, 0.0)
         )
         found.append(_List(lead, items, score))
     return found
@@ -222,13 +222,26 @@ def _belongs(line: _Line, found: _List) -> bool:
     return line is found.lead or (bool(line.item) and line.item == first.item)
 
 
+# "Which …" and "how do we …" want a list; "how many …" wants one line, not its list.
+_LIST_BONUS = {Kind.LIST: 0.15, Kind.HOWTO: 0.15, Kind.FIGURE: -0.2}
+
+
 def _compose_list(chosen: _List) -> list[_Line]:
+    """The lead line and up to MAX_ITEMS items within the length budget: every item's
+    first sentence, then whole items for those that hold question words, best first."""
     lines = [chosen.lead] if chosen.lead is not None else []
     budget = MAX_ANSWER_CHARS - sum(len(line.text) + 6 for line in lines)
     items = chosen.items[:MAX_ITEMS]
     per_item = max(60, budget // max(len(items), 1) - 8)
-    for item in items:
-        lines.append(_Line(**{**item.__dict__, "text": _first_sentence(item.text, per_item)}))
+    texts = [_first_sentence(item.text, per_item) for item in items]
+    spare = budget - sum(len(text) + 8 for text in texts)
+    for n in sorted(range(len(items)), key=lambda n: (-len(items[n].own), n)):
+        whole = shorten(items[n].text, MAX_SENTENCE_CHARS)
+        if items[n].own and len(whole) - len(texts[n]) <= spare:
+            spare -= len(whole) - len(texts[n])
+            texts[n] = whole
+    for item, text in zip(items, texts, strict=True):
+        lines.append(_Line(**{**item.__dict__, "text": text}))
     return lines
 
 
