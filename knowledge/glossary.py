@@ -40,7 +40,7 @@ class _Index:
     concepts: dict[str, Concept]
     by_word: dict[str, frozenset[str]]  # exact single-word forms
     by_stem: dict[tuple[str, str], frozenset[str]]  # (language, stem of a single-word form)
-    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> phrases
+    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first stem -> (stems, id)
 
 
 def load(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
@@ -75,7 +75,8 @@ def _index(path: Path = GLOSSARY_FILE) -> _Index:
             for form in language_forms:
                 parts = tuple(text.words(form))
                 if len(parts) > 1:
-                    phrases.setdefault(parts[0], []).append((parts, concept_id))
+                    stems = tuple(text.stem(part, "en") for part in parts)
+                    phrases.setdefault(stems[0], []).append((stems, concept_id))
                 elif parts:
                     by_word.setdefault(parts[0], set()).add(concept_id)
                     stem = text.stem(parts[0], language)
@@ -136,10 +137,11 @@ def concepts_at(text_words: Sequence[str], language: str | None = None) -> list[
     index = _index()
     found: list[frozenset[str]] = [frozenset()] * len(text_words)
     in_phrase = [False] * len(text_words)
-    for start, word in enumerate(text_words):
-        for parts, concept_id in index.phrases.get(word, ()):
+    stems = [text.stem(word, "en") for word in text_words]  # phrases compare by stem
+    for start, first in enumerate(stems):
+        for parts, concept_id in index.phrases.get(first, ()):
             end = start + len(parts)
-            if tuple(text_words[start:end]) == parts or _same_stems(text_words[start:end], parts):
+            if tuple(stems[start:end]) == parts:
                 for position in range(start, end):
                     in_phrase[position] = True
                     found[position] = found[position] | {concept_id}
@@ -147,15 +149,6 @@ def concepts_at(text_words: Sequence[str], language: str | None = None) -> list[
         if not in_phrase[position]:
             found[position] = concepts_of(word, language)
     return found
-
-
-def _same_stems(candidate: Sequence[str], parts: tuple[str, ...]) -> bool:
-    if len(candidate) != len(parts):
-        return False
-    return all(
-        word == part or text.stem(word, "en") == text.stem(part, "en")
-        for word, part in zip(candidate, parts, strict=True)
-    )
 
 
 def translations(query: str, language: str) -> dict[str, dict[str, list[str]]]:

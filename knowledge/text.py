@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 from bm25s import stopwords as bm25_stopwords
@@ -111,6 +111,11 @@ def _is_content(word: str, stop: frozenset[str]) -> bool:
 def content_terms(text: str, language: str) -> list[Term]:
     """The topic-bearing words of `text`, without stopwords, duplicates or 1-letter noise,
     each with its glossary concepts (phrases first: "personal data" is one concept)."""
+    return list(_content_terms(text, language))
+
+
+@lru_cache(maxsize=20_000)  # passages come back question after question
+def _content_terms(text: str, language: str) -> tuple[Term, ...]:
     stop = _any_stopwords()
     all_words = words(text)
     concepts_at = glossary.concepts_at(all_words, language)
@@ -121,7 +126,7 @@ def content_terms(text: str, language: str) -> list[Term]:
             continue
         seen.add(word)
         terms.append(Term(word, stem(word, language), frozenset(concepts)))
-    return terms
+    return tuple(terms)
 
 
 def matched(question: list[Term], passage: list[Term]) -> list[Term]:
