@@ -158,11 +158,17 @@ def passage_evidence(
     named = names(question)
     weights = {term.word: _weight(term, topical[term.word], vocabulary, named) for term in terms}
     total = sum(weights.values())
+    missing = {term.word for term in terms if _unknown(term, vocabulary)}
     shares = []
     for hit in hits:
         chunk = hit.chunk  # its title and section heading are what retrieval saw too
         passage = content_terms(f"{chunk.title}. {chunk.section}. {chunk.text}", chunk.language)
-        how = {term.word: how_matched(term, topical[term.word], passage) for term in terms}
+        how = {
+            term.word: None
+            if term.word in missing
+            else how_matched(term, topical[term.word], passage)
+            for term in terms
+        }  # "customer" in "Customer Effort Score" means the score, which no passage names
         found = [term for term in terms if how[term.word]]
         if len({term.stem for term in found}) < min(2, len(terms)) and not any(
             topical[term.word] and how[term.word] != "generic" for term in found
