@@ -296,6 +296,9 @@ def _pick(lines: list[_Line], question_size: int) -> list[_Line]:
     # The best line leads; the rest follow in reading order, its own passage first.
     order = {line.rank: n for n, line in enumerate(chosen)}
     rest = sorted(chosen[1:], key=lambda line: (order[line.rank], line.part, line.position))
+    lead = next((line for line in rest if line.text.endswith(":") and _follows(best, line)), None)
+    if lead is not None:  # "journeybot regner ut NPS slik:" goes before what it announces
+        return [lead, best, *(line for line in rest if line is not lead)]
     return [best, *rest]
 
 
