@@ -53,6 +53,11 @@ _ASKS_FORMULA = re.compile(
     re.IGNORECASE,
 )
 _FORMULA_SECTION = re.compile(r"formel|formula|definition|definisjon|beregn|beräkn|räkna", re.I)
+# The verb that makes a sentence a definition, in da/no/sv/en (or a colon after the term).
+_COPULA = re.compile(
+    r"\b(?:is|are|means|measures|er|betyder|betyr|måler|är|innebär|mäter)\b|^[^.]{2,40}\):|^\w[\w -]{0,30}:",
+    re.IGNORECASE,
+)
 _FORMULA_LINE = re.compile(r"^[\w ()·/%-]{2,40}\s=\s\S")
 _DEFINITION_LINE = re.compile(
     r"^(?:Definition|Definisjon|Formel|Formula)\s*:|" + _FORMULA_LINE.pattern
@@ -167,8 +172,10 @@ def _shape_bonus(
     if kind is Kind.DEFINITION or formula_part:
         if definition:
             bonus += 0.3
-        if matched(question, terms[:3]):  # "Churn is …"
-            bonus += 0.15
+        if matched(question, terms[:1]) and _COPULA.search(text[:60]):
+            bonus += 0.25  # "Churn is …", "Kundefrafald er …", "NPS (…) måler …:"
+        elif matched(question, terms[:3]):
+            bonus += 0.1
     if formula_part:
         bonus += 0.1
     return bonus
