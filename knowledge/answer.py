@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from knowledge.messages import sources_language_note
 from knowledge.models import Answer, Hit, Source
-from knowledge.passage import clean, parts
+from knowledge.passage import parts
 from knowledge.passage import split_sentences as _sentences
 from knowledge.question_kind import Kind, asks_for_a_name, kind_of, names_someone, states_a_figure
 from knowledge.text import Term, content_terms, matched
@@ -45,7 +45,6 @@ _SOURCE_LINE = re.compile(r"^(?:Sources?|Kilder?|Källa|Källor)\s*:", re.IGNORE
 _COMMAND = re.compile(r"^[/`$>]")
 # A worked formula has a number right after "=" or around "×"/"÷" ("NPS = 55 − 20 = 35").
 _WORKED = re.compile(r"=\s*[−–-]?\d|\d\s*[×÷*/]\s*\d")
-_DIGIT = re.compile(r"\d")
 # "How is NPS calculated?" asks for the formula: its definition line and its section lead.
 _ASKS_FORMULA = re.compile(
     r"\b(?:calculat|comput|formula|measur|beregn|udregn|regne|regnes|formel|måle|måles|"
@@ -394,6 +393,3 @@ def source_of(hit: Hit, cited_text: str | None = None) -> Source:
         score=round(float(hit.score), 4),
         section=hit.chunk.section,
     )
-
-
-__all__ = ["clean", "extractive_answer", "shorten", "source_of", "split_sentences"]

@@ -43,11 +43,6 @@ class _Index:
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first stem -> (stems, id)
 
 
-def load(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
-    """The glossary's concepts, in file order."""
-    return tuple(_index(path).concepts.values())
-
-
 def read_entries(path: Path) -> dict[str, dict[str, list[str]]]:
     """The raw entries of a glossary-format YAML file (YAML 1.1 reads `no:` as False)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
