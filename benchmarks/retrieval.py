@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from knowledge.fusion import RETRIEVERS, WEIGHTS, reciprocal_rank_fusion  # noqa: E402
 from knowledge.index import Index  # noqa: E402
 from knowledge.knowledge_base import KnowledgeBase  # noqa: E402
-from knowledge.retrieval import RETRIEVERS, WEIGHTS, reciprocal_rank_fusion  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "reference" / "seeds"
 CORPUS = ROOT / "knowledge" / "corpus"

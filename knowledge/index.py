@@ -22,23 +22,30 @@ from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-import chromadb  # noqa: E402 (telemetry must be off before onnxruntime can load)
+import chromadb  # noqa: E402
+import numpy as np  # noqa: E402 (telemetry must be off before onnxruntime can load)
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
-from knowledge import lexicon  # noqa: E402
+from knowledge import glossary, text  # noqa: E402
+from knowledge.dense import exact_neighbours  # noqa: E402
 from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
 from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
+from knowledge.fusion import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
 from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
 from knowledge.lexical import LANGUAGES, LexicalIndex, top_rows  # noqa: E402
 from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
-from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
+# Up to this many chunks the dense stage is an exact cosine scan of the stored vectors
+# (numpy), not Chroma's HNSW graph, whose neighbours differ from build to build: three
+# fresh ingests of the same files ranked differently. Measured 2026-12-04 on the 2-core
+# box, 256-dim vectors: 14 ms per question at 50k chunks, 31 ms at 200k (~200 MB held).
+EXACT_DENSE_MAX_CHUNKS = 100_000
 
 
 class _ChromaEmbedding(EmbeddingFunction[Documents]):
@@ -91,6 +98,9 @@ class Index:
         self._embedder: Embedder | None = None
         self._lexical: LexicalIndex | None = None
         self._lexical_version: str | None = None
+        self._vectors: np.ndarray | None = None
+        self._shares: dict[tuple[str | None, str], float] = {}
+        self._vectors_version: str | None = None
 
     # -- connections -------------------------------------------------------------------
 
@@ -378,22 +388,53 @@ class Index:
         others = [other for other in _SCANDINAVIAN if other != own]
         nordic = sum(lexical.stem_scores(query, other) for other in others)
         ranked["nordic"] = top_rows(nordic, CANDIDATES)
-        ranked["lexicon"] = top_rows(self._translated_scores(query, own, lexical), CANDIDATES)
+        ranked["glossary"] = top_rows(self._glossary_scores(query, own, lexical), CANDIDATES)
         # No text in the question's language matches: the question is cross-lingual, and
         # an English-only dense model only adds noise there (FINDINGS.md: r@3 .04 alone).
         ranked["dense"] = self._dense_rows(query, lexical) if ranked["stem"] else []
         return ranked
 
-    @staticmethod
-    def _translated_scores(query: str, own: str, lexical: LexicalIndex) -> Any:
-        """BM25 of the lexicon translation into each other language, with that language's
-        stemmer, summed raw: rare concept words (kundefrafald) keep their high IDF instead
-        of a per-language normalisation lifting a passage that only shares "kunde"."""
+    def _glossary_scores(self, query: str, own: str, lexical: LexicalIndex) -> Any:
+        """Each concept the question names, searched with the concept's words in every other
+        language (that language's stemmer). A concept counts once per language (its
+        best-matching word, not the sum of its synonyms), and less the more passages name
+        it: "customer" is in most chunks and must not swamp what the question is about.
+        Expansions count below the question's own words through the fusion weights."""
+        query_words = text.words(query)
+        unnamed = " ".join(
+            word
+            for word, named in zip(query_words, glossary.concepts_at(query_words, own), strict=True)
+            if not named
+        )  # names, numbers, GDPR: searched as they are, with each language's stemmer
         total = lexical.stem_scores("", own)
-        for target, translated in lexicon.translations(query, own).items():
-            if target != own and translated:
-                total = total + lexical.stem_scores(translated, target)
+        for target, concepts in glossary.translations(query, own).items():
+            if target == own:
+                continue
+            total = total + lexical.stem_scores(unnamed, target)
+            for concept_id, forms in concepts.items():
+                if not forms:
+                    continue
+                best = np.max([lexical.stem_scores(form, target) for form in forms], axis=0)
+                total = total + (1.0 - self.concept_share(concept_id)) * best
         return total
+
+    def concept_share(self, concept_id: str) -> float:
+        """The share of indexed chunks that name the concept in any language (its document
+        frequency): abstention and retrieval weigh very common concepts less."""
+        lexical = self._lexical if self._lexical is not None else self._refresh_lexical()
+        if not len(lexical):
+            return 0.0
+        key = (self._lexical_version, concept_id)
+        if key not in self._shares:
+            named = np.zeros(len(lexical), dtype=bool)
+            for language, forms in glossary.concept(concept_id).forms.items():
+                for form in forms:  # a phrase is named where all of its words are
+                    found = np.ones(len(lexical), dtype=bool)
+                    for word in text.words(form):
+                        found &= lexical.stem_scores(word, language) > 0
+                    named |= found
+            self._shares[key] = float(named.mean())
+        return self._shares[key]
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
         if self._metadata().get("embedding") != self.embedder.name:
@@ -402,6 +443,8 @@ class Index:
             vector = self.embedder.embed([query])
         except EmbeddingUnavailable:
             return []  # lexical retrieval still answers
+        if len(lexical) <= EXACT_DENSE_MAX_CHUNKS:
+            return exact_neighbours(self._stored_vectors(lexical), vector[0], CANDIDATES)
         try:
             found = self._chroma().query(
                 query_embeddings=vector,
@@ -411,6 +454,23 @@ class Index:
         except Exception as error:
             raise self._unavailable(error) from error
         return [lexical.row_of[i] for i in found["ids"][0] if i in lexical.row_of]
+
+    def _stored_vectors(self, lexical: LexicalIndex) -> np.ndarray:
+        """The stored embeddings, row i for lexical row i, read once per index version."""
+        if self._vectors is not None and self._vectors_version == self._lexical_version:
+            return self._vectors
+        try:
+            stored = _get_all(self._chroma(), ["embeddings"])
+        except Exception as error:
+            raise self._unavailable(error) from error
+        width = len(stored["embeddings"][0]) if len(stored["embeddings"]) else 0
+        vectors = np.zeros((len(lexical), width), np.float32)
+        for chunk_id, embedding in zip(stored["ids"], stored["embeddings"], strict=False):
+            row = lexical.row_of.get(chunk_id)
+            if row is not None:
+                vectors[row] = embedding
+        self._vectors, self._vectors_version = vectors, self._lexical_version
+        return vectors
 
     def knows(self, word: str) -> bool:
         """Whether some indexed chunk uses the word (by any language's stem): abstention
@@ -462,7 +522,8 @@ def _get_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
     while True:
         page = collection.get(include=include, limit=_READ_PAGE, offset=offset)
         for field in out:
-            out[field].extend(page[field] or [])
+            found = page[field]  # embeddings come as a numpy array: no truth value
+            out[field].extend(found if found is not None else [])
         if len(page["ids"]) < _READ_PAGE:
             return out
         offset += _READ_PAGE

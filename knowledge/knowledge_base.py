@@ -14,14 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge.abstention import evidence_strength, should_abstain
+from knowledge.abstention import Vocabulary, evidence_strength, passage_evidence, should_abstain
 from knowledge.answer import extractive_answer
 from knowledge.errors import EmptyKnowledgeBase
+from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.language import detect
 from knowledge.messages import ABSTAIN, FALLBACK_NOTES, in_language, join_notes
 from knowledge.models import Answer, Hit, IngestReport
-from knowledge.question_terms import content_terms
 from knowledge.questions import validate_question
+from knowledge.text import content_terms
 
 if TYPE_CHECKING:
     from knowledge.index import Index
@@ -32,8 +33,9 @@ EMPTY_MESSAGE = (
     "(or run `journeybot demo`)."
 )
 HITS_PER_QUERY = 8
+RERANKED = 20  # fused candidates the evidence reranking looks at
+RERANK_WEIGHT = 0.6  # evidence share against the fused score (normalised to 1 at the top)
 FOLLOW_UP_MAX_TERMS = 5  # a question this short after earlier turns is read as a follow-up
-_RRF_K = 60
 
 
 class KnowledgeBase:
@@ -112,12 +114,15 @@ class KnowledgeBase:
             raise EmptyKnowledgeBase(EMPTY_MESSAGE)
         query = retrieval_query(text, language, history, self.max_question_chars)
         variants = self._query_variants(query, language)
-        hits = self._retrieve(variants)
-        llm = self.llm
-        known = getattr(self.index, "knows", None)  # test doubles cannot tell
-        strength = max(evidence_strength(q, lang, hits, known) for q, lang in variants)
+        fused = self._fused(variants)
+        vocabulary = self._vocabulary()
+        # Evidence is judged on the retrievers' own top passages, as calibrated: the
+        # reranking below looks for the best evidence among 20, and would find some.
+        strength = max(evidence_strength(q, lang, fused, vocabulary) for q, lang in variants)
         if should_abstain(strength):
             return abstention(language)
+        hits = self._reranked(variants, fused)
+        llm = self.llm
 
         fallback_note = None
         if llm is not None:
@@ -151,18 +156,48 @@ class KnowledgeBase:
         return variants
 
     def _retrieve(self, variants: list[tuple[str, str]]) -> list[Hit]:
-        """Hits for each query variant, fused by reciprocal rank (one variant: as is)."""
+        """Hits for each query variant, fused by reciprocal rank, then reordered by how
+        much of the question each passage holds (through the glossary, in any language)."""
+        return self._reranked(variants, self._fused(variants))
+
+    def _reranked(self, variants: list[tuple[str, str]], fused: list[Hit]) -> list[Hit]:
+        query, language = variants[0]
+        return rerank(query, language, fused, self._vocabulary())[:HITS_PER_QUERY]
+
+    def _vocabulary(self) -> Vocabulary | None:
+        return self.index if hasattr(self.index, "concept_share") else None
+
+    def _fused(self, variants: list[tuple[str, str]]) -> list[Hit]:
         if len(variants) == 1:
             query, language = variants[0]
-            return self.index.search(query, language, k=HITS_PER_QUERY)
-        fused: dict[str, float] = {}
-        first: dict[str, Hit] = {}
-        for query, language in variants:
-            for rank, hit in enumerate(self.index.search(query, language, k=HITS_PER_QUERY)):
-                fused[hit.chunk.id] = fused.get(hit.chunk.id, 0.0) + 1.0 / (_RRF_K + rank)
-                first.setdefault(hit.chunk.id, hit)
-        ordered = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
-        return [first[chunk_id] for chunk_id in ordered[:HITS_PER_QUERY]]
+            return self.index.search(query, language, k=RERANKED)
+        found: dict[str, Hit] = {}
+        rankings: dict[str, list[str]] = {}
+        for number, (query, language) in enumerate(variants):
+            hits = self.index.search(query, language, k=RERANKED)
+            rankings[str(number)] = [hit.chunk.id for hit in hits]
+            for hit in hits:
+                found.setdefault(hit.chunk.id, hit)
+        fused = reciprocal_rank_fusion(rankings, dict.fromkeys(rankings, 1.0))
+        return [found[chunk_id] for chunk_id, _ in fused[:RERANKED]]
+
+
+def rerank(
+    question: str, language: str, hits: list[Hit], vocabulary: Vocabulary | None
+) -> list[Hit]:
+    """Fused hits reordered by fused score (the best is 1.0) + RERANK_WEIGHT × the share of
+    the question the passage holds: an English question whose answer is only in a Danish
+    passage meets it through the glossary, while the English retrievers agree on English
+    passages that merely share its words. Ties keep the fused order."""
+    if not hits:
+        return hits
+    top = max(hit.score for hit in hits) or 1.0
+    evidence = passage_evidence(question, language, hits, vocabulary)
+    order = sorted(
+        range(len(hits)),
+        key=lambda i: (-(hits[i].score / top + RERANK_WEIGHT * evidence[i]), i),
+    )
+    return [hits[i] for i in order]
 
 
 def retrieval_query(question: str, language: str, history: Sequence[str], max_chars: int) -> str:

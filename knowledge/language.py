@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from knowledge.text import words as text_words
+
 LANGUAGES = ("da", "no", "sv", "en")
 FALLBACK = "en"
 
-_WORD = re.compile(r"[a-zæøåäöéèü]+")
 
 # word -> {language: weight}. Weights: 3 = only this language writes it, 1–2 = shared but
 # telling. Words common to several languages list each of them.
@@ -149,7 +150,7 @@ _SPELLING: list[tuple[re.Pattern[str], dict[str, float]]] = [
 def scores(text: str) -> dict[str, float]:
     """Total vote per language; exposed so tests and benchmarks can see the margins."""
     totals = dict.fromkeys(LANGUAGES, 0.0)
-    words = Counter(_WORD.findall(text.lower()))
+    words = Counter(text_words(text))
     for word, count in words.items():
         # A word repeated many times (a heading echoed, a keyword) should not outvote
         # the rest of the text: damp repeats.

@@ -12,80 +12,20 @@ never disagrees with the vector store.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
-from functools import cache
 
 import bm25s
 import numpy as np
 import Stemmer
-from bm25s import stopwords as bm25_stopwords
 
 from knowledge.models import Chunk
+from knowledge.text import LANGUAGES, STEMMERS, stopwords, words
 
 # bm25s sets its own logger to DEBUG; once anything configures the root logger, every index
 # build would print "Building index from tokens" into the CLI's output.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-STEMMERS = {"da": "danish", "no": "norwegian", "sv": "swedish", "en": "english"}
-LANGUAGES = tuple(STEMMERS)
 NGRAM = 4
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_STOPWORD_LISTS = {
-    "da": "STOPWORDS_DANISH",
-    "no": "STOPWORDS_NORWEGIAN",
-    "sv": "STOPWORDS_SWEDISH",
-    "en": "STOPWORDS_EN",
-}
-# Words questions are made of that say nothing about the topic (all four languages).
-_QUESTION_WORDS = frozenset(
-    [
-        "what",
-        "how",
-        "why",
-        "which",
-        "who",
-        "when",
-        "where",
-        "does",
-        "do",
-        "should",
-        "could",
-        "would",
-        "can",
-        "we",
-        "our",
-        "us",
-        "you",
-        "your",
-        "hvad",
-        "hvordan",
-        "hvorfor",
-        "hvilke",
-        "hvilken",
-        "hvornår",
-        "hva",
-        "hvilket",
-        "vad",
-        "hur",
-        "varför",
-        "vilka",
-        "vilken",
-        "när",
-    ]
-)
-
-
-def words(text: str) -> list[str]:
-    return [match.group(0).lower() for match in _WORD.finditer(text)]
-
-
-@cache
-def stopwords(language: str) -> frozenset[str]:
-    found = set(getattr(bm25_stopwords, _STOPWORD_LISTS[language])) | _QUESTION_WORDS
-    if language in ("da", "no"):
-        found.discard("kunde")  # "customer", not the Swedish "could"
-    return frozenset(found)
 
 
 class Stems:

@@ -27,6 +27,8 @@ from knowledge.models import Answer, Hit
 NOT_IN_SOURCES = "NOT_IN_SOURCES"
 PASSAGES_GIVEN = 6
 _CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# A sentence runs to its end mark and any citations after it ("… you. [1] It …").
+_SENTENCE = re.compile(r".+?(?:[.!?]+(?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s|$)|$)")
 _LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian (Bokmål)", "sv": "Swedish", "en": "English"}
 _WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 ACCEPTED_FORMS = "openai:<model>, anthropic:<model> or ollama:<model>"
@@ -142,8 +144,12 @@ class LlmAnswerer:
 
 
 def ground(reply: str, language: str, hits: list[Hit]) -> Answer:
-    """The reply with invalid citations dropped and the rest renumbered 1…k in order of
-    first use, matched by a `sources` list in that order; LlmFailed if none is valid."""
+    """The reply's sentences that cite a retrieved passage, renumbered 1…k in order of
+    first use and matched by a `sources` list in that order; LlmFailed if none is left.
+
+    The prompt asks for a citation after every sentence, so a sentence that carries no
+    valid one ("Invented claim. [9]", or none at all) rests on nothing and is dropped
+    whole, not just its bad marker."""
     renumber: dict[int, int] = {}
 
     def rewrite(match: re.Match[str]) -> str:
@@ -154,9 +160,26 @@ def ground(reply: str, language: str, hits: list[Hit]) -> Answer:
                 kept.append(f"[{renumber[number]}]")
         return "".join(dict.fromkeys(kept))
 
-    text = _CITATION.sub(rewrite, reply)
+    lines = []
+    for line in reply.splitlines():
+        kept = [
+            _CITATION.sub(rewrite, sentence)
+            for sentence in (found.strip() for found in _SENTENCE.findall(line))
+            if _cites_a_passage(sentence, len(hits))
+        ]
+        if kept:
+            lines.append(" ".join(kept))
+    text = "\n".join(lines)
     text = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
     if not renumber:
         raise LlmFailed("the answer cites no retrieved passage", kind="ungrounded")
     sources = [source_of(hits[number - 1]) for number in renumber]
     return Answer(answered=True, answer=text, language=language, sources=sources)
+
+
+def _cites_a_passage(sentence: str, passages: int) -> bool:
+    return any(
+        1 <= int(number) <= passages
+        for match in _CITATION.finditer(sentence)
+        for number in match.group(1).split(",")
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.models import Chunk, Hit, IngestReport
-from knowledge.question_terms import content_terms, matched
+from knowledge.text import content_terms, matched
 
 PASSAGES = [
     (

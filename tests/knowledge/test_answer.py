@@ -94,7 +94,7 @@ def test_a_how_is_it_calculated_question_gets_the_formula_in_words_not_the_worke
     hits = [_passage(_CLV_EXAMPLE, "Räkneexempel"), _passage(_CLV_FORMULA, "Formeln")]
     answer = extractive_answer("Hur räknar man ut CLV?", "sv", hits)
 
-    assert answer.answer.startswith("CLV = m · r / (1 + d − r)")
+    assert "CLV = m · r / (1 + d − r)" in answer.answer  # with the line that announces it
     assert "2 142" not in answer.answer
 
 
@@ -103,3 +103,98 @@ def test_a_formula_line_is_not_quoted_when_the_question_does_not_ask_for_a_formu
     answer = extractive_answer("Vad säger CLV om kunden?", "sv", hits)
 
     assert "m · r" not in answer.answer
+
+
+def _guide(text: str, section: str, rank: int = 0, language: str = "en") -> Hit:
+    from knowledge.models import Chunk
+
+    chunk = Chunk(
+        id=f"guide-{rank}",
+        text=text,
+        title="Keeping existing customers",
+        section=section,
+        source=f"hand-made/guide-{rank}.md",
+        language=language,
+        position=rank,
+    )
+    return Hit(chunk=chunk, score=1.0 / (1 + rank))
+
+
+_LOOP = (
+    "A feedback loop has four steps:\n\n"
+    "1. Collect — NPS, CSAT, free text, support conversations.\n\n"
+    "2. Understand — look for patterns that repeat.\n\n"
+    "3. Act — fix the problem or improve the service.\n\n"
+    "4. Close the loop — tell the customer what you did.\n\n"
+    "The last step is the one most often skipped and the one that builds trust."
+)
+
+
+def test_a_which_are_the_steps_question_gets_the_list_items_each_cited() -> None:
+    answer = extractive_answer("What are the steps of a feedback loop?", "en", [_guide(_LOOP, "")])
+
+    lines = answer.answer.splitlines()
+    assert lines[0] == "A feedback loop has four steps: [1]"
+    assert lines[1:] == [
+        "• Collect — NPS, CSAT, free text, support conversations. [1]",
+        "• Understand — look for patterns that repeat. [1]",
+        "• Act — fix the problem or improve the service. [1]",
+        "• Close the loop — tell the customer what you did. [1]",
+    ]
+
+
+def test_a_heading_is_context_for_the_list_under_it_in_every_language() -> None:
+    pitfalls = (
+        "CLV bygger på marginen.\n\nFaldgruber\n\n"
+        "- Omsætning i stedet for margin.\n- Korte perioder giver støj.\n"
+        "- Gennemsnittet skjuler forskelle."
+    )
+    answer = extractive_answer(
+        "Hvilke faldgruber er der ved CLV?", "da", [_guide(pitfalls, "", 0, "da")]
+    )
+    assert "• Korte perioder giver støj. [1]" in answer.answer.splitlines()
+
+
+_NPS_SAMPLE = (
+    "NPS is one question on a 0–10 scale. The bot flags a result as a small sample when "
+    "it rests on fewer than 30 responses. Promoters answer 9 or 10."
+)
+
+
+def test_a_how_many_question_gets_the_sentence_with_the_figure() -> None:
+    answer = extractive_answer(
+        "How many NPS responses before journeybot flags a small sample?",
+        "en",
+        [_guide(_NPS_SAMPLE, "Reading NPS")],
+    )
+    assert answer.answer.startswith("The bot flags a result as a small sample when it rests")
+
+
+def test_the_answer_keeps_the_best_passage_when_a_later_one_shares_more_words() -> None:
+    best = _guide("Close the loop: tell the customer what you fixed, it builds trust.", "Loops", 0)
+    other = _guide(
+        "Customers who complained want feedback, and customer feedback loops matter.", "Misc", 1
+    )
+    answer = extractive_answer(
+        "Should we tell a customer who complained what we fixed?", "en", [best, other]
+    )
+    assert answer.answer.startswith("Close the loop: tell the customer what you fixed")
+
+
+def test_a_how_many_question_is_refused_when_the_best_line_states_no_figure() -> None:
+    hours = _guide("Customer service answers every customer the same day, also at weekends.", "")
+    answer = extractive_answer(
+        "How many hours is customer service open at weekends?", "en", [hours]
+    )
+    assert not answer.answered
+
+
+def test_who_is_our_question_is_refused_when_the_passage_names_nobody() -> None:
+    officer = _guide("Tal med jeres databeskyttelsesrådgiver ved tvivl.", "", 0, "da")
+    assert not extractive_answer(
+        "Hvem er vores databeskyttelsesrådgiver?", "da", [officer]
+    ).answered
+    named = _guide(
+        "Jeres databeskyttelsesrådgiver er Mette Holm fra juridisk afdeling.", "", 0, "da"
+    )
+    assert extractive_answer("Hvem er vores databeskyttelsesrådgiver?", "da", [named]).answered

@@ -77,7 +77,7 @@ KPI_NAMES = (
 
 # recall@3 floors: a question counts as found when a top-3 hit comes from its `source` or
 # one of its `also` articles. Measured on 2026-12-01 on top of 4c3f105 with
-# knowledge.index.Index (wordllama + BM25 + lexicon fusion), after
+# knowledge.index.Index (wordllama + BM25 + glossary fusion), after
 # en/churn-retention-and-clv.md was added: da 14/14, no 15/15, sv 12/12, en 21/21
 # in-domain, and 4/9 cross-lingual (English questions answered only in Scandinavian
 # articles; the four churn/CLV questions that used to be cross-lingual now have an English

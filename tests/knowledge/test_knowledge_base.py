@@ -93,3 +93,25 @@ def test_a_full_new_question_in_a_thread_is_retrieved_on_its_own(tmp_path: Path)
     question = "How should customer segmentation divide customers into useful groups by behaviour?"
     _knowledge_base(tmp_path, index).ask(question, history=["What is NPS?"])
     assert index.searches[-1][0] == question
+
+
+def test_reranking_lifts_the_passage_that_holds_the_question_in_another_language() -> None:
+    from knowledge.knowledge_base import rerank
+    from knowledge.models import Chunk, Hit
+
+    def hit(n: int, text: str, language: str, score: float) -> Hit:
+        chunk = Chunk(
+            id=f"r{n}",
+            text=text,
+            title="",
+            section="",
+            source=f"{n}.md",
+            language=language,
+            position=0,
+        )
+        return Hit(chunk=chunk, score=score)
+
+    english = hit(0, "Every customer question deserves an answer the same day.", "en", 1.0)
+    danish = hit(1, "Kundefrafald er andelen af kunder, der opsiger aftalen.", "da", 0.9)
+    ranked = rerank("What is customer churn?", "en", [english, danish], None)
+    assert [h.chunk.id for h in ranked] == ["r1", "r0"]

@@ -62,16 +62,26 @@ def test_a_grounded_llm_answer_keeps_its_citations_and_lists_the_cited_passages(
 def test_a_citation_to_a_passage_that_was_not_retrieved_is_dropped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bogus = Behaviour(
-        text="NPS asks how likely customers are to recommend you [1][9]. It ranges widely [9]."
-    )
+    bogus = Behaviour(text="NPS asks how likely customers are to recommend you [1][9].")
     answer, _, _ = _ask(tmp_path, monkeypatch, bogus)
 
-    assert "[9]" not in answer.answer
-    assert (
-        answer.answer == "NPS asks how likely customers are to recommend you [1]. It ranges widely."
-    )
+    assert answer.answer == "NPS asks how likely customers are to recommend you [1]."
     assert len(answer.sources) == 1
+
+
+def test_a_sentence_that_cites_no_retrieved_passage_is_dropped_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invented = Behaviour(
+        text="NPS asks how likely customers are to recommend you [1]. Invented claim. [9] "
+        "Another one without a source. It ranges from -100 to 100. [1]"
+    )
+    answer, _, _ = _ask(tmp_path, monkeypatch, invented)
+
+    assert answer.answer == (
+        "NPS asks how likely customers are to recommend you [1]. It ranges from -100 to 100. [1]"
+    )
+    assert "Invented" not in answer.answer and "without a source" not in answer.answer
 
 
 def test_an_answer_with_only_invented_citations_falls_back_to_the_extractive_answer(

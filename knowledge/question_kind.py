@@ -1,0 +1,123 @@
+"""What shape of answer a question asks for, from its question words in da/no/sv/en.
+
+"Which are the steps …" wants the list items, "how do we …" the steps or the how-to line,
+"how many / how much / when" the sentence with the figure, "what is …" the definition.
+Only the question's grammar is read here, never its topic; the answerer then looks for
+that shape (a list, a figure, a defining sentence) in the best-matching passage.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    LIST = "list"
+    HOWTO = "howto"
+    FIGURE = "figure"
+    DEFINITION = "definition"
+    OTHER = "other"
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+# "How many/much/long/often", "when", "what was the result" — the answer is a figure.
+_FIGURE = _words(
+    r"how (?:many|much|few|long|often|big|large|high|low|old)",
+    r"what (?:age|percentage|share|rate|threshold|default)",
+    r"when",
+    r"at what",
+    r"hvor (?:mange|meget|mye|længe|lenge|ofte|stor[et]?|høje?t?|høye?t?|gammel|gamle|få)",
+    r"hvornår",
+    r"hvilken alder",
+    r"hur (?:många|mycket|länge|ofta|stor[at]?|höga?t?|gammal|gamla|få)",
+    r"när",
+    r"vid vilken",
+    r"(?:what|hvad|hva|vad) (?:was|were|became|blev|ble|var|vart)",
+)
+# "Which …", "what are the …", "name the …" — the answer is the items of a list.
+_LIST = _words(
+    r"which",
+    r"what (?:are|were) the",
+    r"what (?:kinds?|types?|sorts?)",
+    r"list",
+    r"hvilke",
+    r"hvilken type",
+    r"hvad er de",
+    r"hva er de",
+    r"vilka",
+    r"vad är de",
+    r"hvilka",
+)
+# "How do we …", "how can I …", "what should we do …" — the answer is steps or a how-to.
+_HOWTO = _words(
+    r"how (?:do|does|can|could|should|would|to|is|are)",
+    r"what (?:should|can|must) (?:we|i|you)",
+    r"hvordan",
+    r"hur",
+    r"hvad (?:skal|kan|bør|gør) (?:vi|jeg|man)",
+    r"hva (?:skal|kan|bør|gjør) (?:vi|jeg|man)",
+    r"vad (?:ska|kan|bör|gör) (?:vi|jag|man)",
+)
+_DEFINITION = _words(
+    r"what(?:'s| is| does .* mean| are)",
+    r"define",
+    r"meaning of",
+    r"hvad (?:er|betyder|menes)",
+    r"hva (?:er|betyr|menes)",
+    r"vad (?:är|betyder|menas|innebär)",
+)
+
+
+def kind_of(question: str) -> Kind:
+    """The answer shape `question` asks for; a bare term ("Kundesegmentering?") is a
+    request for its definition."""
+    text = " ".join(question.split())
+    if _FIGURE.search(text):
+        return Kind.FIGURE
+    if _LIST.search(text):
+        return Kind.LIST
+    if _HOWTO.search(text):
+        return Kind.HOWTO
+    if _DEFINITION.search(text) or len(text.split()) <= 3:
+        return Kind.DEFINITION
+    return Kind.OTHER
+
+
+# Digits, and the words that state a number or a period in da/no/sv/en (the articles
+# en/et/ett/one are left out: they are everywhere).
+_NUMBER_WORDS = _words(
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand",
+    r"million|once|twice|half|dozen|daily|weekly|monthly|quarterly|yearly|annually",
+    r"to|tre|fire|fem|seks|syv|sju|otte|åtte|ni|ti|elleve|tolv|tyve|tjue|hundrede|hundre",
+    r"tusind|tusen|halvdelen|halvparten|dagligt?|ugentligt?|ukentlig|månedlig|årligt?",
+    r"två|fyra|sex|åtta|nio|tio|elva|tjugo|hundra|hälften|dagligen|veckovis|månadsvis|årligen",
+    r"gang|gange|ganger|gånger|hver uge|hver uke|varje vecka|om året|per år|i året",
+)
+
+
+def states_a_figure(text: str) -> bool:
+    """Whether the text states a number, an amount or a frequency: what "how many", "how
+    much", "how often" and "when" questions ask for."""
+    return any(char.isdigit() for char in text) or bool(_NUMBER_WORDS.search(text))
+
+
+_WHO_OF_OURS = _words(
+    r"who (?:is|are) (?:our|the)",
+    r"hvem er (?:vores|vor|vår|vårt|våre)",
+    r"vem är (?:vår|vårt|våra)",
+)
+_NAME = re.compile(r"(?<=\S\s)[A-ZÆØÅÄÖ][a-zæøåäöé]+")
+
+
+def asks_for_a_name(question: str) -> bool:
+    """ "Who is our data protection officer?": only a line that names someone answers it."""
+    return bool(_WHO_OF_OURS.search(" ".join(question.split())))
+
+
+def names_someone(text: str) -> bool:
+    """A capitalised word inside the sentence (not its first word): "Ask Mette Holm"."""
+    return bool(_NAME.search(text))

@@ -1,0 +1,134 @@
+"""Text into terms, one way for every stage: indexing, retrieval, abstention, answering.
+
+A word is a run of letters or digits, lowercased. Its stem is the Snowball stem in the
+text's language (da/no/sv/en). Its concepts come from the glossary
+(knowledge/glossary.py): the cross-lingual meanings it names, through its stem, an
+inflection, a phrase it is part of ("personal data"), or the parts of a Scandinavian
+compound (kundefrafald = kunde + frafald). Stopwords are the four languages' function
+words plus the words questions are made of ("what", "hvordan", "vilka"), which say
+nothing about a topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import Stemmer
+from bm25s import stopwords as bm25_stopwords
+
+from knowledge import glossary
+
+STEMMERS = {"da": "danish", "no": "norwegian", "sv": "swedish", "en": "english"}
+LANGUAGES = tuple(STEMMERS)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOPWORD_LISTS = {
+    "da": "STOPWORDS_DANISH",
+    "no": "STOPWORDS_NORWEGIAN",
+    "sv": "STOPWORDS_SWEDISH",
+    "en": "STOPWORDS_EN_PLUS",
+}
+# Words a question is made of that say nothing about its topic, in all four languages.
+QUESTION_WORDS = frozenset(
+    """
+    what how why which who when where does do can should could would we our us you your
+    explain tell mean means meaning define definition difference good best way ways use get
+    make one also please and hvad hvordan hvorfor hvilke hvilken hvilket hvem hvornår hvor
+    betyder kan skal man god gode bedste måde hva bety betyr vad hur varför vilka vilken
+    vilket vem när var innebär bästa bra sätt gör gøre gjøre göra eg matter important work
+    works help need example examples vigtigt viktig viktigt fungerer fungerar virker many
+    much have has mange många meget mye mycket without put happened bør bör våre vårt vår
+    mere mer mest ska mens medan ofte ofta lidt litt lite redan allerede kommer komme hende
+    skje hända hände menes menas gang går få får selv själv egen egne egna bare kun endnu
+    ennå ännu også också hos gjør trenger behøver behöver needs tænke tenke tänka ifølge
+    enligt according see sees se ser finde finder finne finner hitta hittar find finds
+    """.split()  # noqa: SIM905 (one word list, easy to read and extend)
+)
+
+
+def words(text: str) -> list[str]:
+    return [match.group(0).lower() for match in _WORD.finditer(text)]
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(STEMMERS.get(language, "english"))
+
+
+@cache
+def stem(word: str, language: str) -> str:
+    return _stemmer(language).stemWord(word)
+
+
+@cache
+def stopwords(language: str) -> frozenset[str]:
+    """One language's function words and the question words (for BM25 tokens)."""
+    found = set(getattr(bm25_stopwords, _STOPWORD_LISTS.get(language, "STOPWORDS_EN_PLUS")))
+    found |= QUESTION_WORDS
+    if language in ("da", "no"):
+        found.discard("kunde")  # "customer", not the Swedish "could"
+    return frozenset(found)
+
+
+@cache
+def _any_stopwords() -> frozenset[str]:
+    """Function words of all four languages: a question's content words are the rest,
+    whichever language the detector settled on."""
+    found: set[str] = set()
+    for language in LANGUAGES:
+        found |= stopwords(language)
+    found.discard("kunde")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word: its surface form, stem, and the glossary concepts it names."""
+
+    word: str
+    stem: str
+    concepts: frozenset[str]
+
+    def matches(self, other: Term) -> bool:
+        return self.same_word(other) or bool(self.concepts & other.concepts)
+
+    def same_word(self, other: Term) -> bool:
+        """Same word, same stem, or one a compound/inflection of the other."""
+        if self.word == other.word or (self.stem == other.stem and len(self.stem) >= 4):
+            return True  # stems of 1-3 letters ("bag" from "bager") match too much
+        shorter, longer = sorted((self.word, other.word), key=len)
+        return len(shorter) >= 5 and longer.startswith(shorter)
+
+
+def _is_content(word: str, stop: frozenset[str]) -> bool:
+    if word in stop or len(word) < 2:
+        return False
+    # Numbers carry the question when they are years or amounts ("2027"), not list numbers.
+    return not word.isdigit() or len(word) >= 3
+
+
+def content_terms(text: str, language: str) -> list[Term]:
+    """The topic-bearing words of `text`, without stopwords, duplicates or 1-letter noise,
+    each with its glossary concepts (phrases first: "personal data" is one concept)."""
+    return list(_content_terms(text, language))
+
+
+@lru_cache(maxsize=20_000)  # passages come back question after question
+def _content_terms(text: str, language: str) -> tuple[Term, ...]:
+    stop = _any_stopwords()
+    all_words = words(text)
+    concepts_at = glossary.concepts_at(all_words, language)
+    seen: set[str] = set()
+    terms: list[Term] = []
+    for word, concepts in zip(all_words, concepts_at, strict=True):
+        if word in seen or not _is_content(word, stop):
+            continue
+        seen.add(word)
+        terms.append(Term(word, stem(word, language), frozenset(concepts)))
+    return tuple(terms)
+
+
+def matched(question: list[Term], passage: list[Term]) -> list[Term]:
+    """The question terms that some passage term matches."""
+    return [term for term in question if any(term.matches(other) for other in passage)]

@@ -1,0 +1,38 @@
+"""The answer shape a question asks for, read from its question words in four languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.question_kind import Kind, kind_of, states_a_figure
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which KPI names does /kpi accept?", Kind.LIST),
+        ("Hvilke trin har kunderejsen?", Kind.LIST),
+        ("Vilka är stegen i en kundresa?", Kind.LIST),
+        ("Hva er de viktigste fallgruvene?", Kind.LIST),
+        ("How do I share a KPI in the channel?", Kind.HOWTO),
+        ("Hvordan ser jeg NPS for enterprise?", Kind.HOWTO),
+        ("Hur minskar vi kundbortfallet?", Kind.HOWTO),
+        ("How many responses does NPS need?", Kind.FIGURE),
+        ("Hvor mange svar skal der til?", Kind.FIGURE),
+        ("Hur stort var snittordervärdet?", Kind.FIGURE),
+        ("Hvor lenge uten kjøp før en kunde regnes som tapt?", Kind.FIGURE),
+        ("Hva ble NPS i regneeksempelet?", Kind.FIGURE),
+        ("What is customer churn?", Kind.DEFINITION),
+        ("Vad är köpfrekvens?", Kind.DEFINITION),
+        ("Kundesegmentering?", Kind.DEFINITION),
+    ],
+)
+def test_the_question_words_say_which_shape_of_answer_is_wanted(question: str, kind: Kind) -> None:
+    assert kind_of(question) == kind
+
+
+def test_a_figure_is_a_number_in_digits_or_in_words_or_a_frequency() -> None:
+    assert states_a_figure("Fewer than 30 responses.")
+    assert states_a_figure("Spørg hvorfor fem ganger.")
+    assert states_a_figure("Opdater dem mindst en gang om året.")
+    assert not states_a_figure("Tal med jeres databeskyttelsesrådgiver ved tvivl.")
