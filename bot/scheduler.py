@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from bot.cron import parse_crontab
 from bot.stories import PostResult, current_week, post_weekly_story
-from metrics.story_claims import STALE_AFTER
+from metrics.stories.claims import STALE_AFTER
 
 log = logging.getLogger(__name__)
 JOB_ID = "weekly_story"

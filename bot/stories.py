@@ -2,7 +2,7 @@
 re-check consent → render → chat.postMessage with a marker → record the message ts.
 
 The claim makes a post exactly-once across replicas and restarts (see
-metrics/story_claims.py): the weekly post claims (channel, ISO week), `/story share` claims
+metrics/stories/claims.py): the weekly post claims (channel, ISO week), `/story share` claims
 (channel, `manual:sharing`), so concurrent shares in a channel post one story, not one each.
 Consent (and approval) is enforced in the selection SQL and checked AGAIN right before the
 post, so a consent withdrawn a second ago still stops the story.
@@ -38,8 +38,9 @@ from bot.story_history import (
 from bot.story_writer import write_story
 from bot.views.story import story_message
 from bot.workspace_people import known_people
-from metrics.stories import StoryCard, is_consented, names_to_redact, next_story
-from metrics.story_claims import (
+from knowledge.language import detect
+from metrics.stories.cards import StoryCard
+from metrics.stories.claims import (
     claim_week,
     hand_back,
     iso_week,
@@ -48,6 +49,7 @@ from metrics.story_claims import (
     release_claim,
     week_status,
 )
+from metrics.stories.selection import is_consented, names_to_redact, next_story
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +103,7 @@ def prepare_card(
     """The next consented, redacted card, narrated by the LLM if one is configured. With a
     client, the workspace's people are redacted too (besides every customer)."""
     known = known_people(engine, client)
-    card = next_story(engine, allow_repeats=allow_repeats, known=known)
+    card = next_story(engine, detect_language=detect, allow_repeats=allow_repeats, known=known)
     if card is None:
         return None
     return write_story(

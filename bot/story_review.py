@@ -1,6 +1,6 @@
 """Approving stories added in Slack, on the Slack side: each approver gets a DM with the story
 as it would be posted (redacted) and Approve / Reject; a click becomes a decision in the
-database (metrics/story_approvals.py) and the DM shows who decided, without its buttons.
+database (metrics/stories/approvals.py) and the DM shows who decided, without its buttons.
 
 Only the people in STORY_APPROVERS decide. A click after the decision (the other approver's,
 or a second one) changes nothing and says so.
@@ -21,8 +21,9 @@ from bot.views.story import (
     decision_line,
 )
 from bot.workspace_people import known_people
-from metrics.stories import story_for_review
-from metrics.story_approvals import decide
+from knowledge.language import detect
+from metrics.stories.approvals import decide
+from metrics.stories.selection import story_for_review
 
 log = logging.getLogger(__name__)
 NOT_AN_APPROVER = "Only the story approvers (STORY_APPROVERS) can approve or reject stories."
@@ -31,7 +32,9 @@ GONE = "This story no longer exists, so there is nothing to decide."
 
 def ask_approvers(engine: Engine, client: WebClient, story_id: str, approvers: list[str]) -> int:
     """DMs every approver the redacted story with Approve / Reject; returns how many got it."""
-    card = story_for_review(engine, story_id, known=known_people(engine, client))
+    card = story_for_review(
+        engine, story_id, detect_language=detect, known=known_people(engine, client)
+    )
     if card is None:
         log.warning("story %s to approve is gone or lacks consent; nobody asked", story_id)
         return 0

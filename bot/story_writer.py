@@ -14,8 +14,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import prompts
-from metrics.redaction import KnownNames, redact
-from metrics.stories import StoryCard
+from metrics.stories.cards import StoryCard
+from metrics.stories.redaction import KnownNames, redact
 
 log = logging.getLogger(__name__)
 MAX_NARRATIVE_CHARS = 900

@@ -15,8 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from metrics.redaction import KnownNames
-from metrics.stories import known_names
+from metrics.stories.redaction import KnownNames
+from metrics.stories.selection import known_names
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 900

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from metrics.stories.sources import StorySource
+
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Country = Annotated[
@@ -31,7 +33,6 @@ Country = Annotated[
 ]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=50)]
 Channel = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=30)]
-StorySource = Literal["interview", "nps_comment", "support_case", "slack"]
 
 _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Timestamps outside these years are typos or placeholders (Excel's 0001-01-01, 9999-12-31

@@ -12,8 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cli.common import database_place, fail, looked_in, print_json, settings
 from bot.slack_client import make_client
 from bot.stories import post_weekly_story, prepare_card
+from knowledge.language import detect
 from metrics.errors import MetricsError
-from metrics.stories import StoryCard, candidates
+from metrics.stories.cards import StoryCard
+from metrics.stories.selection import candidates
 
 _WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
 
@@ -143,7 +145,7 @@ def register(cli: click.Group) -> None:
     @click.option("--all", "include_posted", is_flag=True, help="Include stories already posted.")
     def list_command(as_json: bool, include_posted: bool) -> None:
         """Every consented story not posted yet (redacted), newest first."""
-        cards = candidates(_engine(), allow_repeats=include_posted)
+        cards = candidates(_engine(), detect_language=detect, allow_repeats=include_posted)
         if as_json:
             print_json([card.model_dump(mode="json") for card in cards])
             return

@@ -13,7 +13,7 @@ from bot.views.mrkdwn import escape
 
 if TYPE_CHECKING:
     from metrics.models import KpiResult
-    from metrics.stories import StoryCard
+    from metrics.stories.cards import StoryCard
 
 HOW_TO_ASK = (
     "*Ask me anything about our customer practice* — mention me in a channel "

@@ -14,8 +14,10 @@ from bot.views.limits import (
     split_text,
 )
 from bot.views.mrkdwn import escape
-from metrics.stories import StoryCard
-from metrics.story_approvals import APPROVED, StoryDecision
+from metrics.stories.approvals import APPROVED, StoryDecision
+from metrics.stories.cards import StoryCard
+from metrics.stories.sources import SOURCES, source_label
+from metrics.stories.validation import StoryField
 
 STORY_MODAL_CALLBACK = "story_add_modal"
 TITLE_BLOCK, TITLE_ACTION = "story_title", "title"
@@ -24,12 +26,13 @@ CUSTOMER_BLOCK, CUSTOMER_ACTION = "story_customer", "customer_id"
 SOURCE_BLOCK, SOURCE_ACTION = "story_source", "source"
 CONSENT_BLOCK, CONSENT_ACTION = "story_consent", "consent"
 CONSENT_VALUE = "consented"
-
-_SOURCE_OPTIONS = {
-    "interview": "Interview",
-    "nps_comment": "NPS comment",
-    "support_case": "Support case",
-    "slack": "Shared in Slack",
+#: Which input of the modal each field of a story is typed in (its errors go under it).
+FIELD_BLOCKS: dict[StoryField, str] = {
+    "title": TITLE_BLOCK,
+    "body": BODY_BLOCK,
+    "customer_id": CUSTOMER_BLOCK,
+    "source": SOURCE_BLOCK,
+    "consent": CONSENT_BLOCK,
 }
 _HEADING = {
     "da": "Ugens kundehistorie",
@@ -97,11 +100,11 @@ def story_modal(
         return element
 
     options = [
-        {"text": {"type": "plain_text", "text": label}, "value": value}
-        for value, label in _SOURCE_OPTIONS.items()
+        {"text": {"type": "plain_text", "text": source_label(value, "en")}, "value": value}
+        for value in SOURCES
     ]
     source_element: dict = {"type": "static_select", "action_id": SOURCE_ACTION, "options": options}
-    if source in _SOURCE_OPTIONS:
+    if source in SOURCES:
         source_element["initial_option"] = next(o for o in options if o["value"] == source)
     consent_option = {
         "text": {

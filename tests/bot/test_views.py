@@ -176,7 +176,7 @@ def test_a_single_observation_is_not_called_observations() -> None:
 
 def test_a_story_of_markup_characters_is_escaped_whole_across_sections_within_limits() -> None:
     from bot.views.story import story_message
-    from metrics.stories import StoryCard
+    from metrics.stories.cards import StoryCard
 
     card = StoryCard(
         key="story:1",

@@ -88,7 +88,7 @@ def test_a_database_lost_after_start_up_is_the_same_sentence_not_an_empty_tab(
     def connection_lost(*args: object, **kwargs: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr("metrics.stories.last_posted", connection_lost)
+    monkeypatch.setattr("metrics.stories.selection.last_posted", connection_lost)
     monkeypatch.setattr("bot.stories.next_story", connection_lost)
     shown = open_home(bot, "U0ALICE", "EvLost")
     assert ":warning: The metrics database is down right now" in shown

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 
 from metrics.db import connect
 from metrics.schema import customers, nps_responses
-from metrics.stories import add_story
+from metrics.stories.adding import add_story
 
 ALICE = "U0ALICE"
 MARKUP = (

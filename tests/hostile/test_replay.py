@@ -17,7 +17,7 @@ from bot.feedback import store_answer
 from knowledge.models import Answer
 from metrics.db import connect
 from metrics.schema import answer_feedback, stories
-from metrics.stories import add_story
+from metrics.stories.adding import add_story
 
 FORM = "application/x-www-form-urlencoded"
 ALREADY_HANDLED = "was already handled"

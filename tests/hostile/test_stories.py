@@ -38,8 +38,8 @@ from bot.slack_client import make_client  # noqa: E402
 from bot.stories import post_weekly_story  # noqa: E402
 from metrics.csv_import import import_csv  # noqa: E402
 from metrics.schema import stories, story_posts  # noqa: E402
-from metrics.stories import add_story  # noqa: E402
-from metrics.story_claims import claim_week, week_status  # noqa: E402
+from metrics.stories.adding import add_story  # noqa: E402
+from metrics.stories.claims import claim_week, week_status  # noqa: E402
 
 CHANNEL = "C0STORIES"
 WEEK = "2026-W49"

@@ -18,7 +18,7 @@ from story_workers import race_for_the_week
 import bot.stories
 from bot.stories import post_weekly_story
 from metrics.schema import nps_responses, story_posts
-from metrics.story_claims import claim_week, week_status
+from metrics.stories.claims import claim_week, week_status
 
 CHANNEL = "C0STORIES"
 COMMENT = (

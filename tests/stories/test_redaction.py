@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.redaction import KnownNames, describe_customer, redact
+from metrics.stories.redaction import KnownNames, describe_customer, redact
 
 WHO = "en SMB-kunde i Sverige"
 

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.scheduler import JOB_ID, RETRY_JOB_ID, catch_up_due, run_weekly_story, start_scheduler
 from bot.stories import current_week
 from metrics.schema import story_posts
-from metrics.story_claims import STALE_AFTER, claim_week, week_status
+from metrics.stories.claims import STALE_AFTER, claim_week, week_status
 
 TZ = "Europe/Copenhagen"
 MONDAY_NINE = CronTrigger.from_crontab("0 9 * * mon", timezone=TZ)

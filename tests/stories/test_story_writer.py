@@ -7,7 +7,7 @@ import pytest
 from openai_stand_in import Behaviour, openai_stand_in
 
 from bot.story_writer import write_story
-from metrics.stories import StoryCard
+from metrics.stories.cards import StoryCard
 
 CARD = StoryCard(
     key="nps:n1",

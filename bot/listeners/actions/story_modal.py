@@ -1,19 +1,19 @@
 """Submission of the "add a customer story" modal: validate per field, save, confirm.
 
 Field errors must come back in the ack itself (`response_action: "errors"`), so validation
-runs there; it needs no database. The insert does, and an ack never waits on the database:
-the ack turns the modal into "Saving…" and the lazy part stores the story, then updates the
-modal to "saved", or back to the form with what was typed and why it was not saved (an
-unknown customer id, the database down). Slack recommends this loading-then-views.update
-pattern for work that may outlast the ack. With STORY_APPROVERS set, the story is saved
-`pending` and each approver then gets a DM with the redacted card and Approve / Reject
-(bot/story_review.py).
+runs there: the story rules of metrics/stories/validation.py, which need no database, each
+error naming its field, which `FIELD_BLOCKS` turns into the input it is shown under. The
+insert needs the database, and an ack never waits on the database: the ack turns the modal
+into "Saving…" and the lazy part stores the story, then updates the modal to "saved", or back
+to the form with what was typed and why it was not saved (an unknown customer id, the database
+down). Slack recommends this loading-then-views.update pattern for work that may outlast the
+ack. With STORY_APPROVERS set, the story is saved `pending` and each approver then gets a DM
+with the redacted card and Approve / Reject (bot/story_review.py).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -30,6 +30,7 @@ from bot.views.story import (
     CONSENT_VALUE,
     CUSTOMER_ACTION,
     CUSTOMER_BLOCK,
+    FIELD_BLOCKS,
     SOURCE_ACTION,
     SOURCE_BLOCK,
     STORY_MODAL_CALLBACK,
@@ -41,60 +42,38 @@ from bot.views.story import (
     story_modal,
 )
 from metrics.errors import MetricsError
-from metrics.stories import SOURCES, add_story
-from metrics.story_approvals import APPROVED, PENDING
+from metrics.stories.adding import add_story
+from metrics.stories.approvals import APPROVED, PENDING
+from metrics.stories.validation import StoryDraft, problems
 
 log = logging.getLogger(__name__)
-MIN_BODY_CHARS = 20
 
 
-@dataclass
-class StoryInput:
-    title: str
-    body: str
-    customer_id: str | None
-    source: str
-    consent: bool
-
-
-def read_submission(values: dict) -> StoryInput:
-    """The modal's state values as plain fields (missing ones empty)."""
+def read_submission(values: dict) -> StoryDraft:
+    """The modal's state values as a draft story (missing fields empty)."""
 
     def field(block: str, action: str) -> dict:
         return (values.get(block) or {}).get(action) or {}
 
     selected = field(SOURCE_BLOCK, SOURCE_ACTION).get("selected_option") or {}
     checked = field(CONSENT_BLOCK, CONSENT_ACTION).get("selected_options") or []
-    return StoryInput(
-        title=(field(TITLE_BLOCK, TITLE_ACTION).get("value") or "").strip(),
-        body=(field(BODY_BLOCK, BODY_ACTION).get("value") or "").strip(),
-        customer_id=(field(CUSTOMER_BLOCK, CUSTOMER_ACTION).get("value") or "").strip() or None,
+    return StoryDraft(
+        title=field(TITLE_BLOCK, TITLE_ACTION).get("value"),
+        body=field(BODY_BLOCK, BODY_ACTION).get("value"),
+        customer_id=field(CUSTOMER_BLOCK, CUSTOMER_ACTION).get("value"),
         source=selected.get("value", ""),
         consent=any(option.get("value") == CONSENT_VALUE for option in checked),
     )
 
 
-def validation_errors(story: StoryInput) -> dict[str, str]:
-    """block_id → one sentence per field that is wrong (empty dict: all good)."""
-    errors: dict[str, str] = {}
-    if not story.title:
-        errors[TITLE_BLOCK] = "Give the story a short title."
-    elif len(story.title) > 200:
-        errors[TITLE_BLOCK] = "Keep the title under 200 characters."
-    if len(story.body) < MIN_BODY_CHARS:
-        errors[BODY_BLOCK] = f"Write the story in at least {MIN_BODY_CHARS} characters."
-    if story.source not in SOURCES:
-        errors[SOURCE_BLOCK] = "Choose where the story comes from."
-    if not story.consent:
-        errors[CONSENT_BLOCK] = (
-            "Stories are shared only with the customer's consent: tick the box once you have it."
-        )
-    return errors
+def field_errors(story: StoryDraft) -> dict[str, str]:
+    """block_id → the sentence to show under it (empty dict: nothing to fix before saving)."""
+    return {FIELD_BLOCKS[problem.field]: problem.message for problem in problems(story)}
 
 
 def check_story(ack: Ack, view: dict) -> None:
     story = read_submission(view.get("state", {}).get("values", {}))
-    errors = validation_errors(story)
+    errors = field_errors(story)
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -103,7 +82,7 @@ def check_story(ack: Ack, view: dict) -> None:
 
 def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
     story = read_submission(view.get("state", {}).get("values", {}))
-    if validation_errors(story):
+    if problems(story):
         return  # the ack returned the errors
     svc = services.of(context)
     approvers = svc.settings.story_approvers

@@ -51,10 +51,11 @@ def headlines(svc: Services) -> list[Headline]:
 
 
 def last_story(svc: Services):  # noqa: ANN201 (StoryCard | None, imported lazily)
-    from metrics.stories import last_posted
+    from knowledge.language import detect
+    from metrics.stories.selection import last_posted
 
     try:
-        return last_posted(svc.engine())
+        return last_posted(svc.engine(), detect_language=detect)
     except DATABASE_DOWN:
         raise
     except MetricsError as error:
