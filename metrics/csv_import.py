@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from metrics.errors import DatabaseUnavailable, ImportRejected
+from metrics.rollups import maintained
 from metrics.rows import ROW_MODELS, ImportReport
 from metrics.schema import IMPORTABLE_TABLES, customers
 
@@ -59,7 +60,7 @@ def import_csv(
         gc.disable()
         try:
             header, lines = _parse(target, Path(path), text, known, to_values, progress)
-            with engine.begin() as conn:
+            with engine.begin() as conn, maintained(conn, target.name, lines):
                 inserted, updated = _write(conn, target, header, lines, sqlite_fast, progress)
         finally:
             if gc_was_enabled:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -191,6 +192,38 @@ answer_feedback = Table(
     Column("sources", Text, nullable=False),  # JSON list of the cited sources
     Column("rating", SmallInteger, nullable=False),  # +1 helpful, -1 not helpful
 )
+
+# --- rollups: pre-aggregated fact rows (metrics.rollups keeps them, metrics.planner reads them)
+
+
+def _rollup(name: str, *dimensions: Column, sums: tuple[str, ...] = ()) -> Table:
+    """Rows of `name` summed per UTC hour (grain 'h') and per UTC day (grain 'd'), per the
+    customer's current segment and country and the declared dimensions: `n` rows, and
+    each money column in exact cents. No key: a range is refreshed by delete + insert."""
+    return Table(
+        f"rollup_{name}",
+        metadata,
+        Column("grain", String(1), nullable=False),
+        Column("bucket", UtcDateTime(), nullable=False),
+        Column("segment", String(50)),
+        Column("country", String(2)),
+        *dimensions,
+        Column("n", BigInteger, nullable=False),
+        *(Column(f"{column}_cents", BigInteger, nullable=False) for column in sums),
+        Index(f"ix_rollup_{name}_grain_bucket", "grain", "bucket"),
+    )
+
+
+rollup_nps_responses = _rollup("nps_responses", Column("score", SmallInteger, nullable=False))
+rollup_csat_responses = _rollup("csat_responses", Column("score", SmallInteger, nullable=False))
+rollup_checkout_sessions = _rollup(
+    "checkout_sessions", Column("completed", Boolean, nullable=False)
+)
+rollup_orders = _rollup(
+    "orders", Column("before_signup", Boolean, nullable=False), sums=("amount",)
+)
+rollup_signups = _rollup("signups")
+rollup_churns = _rollup("churns")
 
 #: The tables `journeybot import` accepts, in an order that respects foreign keys.
 IMPORTABLE_TABLES: dict[str, Table] = {
