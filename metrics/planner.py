@@ -41,7 +41,7 @@ from sqlalchemy.sql.util import find_tables
 from metrics import dialect as sql
 from metrics.measures import Aggregate, Where
 from metrics.models import Period
-from metrics.schema import customers
+from metrics.schema import NEWCOMER_DAYS, customers
 from metrics.segments import SEGMENT_COLUMNS, segment_conditions
 from metrics.semantic import CHURNS, FACTS, SIGNUPS, Fact
 
@@ -53,6 +53,9 @@ HOURS_DECIMALS = 6
 #: The start of time, for "before t" sums.
 BEGINNING = datetime(1, 1, 2, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+#: The longest period read from the newcomers rollup: a quarter and a DST hour, a day of
+#: margin below what the rollup holds (its age test is float arithmetic on SQLite).
+NEWCOMERS_HORIZON = timedelta(days=NEWCOMER_DAYS - 1)
 
 Values = dict[str, float]
 #: (period index, breakdown key) → aggregate name → value
@@ -370,8 +373,53 @@ class _Query:
 
     def _newcomers(self, fact: Fact, aggregates: list[Aggregate]) -> Grouped:
         """Per period: the sums over rows of customers who signed up during the period, at
-        or before the row (raw rows; only the period's new customers are read)."""
-        periods = _ranges([(i, s, e) for i, (s, e) in enumerate(self.spans)], ("idx", "lo", "hi"))
+        or before the row. From the newcomers rollup when the period is whole hours and
+        shorter than its horizon, else from the raw rows (only new customers are read)."""
+        fast = [
+            i
+            for i, (s, e) in enumerate(self.spans)
+            if fact.newcomers is not None
+            and not any(a.where for a in aggregates)
+            and s == _floor(s, HOUR)
+            and e == _floor(e, HOUR)
+            and e - s <= NEWCOMERS_HORIZON
+        ]
+        slow = [i for i in range(len(self.spans)) if i not in fast]
+        out: Grouped = {}
+        if fast:
+            out.update(self._newcomers_rolled(fact, aggregates, fast))
+        if slow:
+            out.update(self._newcomers_raw(fact, aggregates, slow))
+        return out
+
+    def _newcomers_rolled(
+        self, fact: Fact, aggregates: list[Aggregate], indexes: list[int]
+    ) -> Grouped:
+        table = fact.newcomers
+        assert table is not None
+        periods = _ranges([(i, *self.spans[i]) for i in indexes], ("idx", "lo", "hi"))
+        source = periods.join(
+            table,
+            and_(
+                table.c.signed_up >= periods.c.lo,
+                table.c.signed_up < periods.c.hi,
+                table.c.bucket < periods.c.hi,
+            ),
+        )
+        columns = [func.sum(table.c[f"{a.column}_cents"]).label(a.name) for a in aggregates]
+        filters = [func.lower(table.c[k]) == v.lower() for k, v in self.segments.items()]
+        keys: list[Any] = [periods.c.idx]
+        selected: list[Any] = [periods.c.idx.label("idx"), *columns]
+        if self.by is not None:
+            keys.append(table.c[self.by])
+            selected.append(table.c[self.by].label("key"))
+        query = select(*selected).select_from(source).where(*filters).group_by(*keys)
+        return self._run(query, [a.name for a in aggregates])
+
+    def _newcomers_raw(
+        self, fact: Fact, aggregates: list[Aggregate], indexes: list[int]
+    ) -> Grouped:
+        periods = _ranges([(i, *self.spans[i]) for i in indexes], ("idx", "lo", "hi"))
         time = fact.time_column
         signed_up = customers.c.signed_up_at
         source = periods.join(

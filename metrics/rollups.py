@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, String, Table, func, literal, sele
 from sqlalchemy.engine import Connection
 
 from metrics import dialect as sql
-from metrics.schema import UtcDateTime, customers
+from metrics.schema import NEWCOMER_DAYS, UtcDateTime, customers
 from metrics.semantic import ROLLED_UP, Fact
 
 DAY = timedelta(days=1)
@@ -116,6 +116,19 @@ def _refresh(conn: Connection, fact: Fact, span: Range | None) -> None:
     conn.execute(
         rollup.insert().from_select(_columns(rollup), _days(rollup, conn.dialect.name, in_window))
     )
+    if fact.newcomers is not None:
+        newcomers = fact.newcomers
+        conn.execute(
+            newcomers.delete().where(
+                *(
+                    []
+                    if window is None
+                    else [newcomers.c.bucket >= window[0], newcomers.c.bucket < window[1]]
+                )
+            )
+        )
+        rows = _newcomers(fact, conn.dialect.name, window)
+        conn.execute(newcomers.insert().from_select(_columns(newcomers), rows))
 
 
 def _columns(rollup: Table) -> list[str]:
@@ -158,6 +171,31 @@ def _hours(fact: Fact, dialect: str, window: tuple[datetime, datetime] | None) -
     )
 
 
+def _newcomers(fact: Fact, dialect: str, window: tuple[datetime, datetime] | None) -> Select:
+    """Rows placed within NEWCOMER_DAYS after their customer's sign-up (a float margin of
+    a day beyond the longest period read from here: metrics.planner), by both hours."""
+    time, signed_up = fact.time_column, customers.c.signed_up_at
+    hour, signup_hour = sql.truncate(time, "h", dialect), sql.truncate(signed_up, "h", dialect)
+    where = [time >= signed_up, sql.hours_between(signed_up, time, dialect) < NEWCOMER_DAYS * 24]
+    if window is not None:
+        where += [time >= sql.utc(window[0]), time < sql.utc(window[1])]
+    return (
+        select(
+            type_coerce(signup_hour, UtcDateTime()).label("signed_up"),
+            type_coerce(hour, UtcDateTime()).label("bucket"),
+            customers.c.segment.label("segment"),
+            customers.c.country.label("country"),
+            func.count().label("n"),
+            *(func.sum(sql.cents(fact.table.c[m])).label(f"{m}_cents") for m in fact.money),
+        )
+        .select_from(
+            fact.table.join(customers, customers.c.customer_id == fact.table.c.customer_id)
+        )
+        .where(*where)
+        .group_by(signup_hour, hour, customers.c.segment, customers.c.country)
+    )
+
+
 def _days(rollup: Table, dialect: str, in_window: list[ColumnElement[bool]]) -> Select:
     """The day rows, summed from the hour rows just written."""
     day = sql.truncate(rollup.c.bucket, "d", dialect)
@@ -184,6 +222,8 @@ def check(conn: Connection) -> list[str]:
     problems: list[str] = []
     for fact in ROLLED_UP:
         problems += _differences(conn, fact)
+        if fact.newcomers is not None:
+            problems += _newcomer_differences(conn, fact)
     if len(problems) > MAX_LISTED:
         problems = problems[:MAX_LISTED] + [f"… and {len(problems) - MAX_LISTED} more."]
     return problems
@@ -213,6 +253,37 @@ def _differences(conn: Connection, fact: Fact) -> list[str]:
         want, have = expected.get(cell, zero), actual.get(cell, zero)
         if want != have:
             problems.append(_sentence(rollup, names[:split], cell, names[split:], have, want))
+    return problems
+
+
+def _newcomer_differences(conn: Connection, fact: Fact) -> list[str]:
+    table = fact.newcomers
+    assert table is not None
+    names = _columns(table)
+    split = names.index("n")
+
+    def cells(rows: Iterable[Any]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+        out: dict[tuple[Any, ...], tuple[int, ...]] = {}
+        for row in rows:
+            cell = tuple(_moment(v) if i < 2 else v for i, v in enumerate(row[:split]))
+            before = out.get(cell, (0,) * (len(names) - split))
+            out[cell] = tuple(a + int(v or 0) for a, v in zip(before, row[split:], strict=True))
+        return out
+
+    expected = cells(conn.execute(_newcomers(fact, conn.dialect.name, None)))
+    actual = cells(conn.execute(select(table)))
+    problems = []
+    zero = (0,) * (len(names) - split)
+    for cell in sorted(set(expected) | set(actual), key=repr):
+        want, have = expected.get(cell, zero), actual.get(cell, zero)
+        if want != have:
+            signed_up, bucket, segment, country = cell
+            problems.append(
+                f"{table.name}, hour {bucket:%Y-%m-%d %H}:00 UTC (customers signed up "
+                f"{signed_up:%Y-%m-%d %H}:00, segment={segment}, country={country}) holds "
+                f"n={have[0]} but the raw rows give n={want[0]}; run "
+                "`journeybot db rebuild-rollups`."
+            )
     return problems
 
 

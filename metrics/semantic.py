@@ -24,6 +24,7 @@ from metrics.schema import (
     rollup_csat_responses,
     rollup_nps_responses,
     rollup_orders,
+    rollup_orders_newcomers,
     rollup_signups,
     tickets,
 )
@@ -38,6 +39,8 @@ class Fact:
     dimensions: dict[str, ColumnElement] = field(default_factory=dict)
     money: tuple[str, ...] = ()
     rollup: Table | None = None
+    #: Rows within NEWCOMER_DAYS of the customer's sign-up, by row hour and sign-up hour.
+    newcomers: Table | None = None
 
     @property
     def name(self) -> str:
@@ -82,6 +85,7 @@ FACTS: dict[str, Fact] = {
             {"before_signup": orders.c.ordered_at < customers.c.signed_up_at},
             money=("amount",),
             rollup=rollup_orders,
+            newcomers=rollup_orders_newcomers,
         ),
         Fact(tickets, "resolved_at"),
     )

@@ -42,7 +42,28 @@ def upgrade() -> None:
             sa.Column("n", sa.BigInteger(), nullable=False),
             *(sa.Column(f"{column}_cents", sa.BigInteger(), nullable=False) for column in money),
         )
-        op.create_index(f"ix_rollup_{name}_grain_bucket", f"rollup_{name}", ["grain", "bucket"])
+        columns = ["grain", "bucket", "segment", "country", *(c for c, _ in dimensions), "n"]
+        columns += [f"{column}_cents" for column in money]
+        op.create_index(f"ix_rollup_{name}_covering", f"rollup_{name}", columns)
+    op.create_table(
+        "rollup_orders_newcomers",
+        sa.Column("signed_up", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("bucket", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("segment", sa.String(length=50), nullable=True),
+        sa.Column("country", sa.String(length=2), nullable=True),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), nullable=False),
+    )
+    op.create_index(
+        "ix_rollup_orders_newcomers_covering",
+        "rollup_orders_newcomers",
+        ["signed_up", "bucket", "segment", "country", "n", "amount_cents"],
+    )
+    op.create_index("ix_rollup_orders_newcomers_bucket", "rollup_orders_newcomers", ["bucket"])
+    # The orders of a period's new customers, read by customer (revenue share from existing).
+    op.create_index(
+        "ix_orders_customer_id_covering", "orders", ["customer_id", "ordered_at", "amount"]
+    )
     # Built with the current code: the rollups must equal what this version's KPIs read.
     from metrics.rollups import rebuild
 
@@ -50,6 +71,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_orders_customer_id_covering", table_name="orders")
+    op.drop_index("ix_rollup_orders_newcomers_bucket", table_name="rollup_orders_newcomers")
+    op.drop_index("ix_rollup_orders_newcomers_covering", table_name="rollup_orders_newcomers")
+    op.drop_table("rollup_orders_newcomers")
     for name in ROLLUPS:
-        op.drop_index(f"ix_rollup_{name}_grain_bucket", table_name=f"rollup_{name}")
+        op.drop_index(f"ix_rollup_{name}_covering", table_name=f"rollup_{name}")
         op.drop_table(f"rollup_{name}")
