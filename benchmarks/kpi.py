@@ -76,7 +76,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, load {load}"
 
 
 def _customer_rows(n_customers: int, rng: random.Random) -> list[dict]:
@@ -387,6 +388,7 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+    print(f"\nmachine at the end: {machine()}")
     if not report(checks, args.rows):
         raise SystemExit(1)
 
