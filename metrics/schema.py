@@ -82,6 +82,16 @@ customers = Table(
     Column("signed_up_at", UtcDateTime(), nullable=False, index=True),
     Column("churned_at", UtcDateTime(), index=True),
     CheckConstraint("churned_at IS NULL OR churned_at >= signed_up_at", name="churn_after_signup"),
+    # A period's new customers without table lookups: churned within it, and their orders
+    # (metrics.planner reads them beside the rollups; migration 0004).
+    Index(
+        "ix_customers_signed_up_at_covering",
+        "signed_up_at",
+        "churned_at",
+        "customer_id",
+        "segment",
+        "country",
+    ),
 )
 
 orders = Table(

@@ -64,6 +64,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_orders_customer_id_covering", "orders", ["customer_id", "ordered_at", "amount"]
     )
+    op.create_index(
+        "ix_customers_signed_up_at_covering",
+        "customers",
+        ["signed_up_at", "churned_at", "customer_id", "segment", "country"],
+    )
     # Built with the current code: the rollups must equal what this version's KPIs read.
     from metrics.rollups import rebuild
 
@@ -72,6 +77,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_orders_customer_id_covering", table_name="orders")
+    op.drop_index("ix_customers_signed_up_at_covering", table_name="customers")
     op.drop_index("ix_rollup_orders_newcomers_bucket", table_name="rollup_orders_newcomers")
     op.drop_index("ix_rollup_orders_newcomers_covering", table_name="rollup_orders_newcomers")
     op.drop_table("rollup_orders_newcomers")
