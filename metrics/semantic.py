@@ -99,7 +99,3 @@ ROLLED_UP: tuple[Fact, ...] = (
     SIGNUPS,
     CHURNS,
 )
-
-
-def fact(table: str) -> Fact:
-    return FACTS[table]
