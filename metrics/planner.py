@@ -79,8 +79,11 @@ def measure(
     query = _Query(conn, periods, segments, by)
     for table, wanted in by_table.items():
         parts: list[Grouped] = []
-        if table == customers.name:
-            parts.append(query.cohorts_raw(wanted) if raw else query.cohorts_rolled(wanted))
+        if table == customers.name and raw:
+            parts.append(query.cohorts_raw(wanted))
+        elif table == customers.name:
+            with sql.serial(conn):
+                parts.append(query.cohorts_rolled(wanted))
         else:
             fact = FACTS[table]
             quantiles = [a for a in wanted if a.agg == "percentile"]
@@ -344,11 +347,10 @@ class _Query:
         assert rollup is not None
         dims = [c.name for c in rollup.c if c.name in fact.dimensions]
         slices = self._slices(fact, dims, self.spans)
-        newcomers = (
-            self._newcomers(fact, [a for a in aggregates if a.existing_customers])
-            if any(a.existing_customers for a in aggregates)
-            else {}
-        )
+        newcomers: Grouped = {}
+        if any(a.existing_customers for a in aggregates):
+            with sql.serial(self.conn):
+                newcomers = self._newcomers(fact, [a for a in aggregates if a.existing_customers])
         out: Grouped = {}
         for i, keyed in slices.items():
             for key, cells in keyed.items():
