@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from metrics.db import exclusive
 from metrics.errors import DatabaseUnavailable, ImportRejected
+from metrics.rollups import maintained
 from metrics.rows import FIRST_YEAR, LAST_YEAR, ROW_MODELS, ImportReport
 from metrics.schema import IMPORTABLE_TABLES, customers
 
@@ -77,7 +78,11 @@ def import_csv(
         gc.disable()
         try:
             header, lines = _parse(target, Path(path), text, known, to_values, progress)
-            with exclusive(engine, "import", wait_seconds=wait_seconds), engine.begin() as conn:
+            with (
+                exclusive(engine, "import", wait_seconds=wait_seconds),
+                engine.begin() as conn,
+                maintained(conn, target.name, lines),
+            ):
                 inserted, updated = _write(conn, target, header, lines, sqlite_fast, progress)
         finally:
             if gc_was_enabled:

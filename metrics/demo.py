@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from metrics.errors import MetricsError
+from metrics.rollups import rebuild as rebuild_rollups
 from metrics.schema import (
     checkout_sessions,
     csat_responses,
@@ -219,6 +220,8 @@ def seed_demo(engine: Engine, seed: int = 7, now: datetime | None = None) -> Dem
         for table in _TABLES:
             for offset in range(0, len(rows[table]), 5_000):
                 conn.execute(table.insert(), rows[table][offset : offset + 5_000])
+        # A whole data set replaced: every rollup day may have changed, so all are rebuilt.
+        rebuild_rollups(conn)
     return DemoReport(
         seed=seed, start=start, end=end, counts={t.name: len(rows[t]) for t in _TABLES}
     )

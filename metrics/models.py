@@ -8,14 +8,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from metrics.measures import Measure
+
 Polarity = Literal["higher_is_better", "lower_is_better"]
 
 
 class KpiDefinition(BaseModel):
-    """A declarative KPI (as in dbt MetricFlow / Cube): what it means, not how SQL computes it.
+    """A declarative KPI (as in dbt MetricFlow / Cube): what it means and what it measures,
+    not how SQL computes it.
 
-    `measure` names the engine recipe in metrics.kpis; `table` and `time_column` say which
-    rows fall in a period; `aliases` are friendly names (`churn` for churn_rate).
+    `measure` declares the aggregates (each names its table; metrics.semantic says which
+    column places a row in a period) and the arithmetic on them; `aliases` are friendly
+    names (`churn` for churn_rate).
     """
 
     name: str
@@ -24,9 +28,7 @@ class KpiDefinition(BaseModel):
     formula: str
     unit: str
     polarity: Polarity
-    table: str
-    time_column: str
-    measure: str
+    measure: Measure
     sample_unit: str = Field(description="what n counts, e.g. 'responses'")
     aliases: list[str] = Field(default_factory=list)
 

@@ -1,10 +1,32 @@
-"""The KPI catalogue: declarative definitions, separate from the engine (metrics.kpis)
-that turns them into SQL. Adding a KPI with an existing measure is one entry here."""
+"""The KPI catalogue: each entry says what it means and what it measures (metrics.measures:
+aggregates over a table's rows in the period and the arithmetic on them). The engine
+(metrics.kpis, metrics.planner) knows nothing about a particular KPI, so adding a KPI built
+from known kinds of aggregate is one entry here."""
 
 from __future__ import annotations
 
 from metrics.errors import UnknownKpi
+from metrics.measures import Aggregate, Measure, Where
 from metrics.models import KpiDefinition
+
+
+def _count(table: str, name: str = "n", *where: Where) -> Aggregate:
+    return Aggregate(name=name, table=table, agg="count", where=list(where))
+
+
+def _share(table: str, *where: Where) -> Measure:
+    """% of the period's rows meeting the conditions."""
+    return Measure(
+        aggregates=[_count(table), _count(table, "hits", *where)], value="100 * hits / n", n="n"
+    )
+
+
+def _cohort(name: str, kind: str) -> Aggregate:
+    return Aggregate(name=name, table="customers", agg="cohort", cohort=kind)
+
+
+_CHURN = [_cohort("at_start", "active_at_start"), _cohort("churned", "churned_during")]
+_REVENUE = Aggregate(name="total", table="orders", agg="sum", column="amount")
 
 _DEFINITIONS = (
     KpiDefinition(
@@ -14,9 +36,20 @@ _DEFINITIONS = (
         formula="% responses scoring 9–10 − % scoring 0–6 (−100…100)",
         unit="points",
         polarity="higher_is_better",
-        table="nps_responses",
-        time_column="responded_at",
-        measure="nps",
+        measure=Measure(
+            aggregates=[
+                _count("nps_responses"),
+                _count("nps_responses", "promoters", Where(dimension="score", op=">=", value=9)),
+                _count("nps_responses", "detractors", Where(dimension="score", op="<=", value=6)),
+            ],
+            terms={
+                "promoters_pct": "100 * promoters / n",
+                "detractors_pct": "100 * detractors / n",
+            },
+            value="promoters_pct - detractors_pct",
+            n="n",
+            extra={"promoters_pct": "promoters_pct", "detractors_pct": "detractors_pct"},
+        ),
         sample_unit="NPS responses",
     ),
     KpiDefinition(
@@ -26,9 +59,7 @@ _DEFINITIONS = (
         formula="responses scoring 4–5 ÷ all responses × 100",
         unit="%",
         polarity="higher_is_better",
-        table="csat_responses",
-        time_column="responded_at",
-        measure="share_csat",
+        measure=_share("csat_responses", Where(dimension="score", op=">=", value=4)),
         sample_unit="CSAT responses",
     ),
     KpiDefinition(
@@ -41,9 +72,9 @@ _DEFINITIONS = (
         formula="customers active at start who churned before the end ÷ customers active at start × 100",
         unit="%",
         polarity="lower_is_better",
-        table="customers",
-        time_column="churned_at",
-        measure="churn",
+        measure=Measure(
+            aggregates=_CHURN, value="100 * churned / at_start", n="at_start", no_data="cohort"
+        ),
         sample_unit="customers active at start",
         aliases=["churn"],
     ),
@@ -54,9 +85,12 @@ _DEFINITIONS = (
         formula="((E − N) ÷ S) × 100 = 100 − churn_rate",
         unit="%",
         polarity="higher_is_better",
-        table="customers",
-        time_column="churned_at",
-        measure="retention",
+        measure=Measure(
+            aggregates=_CHURN,
+            value="100 - 100 * churned / at_start",
+            n="at_start",
+            no_data="cohort",
+        ),
         sample_unit="customers active at start",
         aliases=["retention"],
     ),
@@ -67,9 +101,20 @@ _DEFINITIONS = (
         formula="median(resolved_at − opened_at) in hours; p90 in extra",
         unit="hours",
         polarity="lower_is_better",
-        table="tickets",
-        time_column="resolved_at",
-        measure="resolution_hours",
+        measure=Measure(
+            aggregates=[
+                _count("tickets"),
+                Aggregate(
+                    name="median", table="tickets", agg="percentile", p=0.5, hours_since="opened_at"
+                ),
+                Aggregate(
+                    name="p90", table="tickets", agg="percentile", p=0.9, hours_since="opened_at"
+                ),
+            ],
+            value="median",
+            n="n",
+            extra={"p90": "p90"},
+        ),
         sample_unit="tickets resolved",
         aliases=["ttr"],
     ),
@@ -80,9 +125,15 @@ _DEFINITIONS = (
         formula="revenue from customers signed up before the start ÷ all revenue × 100",
         unit="%",
         polarity="higher_is_better",
-        table="orders",
-        time_column="ordered_at",
-        measure="revenue_share_existing",
+        measure=Measure(
+            aggregates=[
+                _count("orders"),
+                _REVENUE,
+                _REVENUE.model_copy(update={"name": "existing", "existing_customers": True}),
+            ],
+            value="100 * existing / total",
+            n="n",
+        ),
         sample_unit="orders",
     ),
     KpiDefinition(
@@ -92,9 +143,7 @@ _DEFINITIONS = (
         formula="sessions with completed_at ÷ sessions started × 100",
         unit="%",
         polarity="higher_is_better",
-        table="checkout_sessions",
-        time_column="started_at",
-        measure="share_completed",
+        measure=_share("checkout_sessions", Where(dimension="completed", op="==", value=True)),
         sample_unit="checkout sessions",
     ),
     KpiDefinition(
@@ -104,9 +153,7 @@ _DEFINITIONS = (
         formula="sum(order amount) ÷ number of orders",
         unit="{currency}",
         polarity="higher_is_better",
-        table="orders",
-        time_column="ordered_at",
-        measure="mean_amount",
+        measure=Measure(aggregates=[_count("orders"), _REVENUE], value="total / n", n="n"),
         sample_unit="orders",
     ),
     KpiDefinition(
@@ -122,9 +169,24 @@ _DEFINITIONS = (
         ),
         unit="{currency}",
         polarity="higher_is_better",
-        table="orders",
-        time_column="ordered_at",
-        measure="clv",
+        measure=Measure(
+            aggregates=[
+                *_CHURN,
+                _cohort("active", "active_during"),
+                _REVENUE.model_copy(update={"name": "revenue"}),
+            ],
+            terms={
+                "per_year": "365 / positive(days)",
+                "margin": "revenue / active * per_year * gross_margin",
+                "retention": "(1 - churned / at_start) ** per_year",
+            },
+            value="margin * retention / positive(1 + discount_rate - retention)",
+            n="active",
+            extra={
+                "annual_margin_per_customer": "margin",
+                "annual_retention_pct": "retention * 100",
+            },
+        ),
         sample_unit="active customers",
     ),
     KpiDefinition(
@@ -134,9 +196,14 @@ _DEFINITIONS = (
         formula="orders ÷ distinct ordering customers",
         unit="orders per customer",
         polarity="higher_is_better",
-        table="orders",
-        time_column="ordered_at",
-        measure="orders_per_customer",
+        measure=Measure(
+            aggregates=[
+                _count("orders", "orders"),
+                Aggregate(name="n", table="orders", agg="count_distinct", column="customer_id"),
+            ],
+            value="orders / n",
+            n="n",
+        ),
         sample_unit="ordering customers",
     ),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -81,6 +82,16 @@ customers = Table(
     Column("signed_up_at", UtcDateTime(), nullable=False, index=True),
     Column("churned_at", UtcDateTime(), index=True),
     CheckConstraint("churned_at IS NULL OR churned_at >= signed_up_at", name="churn_after_signup"),
+    # A period's new customers without table lookups: churned within it, and their orders
+    # (metrics.planner reads them beside the rollups; migration 0004).
+    Index(
+        "ix_customers_signed_up_at_covering",
+        "signed_up_at",
+        "churned_at",
+        "customer_id",
+        "segment",
+        "country",
+    ),
 )
 
 orders = Table(
@@ -93,6 +104,8 @@ orders = Table(
     CheckConstraint("amount >= 0", name="amount_not_negative"),
     # Covering: a KPI over months of orders reads only this index (migration 0003).
     Index("ix_orders_ordered_at_covering", "ordered_at", "customer_id", "amount"),
+    # A period's new customers' orders, for the revenue share from existing ones (0004).
+    Index("ix_orders_customer_id_covering", "customer_id", "ordered_at", "amount"),
 )
 
 nps_responses = Table(
@@ -204,6 +217,61 @@ answer_feedback = Table(
     Column("comment", Text),  # what was wrong, optionally given with a 👎
     UniqueConstraint("answer_id", "user_id"),
 )
+
+# --- rollups: pre-aggregated fact rows (metrics.rollups keeps them, metrics.planner reads them)
+
+
+def _rollup(name: str, *dimensions: Column, sums: tuple[str, ...] = ()) -> Table:
+    """Rows of `name` summed per UTC hour (grain 'h') and per UTC day (grain 'd'), per the
+    customer's current segment and country and the declared dimensions: `n` rows, and
+    each money column in exact cents. No key: a range is refreshed by delete + insert."""
+    columns = [
+        Column("grain", String(1), nullable=False),
+        Column("bucket", UtcDateTime(), nullable=False),
+        Column("segment", String(50)),
+        Column("country", String(2)),
+        *dimensions,
+        Column("n", BigInteger, nullable=False),
+        *(Column(f"{column}_cents", BigInteger, nullable=False) for column in sums),
+    ]
+    # Covering: a KPI reads only the index (no table lookups, no parallel workers to start).
+    covering = Index(f"ix_rollup_{name}_covering", *(c.name for c in columns))
+    return Table(f"rollup_{name}", metadata, *columns, covering)
+
+
+rollup_nps_responses = _rollup("nps_responses", Column("score", SmallInteger, nullable=False))
+rollup_csat_responses = _rollup("csat_responses", Column("score", SmallInteger, nullable=False))
+rollup_checkout_sessions = _rollup(
+    "checkout_sessions", Column("completed", Boolean, nullable=False)
+)
+rollup_orders = _rollup(
+    "orders", Column("before_signup", Boolean, nullable=False), sums=("amount",)
+)
+#: Orders placed within NEWCOMER_DAYS of their customer's sign-up, per order hour and sign-up
+#: hour: "revenue from customers who signed up during the period" without reading orders.
+NEWCOMER_DAYS = 94
+rollup_orders_newcomers = Table(
+    "rollup_orders_newcomers",
+    metadata,
+    Column("signed_up", UtcDateTime(), nullable=False),
+    Column("bucket", UtcDateTime(), nullable=False),
+    Column("segment", String(50)),
+    Column("country", String(2)),
+    Column("n", BigInteger, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Index(
+        "ix_rollup_orders_newcomers_covering",
+        "signed_up",
+        "bucket",
+        "segment",
+        "country",
+        "n",
+        "amount_cents",
+    ),
+    Index("ix_rollup_orders_newcomers_bucket", "bucket"),
+)
+rollup_signups = _rollup("signups")
+rollup_churns = _rollup("churns")
 
 #: The tables `journeybot import` accepts, in an order that respects foreign keys.
 IMPORTABLE_TABLES: dict[str, Table] = {

@@ -1,4 +1,5 @@
-"""`journeybot db upgrade|current`: migrate the metrics database, or say where it is."""
+"""`journeybot db upgrade|current|rebuild-rollups|check`: migrate the metrics database, say
+where it is, rebuild its rollups from the raw tables, or compare the two."""
 
 from __future__ import annotations
 
@@ -44,3 +45,35 @@ def register(cli: click.Group) -> None:
             click.echo(
                 f"The metrics database is at revision {revision}; newest is {head}: run `journeybot db upgrade`."
             )
+
+    @db_group.command("rebuild-rollups")
+    def rebuild_rollups() -> None:
+        """Recompute every KPI rollup from the raw tables (one transaction)."""
+        from metrics.db import connect
+        from metrics.rollups import rebuild
+
+        try:
+            engine = connect(settings().metrics_database_url)
+            with engine.begin() as conn:
+                rebuild(conn)
+        except MetricsError as error:
+            fail(str(error))
+        click.echo("The KPI rollups were rebuilt from the raw tables.")
+
+    @db_group.command("check")
+    def check() -> None:
+        """Compare the KPI rollups with the raw tables; exit 1 naming each difference."""
+        from metrics.db import connect
+        from metrics.rollups import check as compare
+
+        try:
+            engine = connect(settings().metrics_database_url)
+            with engine.connect() as conn:
+                problems = compare(conn)
+        except MetricsError as error:
+            fail(str(error))
+        if problems:
+            for problem in problems:
+                click.echo(problem, err=True)
+            raise SystemExit(1)
+        click.echo("The KPI rollups match the raw tables.")

@@ -28,6 +28,7 @@ def register(cli: click.Group) -> None:
 @click.option("--by", type=click.Choice(["segment", "country"]), help="Break the KPI down.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG.")
+@click.option("--raw", is_flag=True, help="Compute from the raw rows, not the rollups.")
 def kpi(
     name: str,
     period: str | None,
@@ -35,6 +36,7 @@ def kpi(
     by: str | None,
     as_json: bool,
     chart: Path | None,
+    raw: bool,
 ) -> None:
     """Compute a KPI (or `list` them) from the metrics database."""
     from metrics.registry import list_kpis
@@ -66,6 +68,7 @@ def kpi(
             currency=config.kpi_currency,
             gross_margin=config.kpi_gross_margin,
             discount_rate=config.kpi_discount_rate,
+            raw=raw,
         )
     except NoData as error:
         fail(looked_in(str(error), database_place(config), "DATABASE_URL or JOURNEYBOT_HOME"))

@@ -178,6 +178,7 @@ def seed_nps(database_url: str, *, current: list[int], previous: list[int]) -> N
     from sqlalchemy import insert
 
     from metrics.db import connect
+    from metrics.rollups import rebuild
     from metrics.schema import customers, nps_responses
 
     now = datetime.now(UTC)
@@ -205,4 +206,5 @@ def seed_nps(database_url: str, *, current: list[int], previous: list[int]) -> N
                 for i, (s, at) in enumerate(scores)
             ],
         )
+        rebuild(conn)  # written past the import: the rollups are refreshed by hand
     engine.dispose()

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from kpi_check import compute_kpi
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from metrics.errors import NoData
-from metrics.kpis import compute_kpi
 from metrics.schema import customers, nps_responses, orders, tickets
 
 OCT = datetime(2026, 10, 1, tzinfo=UTC)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from metrics.demo import DemoBlocked, seed_demo
 from metrics.errors import MetricsError
+from metrics.rollups import check
 from metrics.schema import (
     checkout_sessions,
     customers,
@@ -87,6 +88,9 @@ def test_one_seed_gives_a_nordic_base_whose_kpis_tell_a_story(seeded):
     # Some comments carry contact details, for the story redaction to remove.
     assert any("@example." in comment for comment, _ in comments)
     assert {consent for _, consent in comments} == {True, False}
+    # The seeding kept the KPI rollups equal to the rows it wrote, in its transaction.
+    with engine.connect() as conn:
+        assert check(conn) == []
 
 
 def test_seeding_again_with_the_same_seed_gives_identical_rows_and_keeps_real_ones(engine):

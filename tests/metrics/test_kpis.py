@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from kpi_check import compute_kpi
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from metrics.errors import NoData, UnknownKpi
-from metrics.kpis import compute_kpi
 from metrics.schema import (
     checkout_sessions,
     csat_responses,
