@@ -262,7 +262,7 @@ _SHOW = _words(
 )
 _VALUE_TENSE = _words(
     r"(?:hvad|hva|vad|what|how) (?:var|was|were|blev|ble|vart)",
-    r"(?:hvordan|hur|how) (?:var|was|is|er|är|har|has)",
+    r"(?:hvordan|hur|how) (?:var|was|were|blev|ble)",
 )
 _CONCEPT = _words(
     r"bereg(?:nes|ner|net|ne)|beräkna[rs]?|beräknas|calculated?|computed?|measured?",
@@ -276,6 +276,12 @@ _CONCEPT = _words(
     r"what is a good",
     r"(?:hvad|hva|vad) (?:er|är)(?= \w+\?*$)",
     r"what(?:'s| is)(?= \w+\?*$)",
+)
+#: "What is churn rate & who counts?": a question opening with "what is", not about ours.
+_DEFINITION_START = re.compile(
+    r"^(?:what(?:'s| is| are)|hvad er|hva er|vad är)\b"
+    r"(?! (?:vores|vor|vår|vårt|våre|våra|our)\b)(?!.*\b(?:now|nu|nå)\b)",
+    re.IGNORECASE,
 )
 
 # --- segments ---------------------------------------------------------------------------
@@ -418,7 +424,9 @@ def read_question(text: str, *, now: datetime) -> KpiQuestion | None:
     )
     segments = read_segments(text)
     value = strong_value or bool(_POSSESSIVE.search(text) or segments)
-    concept = bool(_CONCEPT.search(text))
+    # "What is churn …" asks for the concept, unless a period or segment says whose and when.
+    defines = bool(_DEFINITION_START.search(text)) and not (named_period or segments)
+    concept = bool(_CONCEPT.search(text)) or defines
     if concept and not strong_value:
         route = Route.CONCEPT
     elif value and not concept:

@@ -111,6 +111,8 @@ def test_english_questions_for_our_figure_become_the_kpi_query(text, kpi, period
         "What is churn?",
         "How can we improve our NPS?",
         "Why does retention matter?",
+        "How is the Net Promoter Score calculated?",
+        "What is churn rate & who counts?",
     ],
 )
 def test_questions_about_the_concept_go_to_the_knowledge_base(text) -> None:
