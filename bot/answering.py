@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot import feedback
+from bot import feedback, kpi_answering
 from bot.failures import request_id, unexpected_error_text
 from bot.services import Services
 from bot.views.answer import (
@@ -143,22 +143,37 @@ def answer_in_thread(
 ) -> None:
     """Post 'working on it' in the thread, then replace it with the answer (or one sentence)."""
     placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING_TEXT)
-    reply = compose_answer(
-        services,
-        user_id=user_id,
-        channel=channel,
-        thread_ts=thread_ts,
-        question=question,
-        history=history,
-    )
+    figure = kpi_answering.answer_if_kpi(client, services, user_id=user_id, question=question)
+    if figure is not None:
+        reply = Reply(*figure)
+    else:
+        reply = compose_answer(
+            services,
+            user_id=user_id,
+            channel=channel,
+            thread_ts=thread_ts,
+            question=question,
+            history=history,
+        )
     client.chat_update(channel=channel, ts=placeholder["ts"], text=reply.text, blocks=reply.blocks)
 
 
 def answer_privately(
-    respond: Respond, services: Services, *, channel: str, user_id: str, question: str
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    *,
+    channel: str,
+    user_id: str,
+    question: str,
 ) -> None:
     """The answer only the asker sees (through the command's response_url, which works in
-    any conversation, the bot a member or not), with a button to share it."""
+    any conversation, the bot a member or not), with a button to share it. A question for
+    one of our KPI figures gets the figure instead (its chart in the asker's DM)."""
+    figure = kpi_answering.answer_if_kpi(client, services, user_id=user_id, question=question)
+    if figure is not None:
+        respond(response_type="ephemeral", text=figure[0], blocks=figure[1])
+        return
     reply = compose_answer(
         services, user_id=user_id, channel=channel, thread_ts=None, question=question, private=True
     )

@@ -4,6 +4,7 @@ from slack_bolt import App
 
 from bot.listeners.actions import (
     feedback,
+    kpi_question,
     share_answer,
     story_approval,
     story_modal,
@@ -14,6 +15,7 @@ from bot.listeners.actions import (
 def register(app: App) -> None:
     for listener in (
         feedback,
+        kpi_question,
         share_answer,
         story_shortcut,
         story_modal,

@@ -7,6 +7,7 @@ bot.listeners.actions.share_answer): a question typed into a command is not an a
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot import services
 from bot.answering import answer_privately
@@ -30,12 +31,15 @@ def acknowledge(ack: Ack, command: dict) -> None:
     ack(text=WORKING_TEXT)
 
 
-def answer_command(command: dict, context: BoltContext, respond: Respond) -> None:
+def answer_command(
+    command: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
     question = question_of(command)
     if not question:
         return
     answer_privately(
         respond,
+        client,
         services.of(context),
         channel=command["channel_id"],
         user_id=command["user_id"],

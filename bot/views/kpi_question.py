@@ -1,0 +1,132 @@
+"""Block Kit for KPI questions asked in words: the figure introduced in the asker's language
+(the /kpi blocks follow unchanged), and the ask-back when it is unclear whether our figure or
+the explanation was meant."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from bot.views.kpi import format_delta, format_value, kpi_blocks
+from bot.views.limits import MAX_BLOCKS, context, section
+from bot.views.mrkdwn import escape
+
+if TYPE_CHECKING:
+    from metrics.models import KpiResult
+
+SHOW_KPI = "kpi_question_show"
+EXPLAIN_KPI = "kpi_question_explain"
+#: Slack caps a button's value at 2000 characters; the question travels in it.
+MAX_VALUE_CHARS = 2000
+
+_FIGURE = {
+    "da": "Vores {title} for {period}: *{value}*",
+    "no": "Vår {title} for {period}: *{value}*",
+    "sv": "Vår {title} för {period}: *{value}*",
+    "en": "Our {title} for {period}: *{value}*",
+}
+_CHANGE = {
+    "da": " ({delta} i forhold til perioden før)",
+    "no": " ({delta} mot perioden før)",
+    "sv": " ({delta} jämfört med perioden före)",
+    "en": " ({delta} vs the period before)",
+}
+_CHART_SENT = {
+    "da": ":chart_with_upwards_trend: Trendgrafen er sendt til dig i en direkte besked.",
+    "no": ":chart_with_upwards_trend: Trendgrafen er sendt til deg i en direktemelding.",
+    "sv": ":chart_with_upwards_trend: Trenddiagrammet har skickats till dig i ett direktmeddelande.",
+    "en": ":chart_with_upwards_trend: Trend chart sent to you in a direct message.",
+}
+_WHICH = {
+    "da": "Vil du se vores tal for {kpi}, eller have forklaret hvad {kpi} er?",
+    "no": "Vil du se tallet vårt for {kpi}, eller få forklart hva {kpi} er?",
+    "sv": "Vill du se vår siffra för {kpi}, eller få förklarat vad {kpi} är?",
+    "en": "Do you want our {kpi} figure, or an explanation of {kpi}?",
+}
+_SHOW = {
+    "da": "Vis vores {kpi}",
+    "no": "Vis vår {kpi}",
+    "sv": "Visa vår {kpi}",
+    "en": "Show our {kpi}",
+}
+_EXPLAIN = {
+    "da": "Forklar {kpi}",
+    "no": "Forklar {kpi}",
+    "sv": "Förklara {kpi}",
+    "en": "Explain {kpi}",
+}
+
+
+def _say(table: dict[str, str], language: str, **values: str) -> str:
+    return table.get(language, table["en"]).format(**values)
+
+
+def figure_line(result: KpiResult, language: str) -> str:
+    """`Vores Net Promoter Score for 2026-10: *28.0 points* (+4.0 points i forhold til …)`."""
+    line = _say(
+        _FIGURE,
+        language,
+        title=result.title,
+        period=result.period.label,
+        value=format_value(result.value, result.unit),
+    )
+    if result.delta is not None:
+        line += _say(_CHANGE, language, delta=format_delta(result.delta, result.unit))
+    return line
+
+
+def kpi_answer_blocks(result: KpiResult, language: str, *, chart_sent: bool) -> list[dict]:
+    """The /kpi reply, introduced by one line in the asker's language."""
+    blocks = [section(figure_line(result, language)), *kpi_blocks(result)]
+    if chart_sent:
+        blocks.append(context(_say(_CHART_SENT, language)))
+    return blocks[:MAX_BLOCKS]
+
+
+def choice_value(user_id: str, question: str) -> str:
+    """What a button carries: who asked and what, within Slack's value limit."""
+    value = json.dumps({"user": user_id, "question": question}, ensure_ascii=False)
+    while len(value) > MAX_VALUE_CHARS:
+        question = question[: len(question) - (len(value) - MAX_VALUE_CHARS) - 1]
+        value = json.dumps({"user": user_id, "question": question}, ensure_ascii=False)
+    return value
+
+
+def read_choice(value: str) -> tuple[str, str] | None:
+    """(asker, question) from a button's value; None if it is not ours."""
+    try:
+        data = json.loads(value)
+        return str(data["user"]), str(data["question"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def ask_back_blocks(kpi_title: str, language: str, *, user_id: str, question: str) -> list[dict]:
+    """Two buttons: our figure or the explanation."""
+    kpi = escape(kpi_title)
+    value = choice_value(user_id, question)
+    return [
+        section(_say(_WHICH, language, kpi=kpi)),
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": SHOW_KPI,
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": _say(_SHOW, language, kpi=kpi_title)},
+                    "value": value,
+                },
+                {
+                    "type": "button",
+                    "action_id": EXPLAIN_KPI,
+                    "text": {"type": "plain_text", "text": _say(_EXPLAIN, language, kpi=kpi_title)},
+                    "value": value,
+                },
+            ],
+        },
+    ]
+
+
+def ask_back_text(kpi_title: str, language: str) -> str:
+    return _say(_WHICH, language, kpi=escape(kpi_title))
