@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from knowledge.messages import sources_language_note
 from knowledge.models import Answer, Hit, Source
 from knowledge.passage import parts
-from knowledge.passage import split_sentences as _sentences
 from knowledge.question_kind import Kind, asks_for_a_name, kind_of, names_someone, states_a_figure
+from knowledge.sentences import split_sentences as _sentences
 from knowledge.text import Term, content_terms, matched
 
 MAX_ANSWER_CHARS = 600

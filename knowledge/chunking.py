@@ -12,13 +12,12 @@ import hashlib
 import re
 
 from knowledge.models import Chunk, Document, Section
+from knowledge.sentences import split_sentences
 
 TARGET_CHARS = 750  # close a chunk once it reaches this size at a paragraph boundary
 MIN_CHARS = 300  # a section shorter than this joins the next one instead of standing alone
 SOFT_MAX_CHARS = 1000  # prefer closing early over growing past this
 MAX_CHARS = 1500  # hard cap; only a single sentence longer than this is cut mid-sentence
-
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"»”)]?\s+(?=[\"«“(]?[A-ZÆØÅÄÖÉ0-9])")
 
 
 def chunk_id(source: str, position: int) -> str:
@@ -31,6 +30,7 @@ def chunk_document(document: Document) -> list[Chunk]:
     pieces: list[tuple[str, str]] = []  # (section heading, text)
     for heading, paragraphs in _merge_short_sections(document.sections):
         pieces.extend((heading, text) for text in _pack(paragraphs))
+    about = _summary(document)
     return [
         Chunk(
             id=chunk_id(document.source, position),
@@ -40,9 +40,18 @@ def chunk_document(document: Document) -> list[Chunk]:
             source=document.source,
             language=document.language,
             position=position,
+            about=about if position == 0 else "",
         )
         for position, (heading, text) in enumerate(pieces)
     ]
+
+
+def _summary(document: Document) -> str:
+    """The front matter's tags: the author's words for what the document is about, so
+    retrieval ranks the first chunk by them too. The summary/description is not added:
+    measured 2026-12-04 it pulled first chunks above the ones holding the answer (tuning
+    set 84 -> 81 right, English recall@3 0.70 -> 0.67); tags alone cost one answer."""
+    return f"Tags: {', '.join(document.tags)}." if document.tags else ""
 
 
 def _paragraphs(section: Section) -> list[str]:
@@ -111,17 +120,28 @@ def _full(current: str, candidate: str) -> bool:
 
 def _split_long(paragraph: str) -> list[str]:
     """Split an over-long paragraph between sentences into pieces of about TARGET_CHARS;
-    a single sentence over MAX_CHARS is cut at word boundaries as a last resort."""
+    a single sentence over MAX_CHARS is cut at word boundaries as a last resort. A list or
+    table (one item per line) is split between its lines and keeps them."""
+    if "\n" in paragraph.strip():
+        lines: list[str] = []
+        for line in (line for line in paragraph.split("\n") if line.strip()):
+            lines.extend(_split_long(line) if len(line) > MAX_CHARS else [line])
+        return _join(lines, "\n")
     sentences: list[str] = []
-    for sentence in _SENTENCE_SPLIT.split(paragraph):
+    for sentence in split_sentences(paragraph):
         sentences.extend(_split_words(sentence) if len(sentence) > MAX_CHARS else [sentence])
+    return _join(sentences, " ")
+
+
+def _join(units: list[str], separator: str) -> list[str]:
+    """Units joined by `separator` into pieces of about TARGET_CHARS."""
     pieces: list[str] = []
     current = ""
-    for sentence in sentences:
-        candidate = f"{current} {sentence}" if current else sentence
+    for unit in units:
+        candidate = f"{current}{separator}{unit}" if current else unit
         if current and _full(current, candidate):
             pieces.append(current)
-            current = sentence
+            current = unit
         else:
             current = candidate
     if current:

@@ -264,6 +264,7 @@ class Index:
                 "section": chunk.section,
                 "language": chunk.language,
                 "position": chunk.position,
+                "about": chunk.about,
             }
             for chunk in chunks
         ]
@@ -367,6 +368,7 @@ class Index:
                 source=str(meta.get("source", "")),
                 language=str(meta.get("language", "en")),
                 position=int(meta.get("position", 0)),
+                about=str(meta.get("about", "")),
             )
             for chunk_id, text, meta in zip(
                 stored["ids"], stored["documents"], stored["metadatas"], strict=False

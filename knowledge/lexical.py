@@ -72,8 +72,8 @@ def char_ngrams(text_words: Iterable[str], memo: dict[str, list[str]] | None = N
 
 
 def indexed_text(chunk: Chunk) -> str:
-    """What lexical retrieval sees: the title and section heading count as text too."""
-    return f"{chunk.title}\n{chunk.section}\n{chunk.text}"
+    """What lexical retrieval sees: the title, section heading and tags count too."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.about}\n{chunk.text}"
 
 
 class _Bm25:

@@ -3,6 +3,10 @@
 Scraped articles arrive with page furniture around the text (tables of contents, "Video:"
 captions, author placeholders, headings printed twice). Retrieval ranks whatever text it is
 given, so furniture is removed here, by generic rules, before anything is chunked.
+
+Every pattern here runs in time linear in its input: a crafted line must not make a
+regular expression backtrack (a 12 KB heading once took hours). Each file is still parsed
+within a time budget (knowledge/parse_workers.py), but that is the backstop, not the plan.
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from knowledge.errors import KnowledgeError
 from knowledge.language import detect
 from knowledge.models import Document, Section
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 _LANGUAGE_ALIASES = {"da": "da", "no": "no", "nb": "no", "nn": "no", "sv": "sv", "en": "en"}
@@ -56,7 +64,7 @@ def load_document(path: Path) -> Document:
         if suffix in (".html", ".htm"):
             meta, (sections, fallback_title) = {}, _html_sections(text)
         else:
-            meta, body = _split_front_matter(text)
+            meta, body = _split_front_matter(text, path)
             parse = _markdown_sections if suffix in (".md", ".markdown") else _text_sections
             sections, fallback_title = parse(body)
     sections = [section for section in sections if section.text.strip()]
@@ -112,12 +120,21 @@ def _decode(raw: bytes, path: Path) -> str:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """YAML between leading `---` lines, if it parses as a mapping; else no metadata."""
+def _split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str]:
+    """YAML between leading `---` lines, if it parses as a mapping; else no metadata.
+
+    YAML aliases (`*name`) are refused: safe_load shares the aliased value rather than
+    copying it, but nine nested lists of nine aliases still read as 9^9 items the moment
+    the title is turned into text (a 1 KB file took 3 GB and never finished)."""
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if not match:
         return {}, text
     try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(match.group(1))):
+            raise UnreadableFile(
+                f"{path.name} uses YAML aliases (*name) in its front matter, which are not "
+                "expanded; write the values out."
+            )
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
         return {}, text
@@ -144,10 +161,16 @@ def _title_from_name(path: Path) -> str:
 
 # --- inline clean-up ------------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+# Linear: a bracket or a link target cannot contain the next "[", and an emphasis span
+# cannot contain its own marker, so no match attempt scans past where the next one starts.
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^)\[]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"
+    r"|\*(?=\S)([^*]+?)(?<=\S)\*"
+    r"|`(?=\S)([^`]+?)(?<=\S)`"
+)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -155,8 +178,27 @@ def _clean_inline(text: str) -> str:
     """Markdown links become their text; images, comments and emphasis marks go."""
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(_emphasised, text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _emphasised(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
+def _without_comments(text: str) -> str:
+    """HTML comments removed; an unclosed one is left as text. A loop of str.find, because
+    the pattern <!--.*?--> rescans to the end of the text for every unclosed comment."""
+    kept: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(text[position:start])
+        position = end + 3
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 # --- furniture ------------------------------------------------------------------------
@@ -230,61 +272,163 @@ def _drop_furniture(lines: list[str]) -> list[str]:
 
 # --- Markdown -------------------------------------------------------------------------
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")  # closing #s: _heading_text, not (.*?)\s*#*\s*$
 _FENCE = re.compile(r"^(```|~~~)")
+_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
+_RULE = re.compile(r"^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_LIST_ITEM = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
+
+
+class _Blocks:
+    """Sections of paragraphs as a Markdown body is read: prose lines join into one
+    paragraph, list items and table rows stay one per line, a heading opens a section."""
+
+    def __init__(self) -> None:
+        self.sections: list[Section] = []
+        self.paragraphs: list[str] = []
+        self.prose: list[str] = []
+        self.items: list[str] = []
+        self.heading = ""
+
+    def add_prose(self, line: str) -> None:
+        self.close_items()
+        self.prose.append(line)
+
+    def add_item(self, line: str) -> None:
+        self.close_prose()
+        self.items.append(line)
+
+    def continue_item(self, line: str) -> None:
+        self.items[-1] = f"{self.items[-1]} {line}"
+
+    def close_prose(self) -> None:
+        if self.prose:
+            self.paragraphs.append(" ".join(self.prose))
+            self.prose.clear()
+
+    def close_items(self) -> None:
+        if self.items:
+            self.paragraphs.append("\n".join(self.items))
+            self.items.clear()
+
+    def close_section(self, next_heading: str) -> None:
+        self.close_prose()
+        self.close_items()
+        text = "\n\n".join(p for p in self.paragraphs if p)
+        if text or self.heading:
+            self.sections.append(Section(heading=self.heading, text=text))
+        self.paragraphs.clear()
+        self.heading = next_heading
 
 
 def _markdown_sections(body: str, *, scraped: bool = False) -> tuple[list[Section], str]:
-    """Headings open sections. Furniture rules run only on `scraped` text (a .txt export
-    that happens to use # headings); authored Markdown is kept as written."""
-    body = _HTML_COMMENT.sub("", body)
-    sections: list[Section] = []
-    paragraphs: list[str] = []
-    current: list[str] = []
-    heading, first_h1 = "", ""
+    """Headings (ATX "## x" and setext underlines) open sections; list items keep their
+    marker on a line of their own; a table becomes one "Column: value; …" line per row.
+    Furniture rules run only on `scraped` text (a .txt export that happens to use #
+    headings); authored Markdown is kept as written."""
+    body = _without_comments(body)
+    blocks = _Blocks()
+    first_h1 = ""
     in_fence = False
-
-    def close_paragraph() -> None:
-        if current:
-            paragraphs.append(" ".join(current))
-            current.clear()
-
-    def close_section() -> None:
-        close_paragraph()
-        text = "\n\n".join(p for p in paragraphs if p)
-        if text or heading:
-            sections.append(Section(heading=heading, text=text))
-        paragraphs.clear()
-
     lines = body.split("\n")
-    for line in _drop_furniture(lines) if scraped else lines:
-        if _FENCE.match(line.strip()):
+    lines = _drop_furniture(lines) if scraped else lines
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.strip()
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        index += 1
+        if _FENCE.match(stripped):
             in_fence = not in_fence
             continue
         match = None if in_fence else _HEADING.match(line)
-        if match:
-            level, text = len(match.group(1)), _clean_inline(match.group(2))
+        setext = (
+            not in_fence
+            and not match
+            and stripped
+            and _SETEXT.match(following)
+            and not blocks.prose
+            and not _LIST_ITEM.match(stripped)
+            and "|" not in stripped
+        )
+        if match or setext:
+            level = len(match.group(1)) if match else (1 if following.startswith("=") else 2)
+            text = _clean_inline(_heading_text(match.group(2)) if match else stripped)
             if level == 1 and not first_h1:
                 first_h1 = text
-            close_section()
-            heading = text
+            blocks.close_section(text)
+            index += 0 if match else 1
             continue
-        stripped = line.strip()
-        if not stripped:
-            close_paragraph()
+        if not in_fence and _is_table_start(stripped, following):
+            blocks.close_prose()
+            blocks.close_items()
+            rows, index = _table_rows(lines, index - 1)
+            blocks.items.extend(rows)
+            blocks.close_items()
             continue
         if stripped.startswith(">"):
             stripped = stripped.lstrip("> ").strip()
-            if not stripped:
-                close_paragraph()
-                continue
-        if re.match(r"^([-*+]|\d+[.)])\s+", stripped):
-            close_paragraph()  # each list item reads as its own line
+        if not stripped or (not in_fence and _RULE.match(stripped)):
+            blocks.close_prose()
+            blocks.close_items()
+            continue
         cleaned = _clean_inline(stripped)
-        if cleaned:
-            current.append(cleaned)
-    close_section()
-    return _drop_empty_headings(sections), first_h1
+        if not cleaned:
+            continue
+        if _LIST_ITEM.match(stripped):
+            blocks.add_item(cleaned)
+        elif blocks.items:
+            blocks.continue_item(cleaned)  # an item's continuation line
+        else:
+            blocks.add_prose(cleaned)
+    blocks.close_section("")
+    return _drop_empty_headings(blocks.sections), first_h1
+
+
+def _is_table_start(line: str, following: str) -> bool:
+    return "|" in line and "|" in following and bool(_TABLE_SEPARATOR.match(following))
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") else line
+    return [_clean_inline(cell) for cell in line.split("|")]
+
+
+def _table_rows(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The rows of the table whose header is at `start`, each a readable list line, and
+    the index of the first line after the table."""
+    header = _cells(lines[start])
+    index = start + 2  # header and separator
+    rows: list[str] = []
+    while index < len(lines) and "|" in lines[index] and lines[index].strip():
+        row = _record(header, _cells(lines[index]))
+        if row:
+            rows.append(row)
+        index += 1
+    return rows, index
+
+
+def _record(header: list[str], cells: list[str]) -> str:
+    """One table row as "- Column: value; Column: value" (empty cells left out)."""
+    pairs = [
+        f"{name}: {value}" if name else value
+        for name, value in zip([*header, *[""] * len(cells)], cells, strict=False)
+        if value
+    ]
+    return f"- {'; '.join(pairs)}" if pairs else ""
+
+
+def _heading_text(text: str) -> str:
+    r"""A heading without its closing #s ("## Churn ##" -> "Churn"). The pattern that did
+    this, (.*?)\s*#*\s*$, backtracked cubically over a line of spaces."""
+    text = text.strip()
+    opened = text.rstrip("#")
+    if opened != text and (not opened or opened[-1] in " \t"):
+        return opened.strip()
+    return text
 
 
 def _drop_empty_headings(sections: list[Section]) -> list[Section]:
@@ -367,10 +511,43 @@ def _text_sections(body: str) -> tuple[list[Section], str]:
 
 _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_BLOCK_TAGS = ("p", "li", "blockquote", "pre", "td", "th", "dd", "dt", "figcaption")
+_INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]  # noqa: SIM905 (one word list)
+)
 
 
 def _html_sections(text: str) -> tuple[list[Section], str]:
+    """Every text of the page in reading order: text directly inside a div, section or
+    span counts as much as text in a p (Confluence pages are nested divs), list items keep
+    a marker on a line of their own, a table becomes one "Column: value; …" line per row."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
@@ -379,32 +556,95 @@ def _html_sections(text: str) -> tuple[list[Section], str]:
         tag.decompose()
     if soup.head:
         soup.head.decompose()
-    body = soup.body or soup
-    sections: list[Section] = []
-    paragraphs: list[str] = []
-    heading, first_h1 = "", ""
-    for element in body.find_all((*_HEADING_TAGS, *_BLOCK_TAGS)):
-        if element.find_parent(_BLOCK_TAGS):
-            continue  # nested block: its text is already in the parent's
-        content = _SPACES.sub(" ", element.get_text(" ", strip=True)).strip()
-        if not content:
-            continue
-        if element.name in _HEADING_TAGS:
-            if element.name == "h1" and not first_h1:
-                first_h1 = content
-            if paragraphs:
-                sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
-                paragraphs = []
-            heading = content
-            continue
-        paragraphs.append(content)
-    if paragraphs:
-        sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
-    if not sections:
-        loose = _SPACES.sub(" ", body.get_text(" ", strip=True)).strip()
-        if loose:
-            sections.append(Section(heading="", text=loose))
-    return sections, title or first_h1
+    walk = _HtmlWalk()
+    walk.visit(soup.body or soup)
+    walk.blocks.close_section("")
+    sections = _drop_empty_headings(walk.blocks.sections)
+    return sections, title or walk.first_h1
+
+
+class _HtmlWalk:
+    """A depth-first walk that gathers inline text into paragraphs between block tags."""
+
+    def __init__(self) -> None:
+        self.blocks = _Blocks()
+        self.inline: list[str] = []
+        self.first_h1 = ""
+
+    def visit(self, node: object) -> None:
+        from bs4 import NavigableString, Tag
+
+        for child in getattr(node, "children", ()):
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:  # not a comment, doctype or CDATA
+                    self.inline.append(str(child))
+            elif isinstance(child, Tag):
+                self.visit_tag(child)
+
+    def visit_tag(self, tag: Tag) -> None:
+        name = tag.name
+        if name in _INLINE_TAGS:
+            self.visit(tag)
+            return
+        self.flush()
+        if name in _HEADING_TAGS:
+            heading = _html_text(tag)
+            if heading:
+                if name == "h1" and not self.first_h1:
+                    self.first_h1 = heading
+                self.blocks.close_section(heading)
+        elif name == "li":
+            self.list_item(tag)
+        elif name == "table":
+            self.blocks.close_items()
+            self.blocks.items.extend(_html_table(tag))
+            self.blocks.close_items()
+        elif name in ("ul", "ol"):
+            self.visit(tag)
+            self.blocks.close_items()
+        elif name != "br":
+            self.visit(tag)
+            self.flush()
+
+    def list_item(self, item: Tag) -> None:
+        from bs4 import Tag
+
+        nested = [child for child in item.find_all(("ul", "ol")) if isinstance(child, Tag)]
+        for child in nested:
+            child.extract()
+        text = _html_text(item)
+        parent = item.find_parent(("ul", "ol"))
+        if text:
+            if parent is not None and parent.name == "ol":
+                number = len(item.find_previous_siblings("li")) + 1
+                self.blocks.add_item(f"{number}. {text}")
+            else:
+                self.blocks.add_item(f"- {text}")
+        for child in nested:
+            self.visit_tag(child)
+
+    def flush(self) -> None:
+        text = _SPACES.sub(" ", " ".join("".join(self.inline).split())).strip()
+        self.inline.clear()
+        if text:
+            self.blocks.add_prose(text)
+            self.blocks.close_prose()
+
+
+def _html_text(tag: Tag) -> str:
+    return _SPACES.sub(" ", tag.get_text(" ", strip=True)).strip()
+
+
+def _html_table(table: Tag) -> list[str]:
+    """Rows as "- Column: value; …" lines; the header is a first row of th cells."""
+    rows = [
+        [_html_text(cell) for cell in row.find_all(("td", "th"))] for row in table.find_all("tr")
+    ]
+    first = table.find("tr")
+    header: list[str] = []
+    if rows and first is not None and not first.find("td"):
+        header, rows = rows[0], rows[1:]
+    return [line for line in (_record(header, cells) for cells in rows) if line]
 
 
 # --- PDF ------------------------------------------------------------------------------
@@ -443,7 +683,7 @@ def _pdf_sections(raw: bytes, path: Path) -> tuple[list[Section], str]:
     sections: list[Section] = []
     for number, page in enumerate(pages, start=1):
         lines = _drop_furniture([line.strip() for line in page.split("\n")])
-        text = re.sub(r"\s*\n\s*", " ", "\n".join(line for line in lines if line)).strip()
+        text = " ".join(line for line in lines if line).strip()  # lines come stripped
         text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # words hyphenated across lines
         if text:
             sections.append(Section(heading=f"Page {number}", text=text))

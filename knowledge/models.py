@@ -36,6 +36,9 @@ class Chunk(BaseModel):
     source: str
     language: Language
     position: int
+    # The front matter's tags, on a document's first chunk: retrieval ranks them, the
+    # answer never quotes them (they describe the text, they are not its content).
+    about: str = ""
 
 
 class Hit(BaseModel):

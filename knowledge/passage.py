@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from knowledge.sentences import split_sentences
+
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(]?[A-ZÆØÅÄÖÉ0-9])")
 _HEADING_MAX_CHARS = 90
 
 
@@ -43,12 +44,6 @@ def clean(text: str) -> str:
     text = _FRONT_MATTER.sub("", text)
     text = _LINK.sub(r"\1", text)
     return _EMPHASIS.sub("", text)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of prose, whitespace folded."""
-    text = " ".join(text.split())
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 def _is_heading(paragraph: str) -> bool:
