@@ -1,104 +1,488 @@
-"""Validated bulk import of CSV files into the metrics tables.
+"""Validated bulk import of CSV files into the metrics tables, streamed.
 
-All or nothing: every row is read and validated before the first write, and the writes
-run in one transaction, so a file with one bad row leaves the database exactly as it was
-and the user gets every problem at once, with row numbers, to fix in one pass. Re-importing
-a file is an upsert by id that changes only the columns the file has, so running an import
-twice changes nothing and a file with fewer columns leaves the others as they were.
+All or nothing: the file is read once, in batches of BATCH_SIZE rows, and each batch is
+validated and staged in a temporary table (`metrics.import_writer`); only when every row
+is valid does one transaction merge the staged rows into the table. So memory stays one
+batch at any file size, a file with one bad row leaves the database exactly as it was, and
+the user gets every problem at once (the first MAX_LISTED_ERRORS by line, then how many
+more), to fix in one pass. Re-importing a file is an upsert by id that changes only the
+columns the file has, so running an import twice changes nothing and a file with fewer
+columns leaves the others as they were.
 
 Two imports at once (two terminals, a cron job overlapping a person) write one after the
-other under `metrics.db.exclusive`: the second validates its file meanwhile, then waits at
-most IMPORT_WAIT_SECONDS for the first to commit, else says so and writes nothing. Without
-it, on SQLite the second read "which ids exist" before the first committed and failed on
-the first's rows with a unique-constraint error.
+other under `metrics.db.exclusive`: the second reads and stages its file meanwhile, then
+waits at most IMPORT_WAIT_SECONDS for the first to commit, else says so and writes nothing.
 
 Rows are numbered like the lines of the file, the header being row 1, so "row 7" is what a
-spreadsheet or editor shows as line 7.
+spreadsheet or editor shows as line 7. Delimiter, decimal comma, date order and encoding
+are detected or given (`metrics.csv_dialect`) and reported back.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
-import io
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, column, select
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from metrics import cells, csv_dialect
+from metrics.csv_dialect import CellProblem, CsvDialect
 from metrics.db import exclusive
 from metrics.errors import DatabaseUnavailable, ImportRejected
-from metrics.rollups import maintained
+from metrics.import_writer import STAGING, StagingWriter, WrittenRows
+from metrics.rollups import refresh_written
 from metrics.rows import FIRST_YEAR, LAST_YEAR, ROW_MODELS, ImportReport
-from metrics.schema import IMPORTABLE_TABLES, customers
+from metrics.schema import IMPORTABLE_TABLES
 
-#: How many problems an ImportRejected lists before "… and K more".
-MAX_LISTED_ERRORS = 20
-BATCH_SIZE = 5_000
-#: How long a second import waits for a running one (a million rows take about 20 s).
+#: How many problems an ImportRejected lists before "… and K more" (all are counted).
+MAX_LISTED_ERRORS = 50
+BATCH_SIZE = 10_000
+#: How long a second import waits for a running one (ten million rows take about a minute).
 IMPORT_WAIT_SECONDS = 300.0
 
+#: progress(bytes read, file size): called per batch, and with (size, size) once the whole
+#: file is read and staged, before the import waits for the lock and merges.
 Progress = Callable[[int, int], None]
 
 
-def import_csv(
+def import_csv(  # noqa: PLR0913
     engine: Engine,
     table: str,
     path: Path,
     progress: Progress | None = None,
     *,
     wait_seconds: float | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal_comma: bool | None = None,
+    dayfirst: bool | None = None,
 ) -> ImportReport:
-    """Validate `path` whole, then upsert its rows into `table` in one transaction.
+    """Stream `path` into `table`: validate and stage in batches, then merge in one
+    transaction. Options left None are detected from the file.
 
-    `progress(done, total)` is called as rows are validated and again as they are written
-    (total = 2 × rows). Raises ImportRejected (nothing written), DatabaseBusy (another
-    import held the write lock longer than `wait_seconds`, default IMPORT_WAIT_SECONDS) or
-    DatabaseUnavailable.
+    Raises ImportRejected (nothing written), DatabaseBusy (another import held the write
+    lock longer than `wait_seconds`, default IMPORT_WAIT_SECONDS) or DatabaseUnavailable.
     """
     if wait_seconds is None:
         wait_seconds = IMPORT_WAIT_SECONDS
     started = time.perf_counter()
     target = _table(table)
-    text = _read_text(Path(path))
+    path = Path(path)
     try:
-        known = _known_customers(engine, target)
-        sqlite_fast = engine.dialect.name == "sqlite"
-        to_values = _sqlite_values(target) if sqlite_fast else _plain_values(target)
-        # A million small objects make the cyclic GC rescan the heap over and over; nothing
-        # built here has cycles, so pausing it is safe and roughly halves the time.
+        codec = csv_dialect.check_encoding(encoding or "utf-8")
+    except ValueError as error:
+        raise ImportRejected(str(error)) from error
+    with _open(path) as file:
+        source = _Source(file, path, codec)
+        header_line = source.header()
+        model = ROW_MODELS[target.name]
+        known = set(model.model_fields)
+        used = csv_dialect.detect_delimiter(header_line, known, delimiter)
+        header = csv_dialect.split_header(header_line, used)
+        _check_header(
+            target, model, path, header, csv_dialect.delimiter_hint(header_line, known, used)
+        )
+        dialect = _detect(target, header, source.sample(), used, codec, decimal_comma, dayfirst)
         gc_was_enabled = gc.isenabled()
-        gc.disable()
+        gc.disable()  # millions of short-lived tuples, no cycles: the cyclic GC only costs
         try:
-            header, lines = _parse(target, Path(path), text, known, to_values, progress)
-            with (
-                exclusive(engine, "import", wait_seconds=wait_seconds),
-                engine.begin() as conn,
-                maintained(conn, target.name, lines),
-            ):
-                inserted, updated = _write(conn, target, header, lines, sqlite_fast, progress)
+            with engine.connect() as conn:
+                try:
+                    written, rows = _import(
+                        engine, conn, target, path, header, dialect, source, progress, wait_seconds
+                    )
+                finally:
+                    _drop_staging(conn)
+        except DBAPIError as error:
+            raise DatabaseUnavailable(
+                f"The import into {table} failed in the database and was rolled back: "
+                f"{str(error.orig).strip().splitlines()[0]}; nothing was written."
+            ) from error
         finally:
             if gc_was_enabled:
                 gc.enable()
-    except DBAPIError as error:
-        raise DatabaseUnavailable(
-            f"The import into {table} failed in the database and was rolled back: "
-            f"{str(error.orig).strip().splitlines()[0]}; nothing was written."
-        ) from error
     return ImportReport(
         table=table,
-        rows=len(lines),
-        inserted=inserted,
-        updated=updated,
+        rows=rows,
+        inserted=written.inserted,
+        updated=written.updated,
         seconds=round(time.perf_counter() - started, 3),
+        encoding=dialect.encoding,
+        delimiter=dialect.delimiter,
+        decimal_comma=dialect.decimal_comma,
+        dayfirst=dialect.dayfirst,
     )
+
+
+def after_rows_written(conn: Connection, table: Table, written: WrittenRows) -> None:
+    """The one place for work that must commit together with the imported rows (e.g.
+    refreshing pre-aggregated rollups for `written.table` over `written.first` …
+    `written.last`). Runs inside the import's transaction, after the merge, before the
+    commit; an exception here rolls the whole import back."""
+    staged_ids = select(column(_key_column(table))).select_from(sql_table(STAGING))
+    refresh_written(conn, written.table, written.first, written.last, staged_ids)
+
+
+def _import(  # noqa: PLR0913
+    engine: Engine,
+    conn: Connection,
+    table: Table,
+    path: Path,
+    header: list[str],
+    dialect: CsvDialect,
+    source: _Source,
+    progress: Progress | None,
+    wait_seconds: float,
+) -> tuple[WrittenRows, int]:
+    writer = StagingWriter(conn, table, header)
+    problems = _Problems()
+    with conn.begin():
+        writer.open()
+        try:
+            rows, duplicates = _stage(table, header, dialect, source, writer, problems, progress)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.close()
+    if duplicates:
+        _report_duplicates(conn, table, header, duplicates, problems)
+    if progress:
+        progress(source.size, source.size)
+    if problems.count:
+        with conn.begin():
+            problems.add_all(*_unknown_customers(writer))
+        raise problems.rejected(path, rows, dialect)
+    if not rows:
+        raise ImportRejected(f"{path.name} has a header but no data rows; nothing to import.")
+    with exclusive(engine, "import", wait_seconds=wait_seconds), conn.begin():
+        unknown = _unknown_customers(writer)
+        if unknown[0]:
+            problems.add_all(*unknown)
+            raise problems.rejected(path, rows, dialect)
+        written = writer.merge()
+        after_rows_written(conn, table, written)
+    return written, rows
+
+
+def _stage(  # noqa: C901, PLR0913
+    table: Table,
+    header: list[str],
+    dialect: CsvDialect,
+    source: _Source,
+    writer: StagingWriter,
+    problems: _Problems,
+    progress: Progress | None,
+) -> tuple[int, set[int]]:
+    """Validate and stage every row; returns (rows staged, hashes of ids seen twice)."""
+    convert = _RowConverter(table, header, dialect)
+    reader = csv.reader(source.lines(), delimiter=dialect.delimiter)
+    next(reader)  # the header, already read
+    width = len(header)
+    key = header.index(_key_column(table))
+    check_rules = table.name in _ROW_RULES
+    hashes = array("q")
+    batch: list[tuple[Any, ...]] = []
+    rows = 0
+    previous_end = reader.line_num
+    for record in _records(reader):
+        number = previous_end + 1
+        previous_end = reader.line_num
+        if not record:  # a blank line
+            continue
+        if len(record) != width:
+            problems.add(
+                number,
+                f"row {number}: has {len(record)} values but the header has {width} columns",
+            )
+            continue
+        if source.has_nul and (nul := _nul_errors(number, header, record)):
+            problems.add_many(number, nul)
+            continue
+        values, errors = convert(number, record)
+        if not errors and check_rules:
+            errors = [
+                f"row {number}, column {col}: {why}"
+                for col, why in _check_row(table.name, dict(zip(header, values, strict=True)))
+            ]
+        if errors:
+            problems.add_many(number, errors)
+            continue
+        hashes.append(hash(values[key]))
+        batch.append((number, *values))
+        if len(batch) >= BATCH_SIZE:
+            writer.stage(batch)
+            rows += len(batch)
+            batch = []
+            if progress:
+                progress(source.done, source.size)
+    if batch:
+        writer.stage(batch)
+        rows += len(batch)
+    return rows, _repeated(hashes)
+
+
+def _repeated(hashes: array) -> set[int]:
+    """Hashes that occur more than once: 8 bytes per row instead of a set of ids (about
+    60 bytes per id), sorted in place; the exact ids are looked up only when any repeat."""
+    if len(hashes) < 2:
+        return set()
+    view = np.frombuffer(hashes, dtype=np.int64)
+    view.sort()
+    same = view[1:] == view[:-1]
+    return set(view[1:][same].tolist()) if same.any() else set()
+
+
+def _report_duplicates(
+    conn: Connection, table: Table, header: list[str], candidates: set[int], problems: _Problems
+) -> None:
+    key = _key_column(table)
+    first_line_of: dict[Any, int] = {}
+    with conn.begin():
+        result = conn.exec_driver_sql(f'SELECT line, "{key}" FROM {STAGING} ORDER BY line')
+        for line, row_id in result:
+            if hash(row_id) not in candidates:
+                continue
+            if row_id in first_line_of:
+                problems.add(
+                    line,
+                    f"row {line}, column {key}: {row_id!r} already appears on row "
+                    f"{first_line_of[row_id]}; each id may appear once",
+                )
+            else:
+                first_line_of[row_id] = line
+
+
+def _unknown_customers(writer: StagingWriter) -> tuple[int, list[tuple[int, str]]]:
+    total, first = writer.unknown_customers(MAX_LISTED_ERRORS)
+    return total, [
+        (
+            line,
+            f"row {line}, column customer_id: unknown customer {customer!r} "
+            "(import customers first)",
+        )
+        for line, customer in first
+    ]
+
+
+def _drop_staging(conn: Connection) -> None:
+    if conn.in_transaction():
+        conn.rollback()
+    if not conn.invalidated:
+        with conn.begin():
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGING}")
+
+
+class _Problems:
+    """Every problem counted; the first MAX_LISTED_ERRORS by line kept to show."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.listed: list[tuple[int, str]] = []
+
+    def add(self, line: int, text: str) -> None:
+        self.count += 1
+        if len(self.listed) < MAX_LISTED_ERRORS or line < self.listed[-1][0]:
+            self.listed.append((line, text))
+            if len(self.listed) > MAX_LISTED_ERRORS:
+                self.listed.sort(key=lambda item: item[0])
+                del self.listed[MAX_LISTED_ERRORS:]
+
+    def add_many(self, line: int, texts: list[str]) -> None:
+        for text in texts:
+            self.add(line, text)
+
+    def add_all(self, total: int, first: list[tuple[int, str]]) -> None:
+        for line, text in first:
+            self.add(line, text)
+        self.count += total - len(first)
+
+    def rejected(self, path: Path, rows: int, dialect: CsvDialect) -> ImportRejected:
+        listed = [text for _, text in sorted(self.listed, key=lambda item: item[0])]
+        if self.count > len(listed):
+            listed.append(f"… and {self.count - len(listed)} more")
+        problem = "problem" if self.count == 1 else "problems"
+        return ImportRejected(
+            f"{path.name} was not imported: {self.count} {problem} found; "
+            "nothing was written; fix the rows below and import the file again.",
+            listed,
+            total=self.count,
+            summary={"rows": rows, **dialect.model_dump()},
+        )
+
+
+class _open:  # noqa: N801 - used like open()
+    """The file in binary, or one sentence saying why it cannot be read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file: IO[bytes] | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        try:
+            self.file = self.path.open("rb")
+        except FileNotFoundError as error:
+            raise ImportRejected(f"The file {self.path} does not exist; check the path.") from error
+        except IsADirectoryError as error:
+            raise ImportRejected(
+                f"{self.path} is a folder; give the path of one CSV file."
+            ) from error
+        except OSError as error:
+            raise ImportRejected(f"Cannot read {self.path}: {error.strerror}.") from error
+        return self.file
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+class _Source:
+    """The file's lines, decoded one by one (a bad byte is named by its line), with the
+    bytes read so far for progress and a note when any line holds a NUL."""
+
+    def __init__(self, file: IO[bytes], path: Path, encoding: str) -> None:
+        self.file = file
+        self.path = path
+        self.encoding = encoding
+        self.size = max(path.stat().st_size, 1)
+        self.done = 0
+        self.has_nul = False
+        self._head: list[bytes] = list(islice(file, csv_dialect.SAMPLE_LINES + 1))
+        if self._head and self._head[0].startswith(codecs.BOM_UTF8):
+            self._head[0] = self._head[0][len(codecs.BOM_UTF8) :]
+        if not b"".join(self._head).strip():
+            raise ImportRejected(f"{path.name} is empty; it needs a header row and data rows.")
+
+    def header(self) -> str:
+        return self._decode(self._head[0], 1).rstrip("\r\n")
+
+    def sample(self) -> list[str]:
+        """The first lines after the header (a quoted value across lines may be cut)."""
+        return [self._decode(raw, n) for n, raw in enumerate(self._head[1:], start=2)]
+
+    def lines(self) -> Iterator[str]:
+        decode, encoding = bytes.decode, self.encoding
+        for number, raw in enumerate(chain(self._head, self.file), start=1):
+            self.done += len(raw)
+            try:
+                line = decode(raw, encoding)
+            except UnicodeDecodeError:
+                line = self._decode(raw, number)
+            if "\x00" in line:
+                self.has_nul = True
+            yield line
+
+    def _decode(self, raw: bytes, number: int) -> str:
+        try:
+            return raw.decode(self.encoding)
+        except UnicodeDecodeError as error:
+            raise ImportRejected(
+                csv_dialect.decoding_problem(self.path.name, raw, number, self.encoding)
+            ) from error
+
+
+def _detect(  # noqa: PLR0913
+    table: Table,
+    header: list[str],
+    sample: list[str],
+    delimiter: str,
+    encoding: str,
+    decimal_comma: bool | None,
+    dayfirst: bool | None,
+) -> CsvDialect:
+    kinds = {c.name: type(c.type).__name__ for c in table.columns}
+    try:
+        records = [r for r in csv.reader(sample, delimiter=delimiter) if len(r) == len(header)]
+    except csv.Error:
+        records = []
+
+    def column_cells(kind: str) -> list[str]:
+        wanted = [i for i, name in enumerate(header) if kinds.get(name) == kind]
+        return [record[i] for record in records for i in wanted]
+
+    if decimal_comma is None:
+        decimal_comma = csv_dialect.detect_decimal_comma(column_cells("Numeric"), delimiter)
+    if dayfirst is None:
+        dayfirst = csv_dialect.detect_dayfirst(column_cells("UtcDateTime"))
+    return CsvDialect(
+        encoding=encoding, delimiter=delimiter, decimal_comma=decimal_comma, dayfirst=dayfirst
+    )
+
+
+class _RowConverter:
+    """One record to its values in header order, by the fast cell parsers when every cell
+    is in a plain form, else by the row model (which names each problem)."""
+
+    def __init__(self, table: Table, header: list[str], dialect: CsvDialect) -> None:
+        self.model = ROW_MODELS[table.name]
+        self.header = header
+        fast = cells.parsers(self.model)
+        kinds = {c.name: type(c.type).__name__ for c in table.columns}
+        self.local: list[tuple[int, Callable[[str], str]]] = []
+        for index, name in enumerate(header):
+            if kinds.get(name) == "UtcDateTime":
+                self.local.append(
+                    (index, lambda c: csv_dialect.plain_timestamp(c, dialect.dayfirst))
+                )
+            elif kinds.get(name) == "Numeric" and dialect.decimal_comma:
+                self.local.append((index, csv_dialect.plain_decimal))
+        self.columns = []
+        for name in header:
+            field = self.model.model_fields[name]
+            self.columns.append(
+                (
+                    fast.get(name),
+                    field.is_required(),
+                    None if field.is_required() else field.default,
+                )
+            )
+
+    def __call__(self, number: int, record: list[str]) -> tuple[tuple[Any, ...], list[str]]:
+        if self.local:
+            record = list(record)
+            for index, plain in self.local:
+                cell = record[index]
+                if cell:
+                    try:
+                        record[index] = plain(cell)
+                    except CellProblem as problem:
+                        return (), [f"row {number}, column {self.header[index]}: {problem}"]
+        try:
+            values = []
+            for (parse, required, default), cell in zip(self.columns, record, strict=True):
+                if not cell:
+                    if required:
+                        raise cells.Decline
+                    values.append(default)
+                elif parse is None:
+                    raise cells.Decline
+                else:
+                    values.append(parse(cell))
+            return tuple(values), []
+        except cells.Decline:
+            return self._by_model(number, record)
+
+    def _by_model(self, number: int, record: list[str]) -> tuple[tuple[Any, ...], list[str]]:
+        try:
+            # Empty cells are left out, so they become None or the column's default.
+            row = self.model.model_validate(
+                {name: value for name, value in zip(self.header, record, strict=True) if value}
+            )
+        except ValidationError as error:
+            return (), _describe(number, error, self.model)
+        return tuple(getattr(row, name) for name in self.header), []
 
 
 def _table(name: str) -> Table:
@@ -108,102 +492,6 @@ def _table(name: str) -> Table:
             f"use one of: {', '.join(IMPORTABLE_TABLES)}."
         )
     return IMPORTABLE_TABLES[name]
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise ImportRejected(f"The file {path} does not exist; check the path.") from error
-    except IsADirectoryError as error:
-        raise ImportRejected(f"{path} is a folder; give the path of one CSV file.") from error
-    except OSError as error:
-        raise ImportRejected(f"Cannot read {path}: {error.strerror}.") from error
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ImportRejected(
-            f"{path.name} is not UTF-8 text (first bad byte on line {line}); "
-            "save it as UTF-8 CSV and import again."
-        ) from error
-    if not text.strip():
-        raise ImportRejected(f"{path.name} is empty; it needs a header row and data rows.")
-    return text
-
-
-def _parse(
-    table: Table,
-    path: Path,
-    text: str,
-    known: set[str] | None,
-    to_values: Callable[[BaseModel], dict[str, Any]],
-    progress: Progress | None,
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """The header and every row validated; all problems collected, then raised together."""
-    model = ROW_MODELS[table.name]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in next(reader)]
-    _check_header(table, model, path, header)
-    width = len(header)
-    key = _key_column(table)
-
-    errors: list[str] = []
-    lines: list[dict[str, Any]] = []
-    first_line_of: dict[str, int] = {}
-    previous_end = reader.line_num
-    has_row_rules = table.name in _ROW_RULES
-    has_nul = "\x00" in text  # checked per cell only when the file has one: it is rare
-    estimate = 2 * max(text.count("\n"), 1)  # rows are not counted yet; lines are close
-    for record in _records(reader):
-        number = previous_end + 1
-        previous_end = reader.line_num
-        if not record:  # a blank line
-            continue
-        if len(record) != width:
-            errors.append(
-                f"row {number}: has {len(record)} values but the header has {width} columns"
-            )
-            continue
-        if has_nul and (nul := _nul_errors(number, header, record)):
-            errors.extend(nul)
-            continue
-        try:
-            # Empty cells are left out, so they become None or the column's default.
-            row = model.model_validate(
-                {name: value for name, value in zip(header, record, strict=True) if value}
-            )
-        except ValidationError as error:
-            errors.extend(_describe(number, error, model))
-            continue
-        row_errors = _check_row(table.name, row) if has_row_rules else None
-        if row_errors:
-            errors.extend(f"row {number}, column {col}: {why}" for col, why in row_errors)
-            continue
-        if known is not None and row.customer_id is not None and row.customer_id not in known:
-            errors.append(
-                f"row {number}, column customer_id: unknown customer {row.customer_id!r} "
-                "(import customers first)"
-            )
-            continue
-        row_id = getattr(row, key)
-        if row_id in first_line_of:
-            errors.append(
-                f"row {number}, column {key}: {row_id!r} already appears on row "
-                f"{first_line_of[row_id]}; each id may appear once"
-            )
-            continue
-        first_line_of[row_id] = number
-        lines.append(to_values(row))
-        if progress and len(lines) % BATCH_SIZE == 0:
-            progress(len(lines), estimate)
-    if errors:
-        raise _rejected(path, errors)
-    if not lines:
-        raise ImportRejected(f"{path.name} has a header but no data rows; nothing to import.")
-    if progress:
-        progress(len(lines), 2 * len(lines))
-    return header, lines
 
 
 def _nul_errors(number: int, header: list[str], record: list[str]) -> list[str]:
@@ -227,7 +515,9 @@ def _records(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         ) from error
 
 
-def _check_header(table: Table, model: type[BaseModel], path: Path, header: list[str]) -> None:
+def _check_header(
+    table: Table, model: type[BaseModel], path: Path, header: list[str], hint: str | None
+) -> None:
     known = list(model.model_fields)
     required = [name for name, field in model.model_fields.items() if field.is_required()]
     problems = []
@@ -240,6 +530,8 @@ def _check_header(table: Table, model: type[BaseModel], path: Path, header: list
     extra = [name for name in header if name not in known]
     if extra:
         problems.append(f"column {', '.join(repr(n) for n in extra)} is not part of {table.name}")
+    if problems and hint:
+        problems = [hint]
     if problems:
         raise ImportRejected(
             f"The header of {path.name} does not fit {table.name}: {'; '.join(problems)} "
@@ -261,12 +553,12 @@ def _utc(value: datetime | None) -> datetime | None:
 _ROW_RULES = {"customers", "tickets", "checkout_sessions"}
 
 
-def _check_row(table: str, row: BaseModel) -> list[tuple[str, str]]:
+def _check_row(table: str, row: dict[str, Any]) -> list[tuple[str, str]]:
     """Rules between columns of one row (the database enforces them too)."""
     problems: list[tuple[str, str]] = []
 
     def not_before(later: str, earlier: str, what: str) -> None:
-        late, early = _utc(getattr(row, later)), _utc(getattr(row, earlier))
+        late, early = _utc(row.get(later)), _utc(row.get(earlier))
         if late is not None and early is not None and late < early:
             problems.append((later, f"{what} ({late:%Y-%m-%d %H:%M}) is before {earlier}"))
 
@@ -323,119 +615,3 @@ def _bounds(model: type[BaseModel], column: str) -> str:
         low = getattr(constraint, "ge", low)
         high = getattr(constraint, "le", high)
     return f"{low}–{high}" if high is not None else f"must be ≥ {low}"
-
-
-def _rejected(path: Path, errors: list[str]) -> ImportRejected:
-    listed = errors[:MAX_LISTED_ERRORS]
-    if len(errors) > MAX_LISTED_ERRORS:
-        listed.append(f"… and {len(errors) - MAX_LISTED_ERRORS} more")
-    problem = "problem" if len(errors) == 1 else "problems"
-    return ImportRejected(
-        f"{path.name} was not imported: {len(errors)} {problem} found; "
-        "nothing was written; fix the rows below and import the file again.",
-        listed,
-        total=len(errors),
-    )
-
-
-def _known_customers(engine: Engine, table: Table) -> set[str] | None:
-    """Customer ids rows may refer to (None: the table has no customer reference). The
-    foreign key still guards the write against a customer deleted in the meantime."""
-    if table.name == "customers" or "customer_id" not in table.c:
-        return None
-    with engine.connect() as conn:
-        return set(conn.execute(select(customers.c.customer_id)).scalars())
-
-
-def _write(
-    conn: Connection,
-    table: Table,
-    header: list[str],
-    lines: list[dict[str, Any]],
-    sqlite_fast: bool,
-    progress: Progress | None,
-) -> tuple[int, int]:
-    """Upsert in batches; new ids go through a plain INSERT on SQLite (2–3× faster there
-    than INSERT … ON CONFLICT), ids already present through the upsert, which only
-    changes the columns the file has."""
-    key = _key_column(table)
-    upsert = _upsert(conn, table, header)
-    insert = table.insert() if sqlite_fast else upsert
-    inserted = updated = 0
-    total = 2 * len(lines)
-    for start in range(0, len(lines), BATCH_SIZE):
-        batch = lines[start : start + BATCH_SIZE]
-        ids = [values[key] for values in batch]
-        existing = set(conn.execute(select(table.c[key]).where(table.c[key].in_(ids))).scalars())
-        new = [values for values in batch if values[key] not in existing]
-        old = [values for values in batch if values[key] in existing]
-        for statement, values in ((insert, new), (upsert, old)):
-            if not values:
-                continue
-            if sqlite_fast:
-                _execute_raw(conn, statement, values)
-            else:
-                conn.execute(statement, values)
-        inserted += len(new)
-        updated += len(old)
-        if progress:
-            progress(len(lines) + start + len(batch), total)
-    return inserted, updated
-
-
-def _imported_columns(table: Table) -> list[str]:
-    """The columns a file can fill. The others are the bot's bookkeeping and keep their
-    defaults: a story an operator imports is approved (stories.approval)."""
-    fields = ROW_MODELS[table.name].model_fields
-    return [column.name for column in table.columns if column.name in fields]
-
-
-def _plain_values(table: Table) -> Callable[[BaseModel], dict[str, Any]]:
-    names = _imported_columns(table)
-    return lambda row: {name: getattr(row, name, None) for name in names}
-
-
-def _sqlite_values(table: Table) -> Callable[[BaseModel], dict[str, Any]]:
-    """Values converted once, here, instead of per value by SQLAlchemy's type processors
-    (a large share of the time at a million rows). Timestamps get the exact text form
-    UtcDateTime stores on SQLite: naive UTC with microseconds."""
-    names = _imported_columns(table)
-    kinds = {column.name: type(column.type).__name__ for column in table.columns}
-    stamps = [name for name in names if kinds[name] == "UtcDateTime"]
-    flags = [name for name in names if kinds[name] == "Boolean"]
-    numbers = [name for name in names if kinds[name] == "Numeric"]
-
-    def convert(row: BaseModel) -> dict[str, Any]:
-        values = dict(row.__dict__)  # the validated fields; same names as the columns
-        for name in stamps:
-            stamp = values[name]
-            if stamp is not None:
-                if stamp.tzinfo is not None:
-                    stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-                values[name] = stamp.isoformat(sep=" ", timespec="microseconds")
-        for name in flags:
-            values[name] = int(values[name])
-        for name in numbers:
-            values[name] = float(values[name])  # SQLite NUMERIC stores REAL anyway
-        return values
-
-    return convert
-
-
-def _execute_raw(conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:  # noqa: ANN401
-    """executemany straight to the driver, values already in SQLite's storage form."""
-    compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    order = compiled.positiontup or []
-    conn.exec_driver_sql(compiled.string, [tuple(row[name] for name in order) for row in rows])
-
-
-def _upsert(conn: Connection, table: Table, header: list[str]) -> Any:  # noqa: ANN401 - a dialect Insert
-    """INSERT … ON CONFLICT (id) DO UPDATE of the file's columns only: a file of
-    `customer_id,signed_up_at` must not blank names or reset consent it never mentioned."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
-    key = _key_column(table)
-    changed = {name: statement.excluded[name] for name in header if name != key}
-    if not changed:
-        return statement.on_conflict_do_nothing(index_elements=[key])
-    return statement.on_conflict_do_update(index_elements=[key], set_=changed)

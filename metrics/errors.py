@@ -28,10 +28,18 @@ class DatabaseUnavailable(MetricsError):
 class ImportRejected(MetricsError):
     """A CSV file was rejected whole; `errors` holds `row N, column C: reason` lines."""
 
-    def __init__(self, message: str, errors: list[str] | None = None, total: int = 0) -> None:
+    def __init__(
+        self,
+        message: str,
+        errors: list[str] | None = None,
+        total: int = 0,
+        summary: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.errors = errors or []
         self.total = total or len(self.errors)
+        #: What was read before the rejection (rows, encoding, delimiter …), for `--json`.
+        self.summary = summary or {}
 
 
 class DatabaseBusy(DatabaseUnavailable):

@@ -1,5 +1,5 @@
 """Keeping the rollups (metrics.schema `rollup_*`, declared in metrics.semantic) equal to the
-raw tables: every writer calls `maintained` (or `refresh`) inside its own transaction, so
+raw tables: every writer calls `refresh_written` (or `refresh`) inside its own transaction, so
 rows and rollups commit or roll back together.
 
 A rollup row sums the rows of one UTC hour (and, derived from those, one UTC day) per the
@@ -11,8 +11,7 @@ hours their rows fall in. `rebuild` recomputes everything; `check` names every d
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -51,43 +50,26 @@ def refresh(conn: Connection, table: str, start: datetime, end: datetime) -> Non
         _refresh(conn, fact, (start, end))
 
 
-@contextmanager
-def maintained(conn: Connection, table: str, rows: list[Mapping[str, Any]]) -> Iterator[None]:
-    """Wrap a write of `rows` (dicts with the table's key) into `table`: the days the rows
-    occupied before and occupy after are refreshed when the block ends, in `conn`'s
-    transaction."""
-    fed = rollups_fed_by(table)
-    if not fed:
-        yield
-        return
-    ranges = _affected(conn, table, rows, fed)
-    yield
-    for fact, span in ranges.items():
-        _refresh(conn, fact, span)
-
-
-def _affected(
-    conn: Connection, table: str, rows: list[Mapping[str, Any]], fed: list[Fact]
-) -> dict[Fact, Range]:
-    """Per rollup, the span of timestamps the written rows had (before) or will have."""
-    found: dict[Fact, list[datetime]] = defaultdict(list)
-    source = fed[0].table if table != customers.name else customers
-    key = next(iter(source.primary_key.columns))
-    ids = [row[key.name] for row in rows]
-    for fact in fed:
-        column = fact.time_column
-        if fact.table is source:  # the written rows' own times, old and new
-            found[fact] += [t for row in rows if (t := _moment(row.get(fact.time))) is not None]
-            owner = key
-        else:  # a customer's rows in a fact table
-            owner = fact.table.c.customer_id
-        for start in range(0, len(ids), _BATCH):
-            batch = ids[start : start + _BATCH]
+def refresh_written(
+    conn: Connection, table: str, first: datetime | None, last: datetime | None, ids: Select
+) -> None:
+    """After an import merged rows into `table`, in its transaction: refresh the days the
+    rows occupied before and occupy now (`first` … `last`, old values included), and, for
+    customers, the days of every fact row of the customers `ids` selects (a customer who
+    changed segment moves all their past rows)."""
+    for fact in rollups_fed_by(table):
+        if fact.table.name == table:  # the written rows' own times
+            span = (first, last) if first is not None and last is not None else None
+        else:  # the written customers' rows in a fact table
             low, high = conn.execute(
-                select(func.min(column), func.max(column)).where(owner.in_(batch))
+                select(func.min(fact.time_column), func.max(fact.time_column)).where(
+                    fact.table.c.customer_id.in_(ids)
+                )
             ).one()
-            found[fact] += [t for t in (low, high) if t is not None]
-    return {fact: (min(times), max(times)) for fact, times in found.items() if times}
+            low, high = _moment(low), _moment(high)
+            span = (low, high) if low is not None and high is not None else None
+        if span is not None:
+            _refresh(conn, fact, span)
 
 
 def _moment(value: object) -> datetime | None:

@@ -39,7 +39,7 @@ _ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: for "never"); near the edges of datetime they also overflow on conversion to UTC or
 #: to KPI_TIMEZONE, so the import refuses them by row and column.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def _iso_text(value: object) -> object:
@@ -57,8 +57,8 @@ def _flag(value: object) -> object:
     pydantic's wider on/off/y/n/t/f: one documented vocabulary for every spreadsheet."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in _FLAGS:
-        return _FLAGS[value.strip().lower()]
+    if isinstance(value, str) and value.strip().lower() in FLAGS:
+        return FLAGS[value.strip().lower()]
     raise PydanticCustomError("bool_parsing", "not true/false, 1/0 or yes/no")
 
 
@@ -74,6 +74,9 @@ def _plausible(value: datetime) -> datetime:
 
 Timestamp = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_plausible)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
+#: The validators behind Timestamp and Flag, so `metrics.cells` can recognise those types.
+TIMESTAMP_VALIDATORS = (_iso_text, _plausible)
+FLAG_VALIDATOR = _flag
 
 
 class _Row(BaseModel):
@@ -151,10 +154,15 @@ ROW_MODELS: dict[str, type[_Row]] = {
 
 
 class ImportReport(BaseModel):
-    """What one `import_csv` did: rows in the file, how many were new or replaced."""
+    """What one `import_csv` did: rows in the file, how many were new or replaced, and how
+    the file was read (detected or given)."""
 
     table: str
     rows: int
     inserted: int
     updated: int
     seconds: float
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    decimal_comma: bool = False
+    dayfirst: bool | None = None

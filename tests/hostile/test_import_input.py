@@ -117,7 +117,7 @@ def test_an_import_waits_for_the_running_one_then_updates_what_it_wrote(
 
     def second_import() -> None:
         def progress(done: int, total: int) -> None:
-            if done * 2 == total:  # validation finished; the write comes next
+            if done == total:  # the file is read and staged; the merge comes next
                 validated.set()
 
         try:
