@@ -21,7 +21,17 @@ def register(cli: click.Group) -> None:
 
 @click.command()
 @click.argument("name")
-@click.option("--period", "-p", help="2026-10, 2026-Q3, 2026, 30d, 90d, 12w or ytd.")
+@click.option(
+    "--period",
+    "-p",
+    help="2026-10, 2026-Q3, Q3, 2026, 2026-W48, 2026-09-15..2026-10-15, last-month, "
+    "this-quarter, mtd, qtd, ytd, 30d, 12w …",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["previous", "yoy"], case_sensitive=False),
+    help="Compare with the previous period (default) or the same period last year.",
+)
 @click.option(
     "--segment", "-s", "segments", multiple=True, help="KEY=VALUE, e.g. segment=enterprise."
 )
@@ -31,6 +41,7 @@ def register(cli: click.Group) -> None:
 def kpi(
     name: str,
     period: str | None,
+    compare: str | None,
     segments: tuple[str, ...],
     by: str | None,
     as_json: bool,
@@ -51,6 +62,7 @@ def kpi(
         return
 
     from metrics.kpis import compute_kpi
+    from metrics.periods import period_expression
     from metrics.segments import parse_segments
 
     try:
@@ -58,7 +70,7 @@ def kpi(
         result = compute_kpi(
             runtime.metrics_engine(config),
             name,
-            period or config.kpi_default_period,
+            period_expression(period or config.kpi_default_period, compare),
             segments=filters,
             by=by,
             timezone=config.kpi_timezone,
@@ -107,7 +119,8 @@ def render(result: KpiResult) -> str:
         better = result.delta > 0 if result.polarity == "higher_is_better" else result.delta < 0
         verdict = "unchanged" if result.delta == 0 else ("better" if better else "worse")
         previous = _number(result.previous, result.unit)
-        rows.append(("change", f"{arrow} {step} vs previous period ({previous}) — {verdict}"))
+        versus = result.period.comparison or "previous period"
+        rows.append(("change", f"{arrow} {step} vs {versus}: {previous} — {verdict}"))
     rows += [(key, f"{value:,.2f}") for key, value in sorted(result.extra.items())]
     rows.append(("n", f"{result.n:,}"))
     start, end = result.period.start, result.period.end

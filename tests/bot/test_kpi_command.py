@@ -30,7 +30,26 @@ def test_kpi_nps_replies_ephemerally_with_value_change_and_sample(make_bot, tmp_
     text = all_text(message["blocks"])
     assert "40.0 points" in text
     assert "+40.0 points" in text and "better" in text
+    assert "vs previous period (the 30 days before): 0.00 points" in text
     assert "n = 10" in text
+
+
+def test_compare_yoy_says_it_compares_with_the_same_period_last_year(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url)
+    bot.command("/kpi", "nps 30d compare=yoy")
+    [message] = replies(bot)
+    text = all_text(message["blocks"])
+    # Nothing was seeded a year ago: the reply says which comparison is missing.
+    assert "Nothing to compare with: no data for the same period last year (the 30 days to" in text
+
+
+def test_an_unknown_comparison_is_one_sentence(make_bot, tmp_path) -> None:
+    bot: BotServer = make_bot()
+    bot.command("/kpi", "nps 30d compare=mom")
+    [message] = replies(bot)
+    assert message["text"].startswith("Compare with `previous` (the period before) or `yoy`")
 
 
 def test_the_chart_of_a_private_reply_is_uploaded_to_the_askers_dm(make_bot, tmp_path) -> None:

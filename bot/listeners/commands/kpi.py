@@ -44,11 +44,14 @@ class KpiRequest:
     period: str | None = None
     segments: dict[str, str] = field(default_factory=dict)
     by: str | None = None
+    compare: str | None = None
+    why: bool = False
     share: bool = False
 
 
 def parse(text: str) -> KpiRequest | None:
-    """`nps 90d segment=smb by=country share` → KpiRequest; None means "show the help"."""
+    """`nps 90d segment=smb by=country compare=yoy why share` → KpiRequest; None means
+    "show the help"."""
     words = text.split()
     if not words or words[0].lower() in HELP_WORDS:
         return None
@@ -56,12 +59,16 @@ def parse(text: str) -> KpiRequest | None:
     for word in words[1:]:
         if word.lower() == "share":
             request.share = True
+        elif word.lower() == "why":
+            request.why = True
         elif "=" in word:
             key, _, value = word.partition("=")
             if not key or not value:
                 raise BadArguments(f"`{word}` needs a key and a value, like `country=DK`.")
             if key.lower() == "by":
                 request.by = value
+            elif key.lower() == "compare":
+                request.compare = value
             else:
                 request.segments[key.lower()] = value
         elif request.period is None:
@@ -157,12 +164,13 @@ def reply_with_kpi(
 
 def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imported lazily)
     from metrics.kpis import compute_kpi
+    from metrics.periods import period_expression
 
     s = svc.settings
     return compute_kpi(
         svc.engine(),
         request.name,
-        request.period or s.kpi_default_period,
+        period_expression(request.period or s.kpi_default_period, request.compare),
         segments=request.segments or None,
         by=request.by,
         timezone=s.kpi_timezone,
