@@ -8,8 +8,10 @@ import click
 
 from bot import runtime
 from bot.cli.common import database_place, fail, looked_in, print_json
-from metrics.errors import MetricsError, NoData
+from bot.config import Settings
+from metrics.errors import MetricsError, NoData, WhyUnavailable
 from metrics.models import KpiResult
+from metrics.periods import period_expression
 
 PERCENT = "%"
 
@@ -36,6 +38,9 @@ def register(cli: click.Group) -> None:
     "--segment", "-s", "segments", multiple=True, help="KEY=VALUE, e.g. segment=enterprise."
 )
 @click.option("--by", type=click.Choice(["segment", "country"]), help="Break the KPI down.")
+@click.option(
+    "--why", is_flag=True, help="Split the change by segment and country into mix and rate."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG.")
 def kpi(
@@ -44,6 +49,7 @@ def kpi(
     compare: str | None,
     segments: tuple[str, ...],
     by: str | None,
+    why: bool,
     as_json: bool,
     chart: Path | None,
 ) -> None:
@@ -62,7 +68,6 @@ def kpi(
         return
 
     from metrics.kpis import compute_kpi
-    from metrics.periods import period_expression
     from metrics.segments import parse_segments
 
     try:
@@ -90,12 +95,53 @@ def kpi(
             chart.write_bytes(render_trend(result))
         except OSError as error:
             fail(f"Could not write the chart to {chart} ({error.strerror}); pick a writable path.")
-    if as_json:
+    if as_json and not why:
         print_json(result)
-    else:
+    elif not as_json:
         click.echo(render(result))
         if chart is not None:
             click.echo(f"chart written to {chart}")
+    if why:
+        explain(
+            config,
+            name,
+            period_expression(period or config.kpi_default_period, compare),
+            filters,
+            as_json,
+        )
+
+
+def explain(
+    config: Settings, name: str, period: str, filters: dict[str, str], as_json: bool
+) -> None:
+    """`--why`: the change split into mix and rate (JSON: the WhyResult alone); a KPI that
+    does not split says so in one sentence."""
+    from bot.views.why import why_text
+    from metrics.why import explain_change
+
+    try:
+        why = explain_change(
+            runtime.metrics_engine(config),
+            name,
+            period,
+            segments=filters,
+            timezone=config.kpi_timezone,
+            min_sample=config.kpi_min_sample,
+            currency=config.kpi_currency,
+            gross_margin=config.kpi_gross_margin,
+            discount_rate=config.kpi_discount_rate,
+        )
+    except WhyUnavailable as error:
+        if as_json:
+            fail(str(error))
+        click.echo(f"\n{error}")
+        return
+    except MetricsError as error:
+        fail(str(error))
+    if as_json:
+        print_json(why)
+    else:
+        click.echo("\n" + why_text(why))
 
 
 def _number(value: float, unit: str) -> str:

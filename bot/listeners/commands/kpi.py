@@ -21,9 +21,12 @@ from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.services import Services
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
+from bot.views.limits import cap_blocks
 from bot.views.limits import context as context_block
 from bot.views.mrkdwn import escape
+from bot.views.why import why_blocks, why_unavailable_blocks
 from metrics.errors import MetricsError
+from metrics.periods import period_expression
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,8 @@ def reply_with_kpi(
         )
         return
     blocks = kpi_blocks(result)
+    if request.why:
+        blocks = cap_blocks([*blocks, *why_or_reason(svc, request, rid)])
     summary = kpi_summary_text(result)
     chart = render_chart(result, rid)
     if request.share:
@@ -164,7 +169,6 @@ def reply_with_kpi(
 
 def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imported lazily)
     from metrics.kpis import compute_kpi
-    from metrics.periods import period_expression
 
     s = svc.settings
     return compute_kpi(
@@ -179,6 +183,32 @@ def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imp
         gross_margin=s.kpi_gross_margin,
         discount_rate=s.kpi_discount_rate,
     )
+
+
+def why_or_reason(svc: Services, request: KpiRequest, rid: str) -> list[dict]:
+    """`why`: the change split into mix and rate, or the one sentence saying why not; the
+    figure itself still goes out if this part fails."""
+    from metrics.why import explain_change
+
+    s = svc.settings
+    try:
+        why = explain_change(
+            svc.engine(),
+            request.name,
+            period_expression(request.period or s.kpi_default_period, request.compare),
+            segments=request.segments or None,
+            timezone=s.kpi_timezone,
+            min_sample=s.kpi_min_sample,
+            currency=s.kpi_currency,
+            gross_margin=s.kpi_gross_margin,
+            discount_rate=s.kpi_discount_rate,
+        )
+    except MetricsError as error:
+        return why_unavailable_blocks(str(error))
+    except Exception:
+        log.exception("why for KPI %s failed [request id %s]", request.name, rid)
+        return why_unavailable_blocks(unexpected_error_text(rid, "explaining the change"))
+    return why_blocks(why)
 
 
 def render_chart(result: object, rid: str) -> bytes | None:
