@@ -401,7 +401,7 @@ def _day_range(first: date, last: date, text: str, tz: ZoneInfo, now: datetime) 
         raise BadPeriod(f"The range {text.strip()!r} is longer than {MAX_DAYS} days.")
     start = _local_midnight(first, tz)
     end = _local_midnight(last + timedelta(days=1), tz)
-    label = f"{first:%Y-%m-%d} to {last:%Y-%m-%d} (both days included)"
+    label = f"{first:%Y-%m-%d} to {last:%Y-%m-%d} inclusive"
     before_last = first - timedelta(days=1)
     before_first = before_last - timedelta(days=days - 1)
     a_year_ago = [_shift_months(datetime.combine(d, time()), -12).date() for d in (first, last)]

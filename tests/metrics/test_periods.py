@@ -276,7 +276,7 @@ def test_a_day_range_includes_its_last_day_and_says_so() -> None:
     period = resolve_period("2026-09-15..2026-10-15", timezone="Europe/Copenhagen", now=NOW)
     # 31 days, local midnights in CEST (UTC+2); the window ends at the midnight after 15 Oct.
     assert window(period.current) == (utc(2026, 9, 14, 22), utc(2026, 10, 15, 22))
-    assert period.current.label == "2026-09-15 to 2026-10-15 (both days included)"
+    assert period.current.label == "2026-09-15 to 2026-10-15 inclusive"
     # The previous period: the 31 days just before, 15 Aug to 14 Sep.
     assert window(period.previous) == (utc(2026, 8, 14, 22), utc(2026, 9, 14, 22))
 
@@ -318,7 +318,7 @@ def test_a_bad_day_range_is_one_sentence(text: str, message: str) -> None:
         ("2026-W48", "2025-W48"),
         ("2021-W01", "2020-W01"),
         ("2026-W53", "2025-W52"),  # 2025 has no W53
-        ("2026-09-15..2026-10-15", "2025-09-15 to 2025-10-15 (both days included)"),
+        ("2026-09-15..2026-10-15", "2025-09-15 to 2025-10-15 inclusive"),
     ],
 )
 def test_year_over_year_compares_with_the_same_period_last_year(text: str, previous: str) -> None:
