@@ -44,3 +44,8 @@ class ImportRejected(MetricsError):
 
 class DatabaseBusy(DatabaseUnavailable):
     """Another process holds the lock for the same work (an import) longer than we wait."""
+
+
+class WhyUnavailable(MetricsError):
+    """The change of this KPI cannot be split into mix and rate (not a weighted mean of groups,
+    or nothing to compare with)."""

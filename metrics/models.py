@@ -34,11 +34,15 @@ class KpiDefinition(BaseModel):
 
 
 class Period(BaseModel):
-    """Half-open [start, end), aware datetimes in the configured timezone."""
+    """Half-open [start, end), aware datetimes in the configured timezone.
+
+    `comparison` (on a result's period only) names what its `previous` value is, e.g.
+    "previous period (2026-09)" or "same period last year (year to 15 Nov 2025)"."""
 
     start: datetime
     end: datetime
     label: str
+    comparison: str | None = None
 
 
 class SeriesPoint(BaseModel):

@@ -8,8 +8,10 @@ import click
 
 from bot import runtime
 from bot.cli.common import database_place, fail, looked_in, print_json
-from metrics.errors import MetricsError, NoData
+from bot.config import Settings
+from metrics.errors import MetricsError, NoData, WhyUnavailable
 from metrics.models import KpiResult
+from metrics.periods import period_expression
 
 PERCENT = "%"
 
@@ -21,19 +23,34 @@ def register(cli: click.Group) -> None:
 
 @click.command()
 @click.argument("name")
-@click.option("--period", "-p", help="2026-10, 2026-Q3, 2026, 30d, 90d, 12w or ytd.")
+@click.option(
+    "--period",
+    "-p",
+    help="2026-10, 2026-Q3, Q3, 2026, 2026-W48, 2026-09-15..2026-10-15, last-month, "
+    "this-quarter, mtd, qtd, ytd, 30d, 12w …",
+)
+@click.option(
+    "--compare",
+    type=click.Choice(["previous", "yoy"], case_sensitive=False),
+    help="Compare with the previous period (default) or the same period last year.",
+)
 @click.option(
     "--segment", "-s", "segments", multiple=True, help="KEY=VALUE, e.g. segment=enterprise."
 )
 @click.option("--by", type=click.Choice(["segment", "country"]), help="Break the KPI down.")
+@click.option(
+    "--why", is_flag=True, help="Split the change by segment and country into mix and rate."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG.")
 @click.option("--raw", is_flag=True, help="Compute from the raw rows, not the rollups.")
 def kpi(
     name: str,
     period: str | None,
+    compare: str | None,
     segments: tuple[str, ...],
     by: str | None,
+    why: bool,
     as_json: bool,
     chart: Path | None,
     raw: bool,
@@ -60,7 +77,7 @@ def kpi(
         result = compute_kpi(
             runtime.metrics_engine(config),
             name,
-            period or config.kpi_default_period,
+            period_expression(period or config.kpi_default_period, compare),
             segments=filters,
             by=by,
             timezone=config.kpi_timezone,
@@ -81,12 +98,53 @@ def kpi(
             chart.write_bytes(render_trend(result))
         except OSError as error:
             fail(f"Could not write the chart to {chart} ({error.strerror}); pick a writable path.")
-    if as_json:
+    if as_json and not why:
         print_json(result)
-    else:
+    elif not as_json:
         click.echo(render(result))
         if chart is not None:
             click.echo(f"chart written to {chart}")
+    if why:
+        explain(
+            config,
+            name,
+            period_expression(period or config.kpi_default_period, compare),
+            filters,
+            as_json,
+        )
+
+
+def explain(
+    config: Settings, name: str, period: str, filters: dict[str, str], as_json: bool
+) -> None:
+    """`--why`: the change split into mix and rate (JSON: the WhyResult alone); a KPI that
+    does not split says so in one sentence."""
+    from bot.views.why import why_text
+    from metrics.why import explain_change
+
+    try:
+        why = explain_change(
+            runtime.metrics_engine(config),
+            name,
+            period,
+            segments=filters,
+            timezone=config.kpi_timezone,
+            min_sample=config.kpi_min_sample,
+            currency=config.kpi_currency,
+            gross_margin=config.kpi_gross_margin,
+            discount_rate=config.kpi_discount_rate,
+        )
+    except WhyUnavailable as error:
+        if as_json:
+            fail(str(error))
+        click.echo(f"\n{error}")
+        return
+    except MetricsError as error:
+        fail(str(error))
+    if as_json:
+        print_json(why)
+    else:
+        click.echo("\n" + why_text(why))
 
 
 def _number(value: float, unit: str) -> str:
@@ -110,7 +168,8 @@ def render(result: KpiResult) -> str:
         better = result.delta > 0 if result.polarity == "higher_is_better" else result.delta < 0
         verdict = "unchanged" if result.delta == 0 else ("better" if better else "worse")
         previous = _number(result.previous, result.unit)
-        rows.append(("change", f"{arrow} {step} vs previous period ({previous}) — {verdict}"))
+        versus = result.period.comparison or "previous period"
+        rows.append(("change", f"{arrow} {step} vs {versus}: {previous} — {verdict}"))
     rows += [(key, f"{value:,.2f}") for key, value in sorted(result.extra.items())]
     rows.append(("n", f"{result.n:,}"))
     start, end = result.period.start, result.period.end

@@ -41,18 +41,19 @@ def is_improvement(delta: float, polarity: str) -> bool:
 
 
 def change_line(result: KpiResult) -> str:
-    """`▲ +4.2 pp vs previous period (37.8) — better`, coloured by polarity."""
+    """`▲ +4.2 pp vs previous period (2026-09): 37.8 — better`, coloured by polarity; the
+    comparison named is the one computed (`ytd` compares with the same period last year)."""
+    versus = result.period.comparison or "previous period"
     if result.delta is None or result.previous is None:
-        return "No previous period to compare with."
+        return f"Nothing to compare with: no data for the {versus}."
     previous = format_value(result.previous, result.unit)
     if result.delta == 0:
-        return f":left_right_arrow: unchanged vs previous period ({previous})"
+        return f":left_right_arrow: unchanged vs {versus}: {previous}"
     arrow = ":arrow_up:" if result.delta > 0 else ":arrow_down:"
     good = is_improvement(result.delta, result.polarity)
     verdict = ":large_green_circle: better" if good else ":small_red_triangle: worse"
     return (
-        f"{arrow} {format_delta(result.delta, result.unit)} vs previous period "
-        f"({previous}) — {verdict}"
+        f"{arrow} {format_delta(result.delta, result.unit)} vs {versus}: {previous} — {verdict}"
     )
 
 
@@ -113,8 +114,10 @@ def kpi_summary_text(result: KpiResult) -> str:
 def help_blocks(kpis: Sequence[KpiDefinition]) -> list[dict]:
     lines = [f"• `{k.name}` — {k.description}" for k in kpis]
     usage = (
-        "Usage: `/kpi NAME [PERIOD] [segment=…] [country=…] [by=segment] [share]`\n"
-        "Periods: `30d`, `12w`, `2026-10`, `2026-Q3`, `2026`, `ytd`. "
+        "Usage: `/kpi NAME [PERIOD] [compare=yoy] [segment=…] [country=…] [by=segment] [why] "
+        "[share]`\n"
+        "Periods: `30d`, `12w`, `2026-10`, `2026-Q3`, `Q3`, `2026`, `2026-W48`, "
+        "`2026-09-15..2026-10-15`, `last-month`, `this-quarter`, `mtd`, `qtd`, `ytd`. "
         "Add `share` to post it in the channel; otherwise only you see it."
     )
     blocks = [header("KPIs you can ask for"), section(usage)]

@@ -30,7 +30,26 @@ def test_kpi_nps_replies_ephemerally_with_value_change_and_sample(make_bot, tmp_
     text = all_text(message["blocks"])
     assert "40.0 points" in text
     assert "+40.0 points" in text and "better" in text
+    assert "vs previous period (the 30 days before): 0.00 points" in text
     assert "n = 10" in text
+
+
+def test_compare_yoy_says_it_compares_with_the_same_period_last_year(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url)
+    bot.command("/kpi", "nps 30d compare=yoy")
+    [message] = replies(bot)
+    text = all_text(message["blocks"])
+    # Nothing was seeded a year ago: the reply says which comparison is missing.
+    assert "Nothing to compare with: no data for the same period last year (the 30 days to" in text
+
+
+def test_an_unknown_comparison_is_one_sentence(make_bot, tmp_path) -> None:
+    bot: BotServer = make_bot()
+    bot.command("/kpi", "nps 30d compare=mom")
+    [message] = replies(bot)
+    assert message["text"].startswith("Compare with `previous` (the period before) or `yoy`")
 
 
 def test_the_chart_of_a_private_reply_is_uploaded_to_the_askers_dm(make_bot, tmp_path) -> None:
@@ -108,3 +127,31 @@ def test_people_outside_the_allowed_list_are_refused_politely(make_bot) -> None:
     refusal = next(m for m in messages if "text" in m and "Sorry" in m["text"])
     assert "<@U0BOSS>" in refusal["text"] and "<!subteam^S0MGMT>" in refusal["text"]
     assert any(m.get("blocks") for m in messages)  # Carol, in the group, got the list
+
+
+def test_why_splits_the_change_by_segment_with_lines_that_add_up(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    # seed_nps alternates enterprise (even) / smb (odd). Current: enterprise 10, 10, 10 (100),
+    # smb 3, 3, 3 (−100) → 0; previous: enterprise 10, 3 (0), smb 3, 3 (−100) → −50. +50.
+    seed_nps(url, current=[10, 3, 10, 3, 10, 3], previous=[10, 3, 3, 3])
+    bot: BotServer = make_bot(database_url=url, kpi_min_sample=2)
+    bot.command("/kpi", "nps why")
+    [message] = replies(bot)
+    text = all_text(message["blocks"])
+    assert "*Why it moved* +50.0 points vs previous period (the 30 days before)" in text
+    # Shares stay 1/2 each: enterprise's rate +0.5 × 100 = +50, smb unchanged.
+    assert "• *enterprise* +50.0 points (mix ±0.0, rate +50.0)" in text
+    assert "• *smb* ±0.0 points (mix ±0.0, rate ±0.0)" in text
+    assert "• *total* +50.0 points" in text
+    assert "_by country_" in text
+
+
+def test_why_for_a_median_is_one_sentence_and_the_figure_still_shows(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10], previous=[3])
+    bot: BotServer = make_bot(database_url=url)
+    bot.command("/kpi", "clv why")
+    [message] = replies(bot)
+    assert "Why is not available for Customer lifetime value" in message["text"] + all_text(
+        message.get("blocks", [])
+    )

@@ -139,7 +139,7 @@ def test_a_malformed_story_schedule_stops_serve_with_one_sentence(
         ("KPI_TIMEZONE", "Europe/Cph", "an IANA time zone name"),
         ("STORY_TZ", "CEST+2", "an IANA time zone name"),
         ("KPI_MIN_SAMPLE", "-1", "a whole number, 0 or more"),
-        ("KPI_DEFAULT_PERIOD", "last month", "a period: 2026-10 (a calendar month)"),
+        ("KPI_DEFAULT_PERIOD", "last fortnight", "a period: 2026-10 (a calendar month)"),
         ("KPI_CURRENCY", "kroner", "a three-letter ISO 4217 code"),
         ("KPI_GROSS_MARGIN", "30", "a fraction from 0 to 1"),
         ("KPI_DISCOUNT_RATE", "inf", "a fraction from 0 to 1"),

@@ -112,7 +112,7 @@ def test_kpi_human_output_shows_value_sample_and_warning(cli_db: Engine) -> None
     ("args", "fragment"),
     [
         (["kpi", "happiness"], "There is no KPI called 'happiness'"),
-        (["kpi", "nps", "--period", "last month"], "2026-Q3"),
+        (["kpi", "nps", "--period", "last fortnight"], "2026-Q3"),
         (["kpi", "nps", "--segment", "name=Bob"], "segment, country"),
         (["kpi", "nps", "--period", "2020-01"], "No NPS responses"),
         (["kpi", "nps", "--period", "9999-12"], "I don't understand the period '9999-12'"),
@@ -191,11 +191,11 @@ def test_the_verdict_follows_the_kpis_polarity(cli_db: Engine) -> None:
     # the month 2 of the 4 still active = 50 %: ▲ 30 pp, worse.
     churn = CliRunner().invoke(main, ["kpi", "churn", "--period", period])
     assert churn.exit_code == 0, churn.output
-    assert "▲ 30.0 pp vs previous period (20.0%) — worse" in churn.output
+    assert f"▲ 30.0 pp vs previous period ({before:%Y-%m}): 20.0% — worse" in churn.output
     # NPS: the month before 0, 10 → 50 − 50 = 0; the month 10, 10, 7, 0 → 50 − 25 = 25.
     nps = CliRunner().invoke(main, ["kpi", "nps", "--period", period])
     assert nps.exit_code == 0, nps.output
-    assert "▲ 25.00 points vs previous period (0.00 points) — better" in nps.output
+    assert f"▲ 25.00 points vs previous period ({before:%Y-%m}): 0.00 points — better" in nps.output
 
 
 def test_breakdown_rows_under_the_minimum_sample_are_marked(cli_db: Engine) -> None:

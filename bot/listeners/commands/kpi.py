@@ -21,9 +21,12 @@ from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.services import Services
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
+from bot.views.limits import cap_blocks
 from bot.views.limits import context as context_block
 from bot.views.mrkdwn import escape
+from bot.views.why import why_blocks, why_unavailable_blocks
 from metrics.errors import MetricsError
+from metrics.periods import period_expression
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,14 @@ class KpiRequest:
     period: str | None = None
     segments: dict[str, str] = field(default_factory=dict)
     by: str | None = None
+    compare: str | None = None
+    why: bool = False
     share: bool = False
 
 
 def parse(text: str) -> KpiRequest | None:
-    """`nps 90d segment=smb by=country share` → KpiRequest; None means "show the help"."""
+    """`nps 90d segment=smb by=country compare=yoy why share` → KpiRequest; None means
+    "show the help"."""
     words = text.split()
     if not words or words[0].lower() in HELP_WORDS:
         return None
@@ -56,12 +62,16 @@ def parse(text: str) -> KpiRequest | None:
     for word in words[1:]:
         if word.lower() == "share":
             request.share = True
+        elif word.lower() == "why":
+            request.why = True
         elif "=" in word:
             key, _, value = word.partition("=")
             if not key or not value:
                 raise BadArguments(f"`{word}` needs a key and a value, like `country=DK`.")
             if key.lower() == "by":
                 request.by = value
+            elif key.lower() == "compare":
+                request.compare = value
             else:
                 request.segments[key.lower()] = value
         elif request.period is None:
@@ -131,6 +141,8 @@ def reply_with_kpi(
         )
         return
     blocks = kpi_blocks(result)
+    if request.why:
+        blocks = cap_blocks([*blocks, *why_or_reason(svc, request, rid)])
     summary = kpi_summary_text(result)
     chart = render_chart(result, rid)
     if request.share:
@@ -162,7 +174,7 @@ def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imp
     return compute_kpi(
         svc.engine(),
         request.name,
-        request.period or s.kpi_default_period,
+        period_expression(request.period or s.kpi_default_period, request.compare),
         segments=request.segments or None,
         by=request.by,
         timezone=s.kpi_timezone,
@@ -171,6 +183,32 @@ def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imp
         gross_margin=s.kpi_gross_margin,
         discount_rate=s.kpi_discount_rate,
     )
+
+
+def why_or_reason(svc: Services, request: KpiRequest, rid: str) -> list[dict]:
+    """`why`: the change split into mix and rate, or the one sentence saying why not; the
+    figure itself still goes out if this part fails."""
+    from metrics.why import explain_change
+
+    s = svc.settings
+    try:
+        why = explain_change(
+            svc.engine(),
+            request.name,
+            period_expression(request.period or s.kpi_default_period, request.compare),
+            segments=request.segments or None,
+            timezone=s.kpi_timezone,
+            min_sample=s.kpi_min_sample,
+            currency=s.kpi_currency,
+            gross_margin=s.kpi_gross_margin,
+            discount_rate=s.kpi_discount_rate,
+        )
+    except MetricsError as error:
+        return why_unavailable_blocks(str(error))
+    except Exception:
+        log.exception("why for KPI %s failed [request id %s]", request.name, rid)
+        return why_unavailable_blocks(unexpected_error_text(rid, "explaining the change"))
+    return why_blocks(why)
 
 
 def render_chart(result: object, rid: str) -> bytes | None:
