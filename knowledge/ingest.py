@@ -6,11 +6,15 @@ content hash of the file it came from, so the manifest is read back from the col
 and is written in the same call as the chunks. If embedding or writing fails, the
 file's chunks (and so its manifest entry) are not there: nothing claims it was indexed.
 The same holds for several processes sharing one Chroma server.
+
+A folder that cannot be listed (permissions changed, a network share gone) is not a
+folder whose files were deleted: its documents stay indexed and it is reported as skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,36 +52,33 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+@dataclass
+class Walked:
+    files: list[Path] = field(default_factory=list)  # to look at
+    folders: list[Path] = field(default_factory=list)  # walked: their deleted files go
+    missing: list[SkippedFile] = field(default_factory=list)  # named, but do not exist
+    unreadable: list[SkippedFile] = field(default_factory=list)  # folders not listable
 
 
-def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[SkippedFile]]:
-    """(files to look at, folders walked, paths that do not exist).
+def walk(paths: Iterable[Path]) -> Walked:
+    """The files under `paths`, and what could not be looked at.
 
     Folders are walked recursively for supported suffixes (hidden files and folders are
     left out); a file named directly is always looked at, so an unsupported one is
-    reported as skipped rather than silently ignored.
+    reported as skipped rather than silently ignored. A folder that cannot be listed is
+    reported, not passed over in silence as Path.rglob does.
     """
-    files: list[Path] = []
-    folders: list[Path] = []
-    missing: list[SkippedFile] = []
+    walked = Walked()
     seen: set[str] = set()
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            folders.append(path)
-            found = sorted(
-                candidate
-                for candidate in path.rglob("*")
-                if candidate.is_file()
-                and candidate.suffix.lower() in SUFFIXES
-                and not _is_hidden(candidate, path)
-            )
+            walked.folders.append(path)
+            found = sorted(_supported_files(path, walked.unreadable))
         elif path.is_file():
             found = [path]
         else:
-            missing.append(
+            walked.missing.append(
                 SkippedFile(
                     path=str(path), reason="no such file or folder; check the path and retry."
                 )
@@ -87,13 +88,35 @@ def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[SkippedFil
             key = file_key(candidate)
             if key not in seen:
                 seen.add(key)
-                files.append(candidate)
-    return files, folders, missing
+                walked.files.append(candidate)
+    return walked
+
+
+def _supported_files(folder: Path, unreadable: list[SkippedFile]) -> list[Path]:
+    def report(error: OSError) -> None:
+        unreadable.append(
+            SkippedFile(
+                path=str(error.filename or folder),
+                reason=f"this folder cannot be read ({error.strerror or error}); the "
+                "documents indexed from it are kept until it can be read again.",
+            )
+        )
+
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder, onerror=report):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        found.extend(
+            Path(root) / name
+            for name in names
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+        )
+    return [file for file in found if file.is_file()]
 
 
 def plan(paths: Iterable[Path], manifest: Mapping[str, ManifestEntry]) -> IngestPlan:
     """Compare the files under `paths` with the manifest, by content hash."""
-    files, folders, missing = walk(paths)
+    walked = walk(paths)
+    files, folders, missing = walked.files, walked.folders, walked.missing
     result = IngestPlan(skipped=list(missing))
     present: set[str] = set()
     for file in files:
@@ -115,13 +138,22 @@ def plan(paths: Iterable[Path], manifest: Mapping[str, ManifestEntry]) -> Ingest
             result.unchanged.append(file)
     roots = [file_key(folder) for folder in folders]
     gone = {file_key(Path(item.path)): item for item in missing}  # named, now deleted
+    kept = [file_key(Path(item.path)) for item in walked.unreadable]
     for key in manifest:
-        if key in present:
+        if key in present or any(_within(key, folder) for folder in kept):
             continue
         for root in [*roots, *gone]:
-            if key == root or key.startswith(root.rstrip("/") + "/"):
+            if _within(key, root):
                 result.removed.append(key)
                 gone.pop(root, None)  # it was indexed, so this is a removal, not a skip
                 break
-    result.skipped = [item for item in result.skipped if item not in missing] + list(gone.values())
+    result.skipped = (
+        [item for item in result.skipped if item not in missing]
+        + list(gone.values())
+        + walked.unreadable
+    )
     return result
+
+
+def _within(key: str, root: str) -> bool:
+    return key == root or key.startswith(root.rstrip("/") + "/")
