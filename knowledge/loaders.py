@@ -3,6 +3,10 @@
 Scraped articles arrive with page furniture around the text (tables of contents, "Video:"
 captions, author placeholders, headings printed twice). Retrieval ranks whatever text it is
 given, so furniture is removed here, by generic rules, before anything is chunked.
+
+Every pattern here runs in time linear in its input: a crafted line must not make a
+regular expression backtrack (a 12 KB heading once took hours). Each file is still parsed
+within a time budget (knowledge/parse_workers.py), but that is the backstop, not the plan.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def load_document(path: Path) -> Document:
         if suffix in (".html", ".htm"):
             meta, (sections, fallback_title) = {}, _html_sections(text)
         else:
-            meta, body = _split_front_matter(text)
+            meta, body = _split_front_matter(text, path)
             parse = _markdown_sections if suffix in (".md", ".markdown") else _text_sections
             sections, fallback_title = parse(body)
     sections = [section for section in sections if section.text.strip()]
@@ -112,12 +116,21 @@ def _decode(raw: bytes, path: Path) -> str:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """YAML between leading `---` lines, if it parses as a mapping; else no metadata."""
+def _split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str]:
+    """YAML between leading `---` lines, if it parses as a mapping; else no metadata.
+
+    YAML aliases (`*name`) are refused: safe_load shares the aliased value rather than
+    copying it, but nine nested lists of nine aliases still read as 9^9 items the moment
+    the title is turned into text (a 1 KB file took 3 GB and never finished)."""
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if not match:
         return {}, text
     try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(match.group(1))):
+            raise UnreadableFile(
+                f"{path.name} uses YAML aliases (*name) in its front matter, which are not "
+                "expanded; write the values out."
+            )
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError:
         return {}, text
@@ -144,10 +157,16 @@ def _title_from_name(path: Path) -> str:
 
 # --- inline clean-up ------------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+# Linear: a bracket or a link target cannot contain the next "[", and an emphasis span
+# cannot contain its own marker, so no match attempt scans past where the next one starts.
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^)\[]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"
+    r"|\*(?=\S)([^*]+?)(?<=\S)\*"
+    r"|`(?=\S)([^`]+?)(?<=\S)`"
+)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -155,8 +174,27 @@ def _clean_inline(text: str) -> str:
     """Markdown links become their text; images, comments and emphasis marks go."""
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(_emphasised, text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _emphasised(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
+def _without_comments(text: str) -> str:
+    """HTML comments removed; an unclosed one is left as text. A loop of str.find, because
+    the pattern <!--.*?--> rescans to the end of the text for every unclosed comment."""
+    kept: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        kept.append(text[position:start])
+        position = end + 3
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 # --- furniture ------------------------------------------------------------------------
@@ -230,14 +268,14 @@ def _drop_furniture(lines: list[str]) -> list[str]:
 
 # --- Markdown -------------------------------------------------------------------------
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")  # closing #s: _heading_text, not (.*?)\s*#*\s*$
 _FENCE = re.compile(r"^(```|~~~)")
 
 
 def _markdown_sections(body: str, *, scraped: bool = False) -> tuple[list[Section], str]:
     """Headings open sections. Furniture rules run only on `scraped` text (a .txt export
     that happens to use # headings); authored Markdown is kept as written."""
-    body = _HTML_COMMENT.sub("", body)
+    body = _without_comments(body)
     sections: list[Section] = []
     paragraphs: list[str] = []
     current: list[str] = []
@@ -263,7 +301,7 @@ def _markdown_sections(body: str, *, scraped: bool = False) -> tuple[list[Sectio
             continue
         match = None if in_fence else _HEADING.match(line)
         if match:
-            level, text = len(match.group(1)), _clean_inline(match.group(2))
+            level, text = len(match.group(1)), _clean_inline(_heading_text(match.group(2)))
             if level == 1 and not first_h1:
                 first_h1 = text
             close_section()
@@ -285,6 +323,16 @@ def _markdown_sections(body: str, *, scraped: bool = False) -> tuple[list[Sectio
             current.append(cleaned)
     close_section()
     return _drop_empty_headings(sections), first_h1
+
+
+def _heading_text(text: str) -> str:
+    r"""A heading without its closing #s ("## Churn ##" -> "Churn"). The pattern that did
+    this, (.*?)\s*#*\s*$, backtracked cubically over a line of spaces."""
+    text = text.strip()
+    opened = text.rstrip("#")
+    if opened != text and (not opened or opened[-1] in " \t"):
+        return opened.strip()
+    return text
 
 
 def _drop_empty_headings(sections: list[Section]) -> list[Section]:
@@ -443,7 +491,7 @@ def _pdf_sections(raw: bytes, path: Path) -> tuple[list[Section], str]:
     sections: list[Section] = []
     for number, page in enumerate(pages, start=1):
         lines = _drop_furniture([line.strip() for line in page.split("\n")])
-        text = re.sub(r"\s*\n\s*", " ", "\n".join(line for line in lines if line)).strip()
+        text = " ".join(line for line in lines if line).strip()  # lines come stripped
         text = re.sub(r"(\w)- (\w)", r"\1\2", text)  # words hyphenated across lines
         if text:
             sections.append(Section(heading=f"Page {number}", text=text))

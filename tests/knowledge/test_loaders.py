@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -340,6 +343,88 @@ def test_the_seed_question_set_has_the_agreed_mix() -> None:
     assert sum(q["kind"] == "cross_lingual" for q in questions) >= 8
     assert len(off_topic) >= 12
     assert {q["language"] for q in off_topic} == {"da", "no", "sv", "en"}
+
+
+# --- Crafted input ------------------------------------------------------------------------
+
+# Loads one file in a fresh interpreter with 1 GB of address space, so input that makes a
+# loader run away fails that child (MemoryError, or the generous timeout) and not the run.
+_LOAD_IN_A_CHILD = textwrap.dedent(
+    """
+    import resource, sys
+    from pathlib import Path
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    from knowledge.loaders import UnreadableFile, load_document
+    try:
+        document = load_document(Path(sys.argv[1]))
+    except UnreadableFile as error:
+        print("unreadable:", error)
+    else:
+        print("sections:", len(document.sections), "title:", document.title[:40])
+    """
+)
+
+
+def _load_in_a_child(path: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_IN_A_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_markdown_built_to_make_the_clean_up_backtrack_loads_in_linear_time(
+    write_file: WriteFile,
+) -> None:
+    """Half a megabyte of the shapes that made the patterns rescan: a heading that is a run
+    of spaces (cubic: ~6 s for 1,500 spaces), unclosed emphasis, brackets, links and
+    comments (quadratic). Each loads in well under a second now; the child's timeout is
+    only there so that a regression fails instead of hanging."""
+    crafted = "\n\n".join(
+        [
+            "# a" + " " * 100_000 + "b",
+            "*a " * 30_000,
+            "`a " * 30_000,
+            "[" * 60_000,
+            "![" * 30_000,
+            "[a](" * 20_000,
+            "<!--" * 20_000,
+            "**a " * 20_000,
+        ]
+    )
+    shown = _load_in_a_child(write_file("crafted.md", crafted))
+    assert shown.startswith("sections: ")
+
+
+def test_markdown_closing_hashes_go_but_a_hash_inside_a_word_stays(write_file: WriteFile) -> None:
+    path = write_file("h.md", "## Churn ##\n\nText one.\n\n## Learning C#\n\nText two.\n")
+    assert [s.heading for s in load_document(path).sections] == ["Churn", "Learning C#"]
+
+
+def test_an_unclosed_html_comment_is_kept_as_text_and_closed_ones_go(
+    write_file: WriteFile,
+) -> None:
+    path = write_file("c.md", "Keep <!-- gone --> this <!-- and this one is not closed\n")
+    assert load_document(path).sections[0].text == "Keep this <!-- and this one is not closed"
+
+
+def test_front_matter_with_yaml_aliases_is_refused_instead_of_expanded(
+    write_file: WriteFile,
+) -> None:
+    """A billion laughs: 1 KB that reads as 9^9 list items once the title becomes text."""
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    bomb = "---\n" + "\n".join(levels) + "\ntitle: *i\n---\n\n# Laughs\n\nBody text.\n"
+    assert len(bomb) < 1024
+    shown = _load_in_a_child(write_file("laughs.md", bomb))
+    assert shown == (
+        "unreadable: laughs.md uses YAML aliases (*name) in its front matter, which are not "
+        "expanded; write the values out."
+    )
 
 
 # --- Anything at all ----------------------------------------------------------------------
