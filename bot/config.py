@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_timeout_seconds: float = 20.0
     max_question_chars: int = 2000
+    ingest_max_file_mb: float = Field(default=20.0, gt=0)
+    ingest_max_file_seconds: float = Field(default=30.0, gt=0)
 
     # Metrics
     kpi_timezone: str = "UTC"

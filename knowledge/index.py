@@ -32,6 +32,7 @@ from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
 from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
 from knowledge.lexical import LANGUAGES, LexicalIndex, top_rows  # noqa: E402
 from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
+from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 from knowledge.retrieval import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
 
 COLLECTION = "journeybot"
@@ -64,13 +65,42 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
 
 @dataclass
 class _Prepared:
-    """One file's chunks, embedded and ready to write."""
+    """One file's chunks, named and ready to embed and write."""
 
+    file: Path
+    is_new: bool
     ids: list[str]
     texts: list[str]
-    vectors: Any
     metadatas: list[dict[str, Any]]
-    stale: list[str]
+    stale: list[str]  # chunks of the file's previous version that it no longer has
+
+
+def _prepared(
+    file: Path,
+    key: str,
+    is_new: bool,
+    digest: str,
+    chunks: list[Chunk],
+    previous: ManifestEntry | None,
+) -> _Prepared:
+    """Chunk ids come from the file's path and the chunk's position, so a changed file's
+    chunks overwrite its old ones; each chunk carries the file's hash: the manifest."""
+    prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
+    ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
+    metadatas = [
+        {
+            "file": key,
+            "content_hash": digest,
+            "source": chunk.source,
+            "title": chunk.title,
+            "section": chunk.section,
+            "language": chunk.language,
+            "position": chunk.position,
+        }
+        for chunk in chunks
+    ]
+    stale = sorted(set(previous.chunk_ids) - set(ids)) if previous else []
+    return _Prepared(file, is_new, ids, [chunk.text for chunk in chunks], metadatas, stale)
 
 
 class Index:
@@ -81,11 +111,13 @@ class Index:
         chroma_host: str | None = None,
         chroma_port: int = 8000,
         embedding_model: str = "wordllama",
+        file_budget: FileBudget | None = None,
     ) -> None:
         self.path = Path(path)
         self.chroma_host = chroma_host
         self.chroma_port = chroma_port
         self.embedding_model = embedding_model or "wordllama"
+        self.file_budget = file_budget or FileBudget()
         self._client: Any = None
         self._collection: Any = None
         self._embedder: Embedder | None = None
@@ -190,39 +222,34 @@ class Index:
         unchanged ones skipped by content hash, files gone from a folder removed.
         One bad file is reported in `skipped_files` and never stops the rest."""
         started = time.perf_counter()
-        collection = self._chroma()
-        self._reembed_if_provider_changed()
-        manifest = self.manifest()
-        work = plan([Path(p) for p in paths], manifest)
-        report = IngestReport(unchanged=len(work.unchanged), skipped_files=list(work.skipped))
-        total = len(work.new) + len(work.changed)
-        if progress:
-            progress(0, total)
-
-        if work.removed:
-            ids = [chunk_id for key in work.removed for chunk_id in manifest[key].chunk_ids]
-            self._delete(ids)
-            report.removed = len(work.removed)
-
-        queue = [(True, item) for item in work.new] + [(False, item) for item in work.changed]
-        pending: list[_Prepared] = []
-        for done, (is_new, (file, digest)) in enumerate(queue, start=1):
-            try:
-                prepared = self._prepare_file(file, digest, manifest.get(file_key(file)))
-            except (KnowledgeError, OSError, ValueError) as error:
-                report.skipped_files.append(SkippedFile(path=str(file), reason=str(error)))
-            else:
-                pending.append(prepared)
-                report.chunks += len(prepared.ids)
-                if is_new:
-                    report.added += 1
-                else:
-                    report.updated += 1
-            if sum(len(item.ids) for item in pending) >= _WRITE_BATCH or done == len(queue):
-                self._write(pending)
-                pending = []
+        with ParsePool(self.file_budget) as parser:  # its workers load while we plan
+            collection = self._chroma()
+            self._reembed_if_provider_changed()
+            manifest = self.manifest()
+            work = plan([Path(p) for p in paths], manifest)
+            report = IngestReport(unchanged=len(work.unchanged), skipped_files=list(work.skipped))
+            queue = {file: (True, digest) for file, digest in work.new}
+            queue.update({file: (False, digest) for file, digest in work.changed})
             if progress:
-                progress(done, total)
+                progress(0, len(queue))
+
+            if work.removed:
+                self._delete([i for key in work.removed for i in manifest[key].chunk_ids])
+                report.removed = len(work.removed)
+
+            pending: list[_Prepared] = []
+            for done, (file, chunks) in enumerate(parser.parse(list(queue)), start=1):
+                is_new, digest = queue[file]
+                if isinstance(chunks, str):
+                    report.skipped_files.append(SkippedFile(path=str(file), reason=chunks))
+                else:
+                    key = file_key(file)
+                    pending.append(_prepared(file, key, is_new, digest, chunks, manifest.get(key)))
+                if sum(len(item.ids) for item in pending) >= _WRITE_BATCH or done == len(queue):
+                    self._embed_and_write(pending, report)
+                    pending = []
+                if progress:
+                    progress(done, len(queue))
 
         report.skipped = len(report.skipped_files)
         if report.added or report.updated or report.removed:
@@ -231,44 +258,33 @@ class Index:
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _prepare_file(self, file: Path, digest: str, previous: ManifestEntry | None) -> _Prepared:
-        """Load, chunk and embed one file; nothing is written yet, so a failure here
-        leaves no trace in the index (and so no manifest entry)."""
-        from knowledge.chunking import chunk_document
-        from knowledge.loaders import load_document
-
-        document = load_document(file)
-        chunks = chunk_document(document)
-        if not chunks:
-            raise ValueError(f"{file.name} yields no text to index; add content or remove it.")
-        key = file_key(file)
-        prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
-        ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
-        texts = [chunk.text for chunk in chunks]
-        metadatas = [
-            {
-                "file": key,
-                "content_hash": digest,
-                "source": chunk.source,
-                "title": chunk.title,
-                "section": chunk.section,
-                "language": chunk.language,
-                "position": chunk.position,
-            }
-            for chunk in chunks
-        ]
-        stale = sorted(set(previous.chunk_ids) - set(ids)) if previous else []
-        return _Prepared(ids, texts, self.embedder.embed(texts), metadatas, stale)
-
-    def _write(self, pending: list[_Prepared]) -> None:
-        """One upsert for many files (Chroma's per-call cost dominates small files); the
-        chunk metadata is the manifest, so it is written in the same call. Only then are
-        the old chunks a changed file no longer has deleted."""
+    def _embed_and_write(self, pending: list[_Prepared], report: IngestReport) -> None:
+        """Embed many files' chunks in one call (per-call cost dominates small files), then
+        write them. If embedding fails, these files are skipped and leave no trace in the
+        index (and so no manifest entry): nothing claims they were indexed."""
         if not pending:
             return
+        try:
+            vectors = self.embedder.embed([text for item in pending for text in item.texts])
+        except KnowledgeError as error:
+            report.skipped_files.extend(
+                SkippedFile(path=str(item.file), reason=str(error)) for item in pending
+            )
+            return
+        self._write(pending, list(vectors))
+        for item in pending:
+            report.chunks += len(item.ids)
+            if item.is_new:
+                report.added += 1
+            else:
+                report.updated += 1
+
+    def _write(self, pending: list[_Prepared], vectors: list[Any]) -> None:
+        """One upsert for many files; the chunk metadata is the manifest, so it is written
+        in the same call. Only then are the old chunks a changed file no longer has
+        deleted."""
         ids = [i for item in pending for i in item.ids]
         texts = [t for item in pending for t in item.texts]
-        vectors = [v for item in pending for v in item.vectors]
         metadatas = [m for item in pending for m in item.metadatas]
         collection = self._chroma()
         try:

@@ -20,6 +20,7 @@ from knowledge.errors import EmptyKnowledgeBase
 from knowledge.language import detect
 from knowledge.messages import ABSTAIN, FALLBACK_NOTES, in_language, join_notes
 from knowledge.models import Answer, Hit, IngestReport
+from knowledge.parse_workers import FileBudget
 from knowledge.question_terms import content_terms
 from knowledge.questions import validate_question
 
@@ -47,6 +48,7 @@ class KnowledgeBase:
         llm_model: str | None = None,
         llm_timeout_seconds: float = 20.0,
         max_question_chars: int = 2000,
+        file_budget: FileBudget | None = None,
         index: Index | None = None,
     ) -> None:
         self.path = Path(path)
@@ -56,6 +58,7 @@ class KnowledgeBase:
         self.llm_model = llm_model
         self.llm_timeout_seconds = llm_timeout_seconds
         self.max_question_chars = max_question_chars
+        self.file_budget = file_budget
         self._index = index
         self._llm: LlmAnswerer | None = None
         self._loading = threading.Lock()  # Slack listeners ask from many threads at once
@@ -71,6 +74,7 @@ class KnowledgeBase:
                     chroma_host=self.chroma_host,
                     chroma_port=self.chroma_port,
                     embedding_model=self.embedding_model,
+                    file_budget=self.file_budget,
                 )
         return self._index
 
