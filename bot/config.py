@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     ingest_max_file_mb: float = Field(default=20.0, gt=0)
     ingest_max_file_seconds: float = Field(default=30.0, gt=0)
+    ingest_lock_wait_seconds: float = Field(default=120.0, ge=0)
 
     # Metrics
     kpi_timezone: str = "UTC"

@@ -1,7 +1,7 @@
 """Builds the knowledge base and metrics engine from settings.
 
-The CLI and the Slack app share these, so both run exactly the same code paths (and every
-command that ingests uses the same per-file limits).
+The CLI and the Slack app share these, so both run exactly the same code paths (and an
+ingest, and the rebuild of a damaged index in any command, use the same limits).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def knowledge_base(config: Settings | None = None) -> KnowledgeBase:
             max_bytes=round(config.ingest_max_file_mb * 1_000_000),
             max_seconds=config.ingest_max_file_seconds,
         ),
+        lock_wait_seconds=config.ingest_lock_wait_seconds,
     )
 
 

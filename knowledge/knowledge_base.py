@@ -18,6 +18,7 @@ from knowledge.abstention import evidence_strength, should_abstain
 from knowledge.answer import extractive_answer
 from knowledge.errors import EmptyKnowledgeBase
 from knowledge.language import detect
+from knowledge.locks import LOCK_WAIT_SECONDS
 from knowledge.messages import ABSTAIN, FALLBACK_NOTES, in_language, join_notes
 from knowledge.models import Answer, Hit, IngestReport
 from knowledge.parse_workers import FileBudget
@@ -49,6 +50,7 @@ class KnowledgeBase:
         llm_timeout_seconds: float = 20.0,
         max_question_chars: int = 2000,
         file_budget: FileBudget | None = None,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
         index: Index | None = None,
     ) -> None:
         self.path = Path(path)
@@ -59,6 +61,7 @@ class KnowledgeBase:
         self.llm_timeout_seconds = llm_timeout_seconds
         self.max_question_chars = max_question_chars
         self.file_budget = file_budget
+        self.lock_wait_seconds = lock_wait_seconds
         self._index = index
         self._llm: LlmAnswerer | None = None
         self._loading = threading.Lock()  # Slack listeners ask from many threads at once
@@ -75,6 +78,7 @@ class KnowledgeBase:
                     chroma_port=self.chroma_port,
                     embedding_model=self.embedding_model,
                     file_budget=self.file_budget,
+                    lock_wait_seconds=self.lock_wait_seconds,
                 )
         return self._index
 

@@ -11,9 +11,12 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from crafted_pdf import stalling_pdf
+
+from knowledge import store_check
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "knowledge" / "corpus"
@@ -71,6 +74,130 @@ def _journeybot(
     )
 
 
+# The first ingest pauses after its first write to the store until the second one has
+# either read the store or found it locked. Reading it while the first is half-way is the
+# interleaving that corrupted the index; the pause makes it certain instead of likely.
+_FIRST = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from chromadb.api.models.Collection import Collection
+
+    gate, wrote = Path(sys.argv[1]), Path(sys.argv[2])
+    upsert = Collection.upsert
+
+    def pausing_upsert(self, *args, **kwargs):
+        result = upsert(self, *args, **kwargs)
+        if not wrote.exists():
+            wrote.touch()
+            deadline = time.monotonic() + 60
+            while not gate.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        return result
+
+    Collection.upsert = pausing_upsert
+    import knowledge.index
+    assert hasattr(knowledge.index, "_WRITE_BATCH")
+    knowledge.index._WRITE_BATCH = 50  # several writes, so the pause falls between two
+    from bot.cli import main
+    sys.argv = ["journeybot", "ingest", *sys.argv[3:]]
+    main()
+    """
+)
+_SECOND = textwrap.dedent(
+    """
+    import fcntl, sys
+    from pathlib import Path
+    from chromadb.api.models.Collection import Collection
+
+    gate = Path(sys.argv[1])
+    get, flock = Collection.get, fcntl.flock
+
+    def signalling_get(self, *args, **kwargs):
+        result = get(self, *args, **kwargs)
+        gate.touch()
+        return result
+
+    def signalling_flock(*args):
+        try:
+            return flock(*args)
+        except BlockingIOError:
+            gate.touch()
+            raise
+
+    Collection.get, fcntl.flock = signalling_get, signalling_flock
+    from bot.cli import main
+    sys.argv = ["journeybot", "ingest", *sys.argv[2:]]
+    main()
+    """
+)
+
+
+def test_two_ingests_at_once_take_turns_so_the_second_finds_everything_indexed(tmp_path):
+    home = tmp_path / "home"
+    notes = _notes(tmp_path / "notes", 150)
+    gate, wrote = tmp_path / "second-read-the-store", tmp_path / "first-wrote"
+    env = _env(home)
+    first = subprocess.Popen(
+        [sys.executable, "-c", _FIRST, str(gate), str(wrote), str(notes), str(CORPUS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        while not wrote.exists():
+            assert first.poll() is None, first.communicate()
+            subprocess.run(["sleep", "0.05"], check=True)
+        second = subprocess.run(
+            [sys.executable, "-c", _SECOND, str(gate), str(notes), str(CORPUS)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        first_out, first_err = first.communicate(timeout=300)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second.stderr
+    files = 150 + len(list(CORPUS.rglob("*.md")))
+    assert first_out.startswith(f"added {files}, updated 0, removed 0"), first_out
+    assert second.stdout.startswith("added 0, updated 0, removed 0, skipped 0, unchanged "), (
+        second.stdout
+    )
+    asked = _journeybot(home, "ask", "--json", "What is customer churn?")
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["answered"] is True
+    assert store_check.is_clean(home / "index")  # so the next command opens it unchecked
+
+
+def test_a_damaged_index_is_rebuilt_from_its_sources_with_a_warning_instead_of_crashing(
+    tmp_path,
+):
+    home = tmp_path / "home"
+    notes = _notes(tmp_path / "notes", 1100)  # past 1000 vectors Chroma keeps a graph file
+    indexed = _journeybot(home, "ingest", str(notes), str(CORPUS))
+    assert indexed.returncode == 0, indexed.stderr
+    vectors = next((home / "index").glob("*/data_level0.bin"))
+    assert (vectors.parent / "index_metadata.pickle").exists()
+    vectors.write_bytes(os.urandom(vectors.stat().st_size))  # as a torn write leaves it
+
+    asked = _journeybot(home, "ask", "--json", "What is customer churn?")
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["answered"] is True
+    warning = asked.stderr.strip()
+    assert warning.startswith(f"The index at {home / 'index'} was damaged"), warning
+    assert f"moved to {home / 'index.damaged'} and is being rebuilt" in warning
+    assert "\n" not in warning
+
+    again = _journeybot(home, "ingest", str(notes), str(CORPUS))
+    assert again.returncode == 0 and again.stderr == ""
+    files = 1100 + len(list(CORPUS.rglob("*.md")))
+    assert again.stdout.startswith(f"added 0, updated 0, removed 0, skipped 0, unchanged {files}")
+
+
 def test_files_over_their_budget_are_skipped_with_one_line_each_and_the_rest_is_indexed(
     tmp_path,
 ):
@@ -102,3 +229,54 @@ def test_files_over_their_budget_are_skipped_with_one_line_each_and_the_rest_is_
     asked = _journeybot(home, "ask", "--json", "How long do customers have to return an order?")
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["sources"][0]["source"] == str(docs / "refunds.md")
+
+
+# Dies (SIGKILL, nothing to clean up) right after the first write of an ingest landed.
+_KILLED = textwrap.dedent(
+    """
+    import os, signal, sys
+    from chromadb.api.models.Collection import Collection
+    import knowledge.index
+
+    upsert = Collection.upsert
+
+    def dying_upsert(self, *args, **kwargs):
+        upsert(self, *args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    Collection.upsert = dying_upsert
+    knowledge.index._WRITE_BATCH = 50
+    from bot.cli import main
+    sys.argv = ["journeybot", "ingest", *sys.argv[1:]]
+    main()
+    """
+)
+
+
+def test_an_ingest_killed_part_way_leaves_a_usable_index_and_the_next_one_finishes_the_work(
+    tmp_path,
+):
+    home = tmp_path / "home"
+    assert _journeybot(home, "ingest", str(CORPUS)).returncode == 0
+    notes = _notes(tmp_path / "notes", 150)
+    (notes / "a-refunds.md").write_text(  # first in line, so in the write that lands
+        "# Refunds\n\nCustomers who return an order within 30 days get a full refund.\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED, str(notes), str(CORPUS)],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr
+
+    asked = _journeybot(home, "ask", "--json", "How long do customers have to return an order?")
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["sources"][0]["source"] == str(notes / "a-refunds.md")
+    again = _journeybot(home, "ingest", str(notes), str(CORPUS))
+    assert again.returncode == 0, again.stderr
+    corpus = len(list(CORPUS.rglob("*.md")))
+    assert again.stdout.startswith(
+        f"added 101, updated 0, removed 0, skipped 0, unchanged {corpus + 50};"
+    )
