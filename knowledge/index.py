@@ -96,13 +96,15 @@ def _prepared(
     previous: ManifestEntry | None,
 ) -> _Prepared:
     """Chunk ids come from the file's path and the chunk's position, so a changed file's
-    chunks overwrite its old ones; each chunk carries the file's hash: the manifest."""
+    chunks overwrite its old ones; each chunk carries the file's hash and chunk count,
+    which make up the manifest."""
     prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
     ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
     metadatas = [
         {
             "file": key,
             "content_hash": digest,
+            "chunks": len(chunks),
             "source": chunk.source,
             "title": chunk.title,
             "section": chunk.section,
@@ -313,7 +315,12 @@ class Index:
     # -- ingest ------------------------------------------------------------------------
 
     def manifest(self) -> dict[str, ManifestEntry]:
-        """File → (content hash, chunk ids), read back from the chunks' metadata."""
+        """File → (content hash, chunk ids), read back from the chunks' metadata.
+
+        A file whose chunks do not all carry one hash, or fewer than the count they were
+        written with, was only partly written (an ingest stopped between two writes): its
+        hash is left empty, so the next ingest does it again instead of calling it
+        unchanged."""
         collection = self._chroma()
         try:
             with self._reading():
@@ -323,10 +330,20 @@ class Index:
         except Exception as error:
             raise self._unavailable(error) from error
         entries: dict[str, ManifestEntry] = {}
+        expected: dict[str, int] = {}
+        hashes: dict[str, set[str]] = {}
         for chunk_id, meta in zip(stored["ids"], stored["metadatas"], strict=False):
             key = str(meta.get("file", ""))
             entry = entries.setdefault(key, ManifestEntry(str(meta.get("content_hash", ""))))
             entry.chunk_ids.append(chunk_id)
+            hashes.setdefault(key, set()).add(entry.content_hash)
+            hashes[key].add(str(meta.get("content_hash", "")))
+            if "chunks" in meta:  # written by every ingest since partial writes were caught
+                expected[key] = int(meta["chunks"])
+        for key, entry in entries.items():
+            whole = len(entry.chunk_ids) == expected.get(key, len(entry.chunk_ids))
+            if len(hashes[key]) > 1 or not whole:
+                entry.content_hash = ""
         return entries
 
     def ingest(

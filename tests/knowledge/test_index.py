@@ -316,3 +316,25 @@ def test_chunks_that_reached_the_store_just_before_a_crash_are_searchable_afterw
     assert found()
     assert Index(tmp_path / "index").ingest([docs]).unchanged == 3
     assert found()
+
+
+def test_a_file_only_partly_written_before_a_crash_is_done_again_by_the_next_ingest(
+    tmp_path, monkeypatch
+):
+    import knowledge.index as index_module
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = [f"Paragraph {n} on customer retention. " * 30 for n in range(8)]
+    (docs / "long.md").write_text("# Retention\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    monkeypatch.setattr(index_module, "_WRITE_BATCH", 2)  # the file takes several writes
+    with monkeypatch.context() as patched:
+        _crash_after_upserts(patched, 1)
+        with pytest.raises(KeyboardInterrupt):
+            Index(tmp_path / "index").ingest([docs])
+    index = Index(tmp_path / "index")
+    assert index.count() == 2  # the first write of several
+    again = index.ingest([docs])
+    assert (again.added, again.updated, again.unchanged) == (0, 1, 0)
+    (entry,) = index.manifest().values()
+    assert len(entry.chunk_ids) == index.count() == again.chunks > 2
