@@ -10,6 +10,7 @@ at all. Either way the file is skipped with one sentence and the other files go 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from knowledge.child_process import child_environment, module_command
 from knowledge.errors import KnowledgeError
 from knowledge.models import Chunk
 
@@ -55,7 +57,12 @@ class ParsePool:
         self._pool: list[_Worker] = []
 
     def __enter__(self) -> ParsePool:
-        self._pool = [_Worker(self.budget) for _ in range(self.count)]
+        try:
+            for _ in range(self.count):
+                self._pool.append(_Worker(self.budget))
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -158,11 +165,11 @@ class _Worker:
     def __init__(self, budget: FileBudget) -> None:
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "knowledge.parse_workers", str(theirs.fileno())]
-            + [str(budget.max_memory)],
+            module_command("knowledge.parse_workers", str(theirs.fileno()), str(budget.max_memory)),
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
+            env=child_environment(),
         )
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -234,7 +241,9 @@ def _serve(conn: Connection, max_memory: int) -> None:
     """The worker: cap memory, say ready, then parse each batch, one result per file."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+    # Not every platform caps address space (macOS); the time budget holds everywhere.
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     import knowledge.chunking  # noqa: F401 - loaded before "ready", outside any file's time
     import knowledge.loaders  # noqa: F401
 

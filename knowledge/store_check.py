@@ -13,13 +13,14 @@ that fails or dies means the store is damaged.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+
+from knowledge.child_process import child_environment, module_command
 
 STATE = "state.json"
 SQLITE = "chroma.sqlite3"
@@ -53,11 +54,11 @@ def probe(path: Path) -> str | None:
     process, so a segfault ends the child, not the caller."""
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "knowledge.store_check", str(path)],
+            module_command("knowledge.store_check", str(path)),
             capture_output=True,
             text=True,
             timeout=_PROBE_SECONDS,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+            env=child_environment(),
         )
     except subprocess.TimeoutExpired:
         return f"reading it back took over {_PROBE_SECONDS} s"
