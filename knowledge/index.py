@@ -336,9 +336,8 @@ class Index:
             key = str(meta.get("file", ""))
             entry = entries.setdefault(key, ManifestEntry(str(meta.get("content_hash", ""))))
             entry.chunk_ids.append(chunk_id)
-            hashes.setdefault(key, set()).add(entry.content_hash)
-            hashes[key].add(str(meta.get("content_hash", "")))
-            if "chunks" in meta:  # written by every ingest since partial writes were caught
+            hashes.setdefault(key, set()).add(str(meta.get("content_hash", "")))
+            if "chunks" in meta:  # absent from chunks written before it was recorded
                 expected[key] = int(meta["chunks"])
         for key, entry in entries.items():
             whole = len(entry.chunk_ids) == expected.get(key, len(entry.chunk_ids))

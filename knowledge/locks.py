@@ -43,8 +43,9 @@ class IndexLocks:
         with _locked(self._beside(WRITE_LOCK), fcntl.LOCK_EX, self.wait_seconds) as handle:
             if handle is None:
                 raise IndexBusy(
-                    f"Another ingest has been updating the index at {self.path} for over "
-                    f"{self.wait_seconds:.0f} s; wait for it to finish and run this again."
+                    f"Another ingest is updating the index at {self.path}; run this again "
+                    f"when it has finished (waited {self.wait_seconds:g} s, "
+                    "INGEST_LOCK_WAIT_SECONDS)."
                 )
             yield
 
@@ -60,8 +61,8 @@ class IndexLocks:
         with _locked(self._beside(STORE_LOCK), mode, self.wait_seconds) as handle:
             if handle is None:
                 raise IndexBusy(
-                    f"The index at {self.path} stayed locked by another process for over "
-                    f"{self.wait_seconds:.0f} s; try again in a minute."
+                    f"The index at {self.path} stayed locked by another process for "
+                    f"{self.wait_seconds:g} s; try again in a minute."
                 )
             yield
 

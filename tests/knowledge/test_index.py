@@ -272,8 +272,8 @@ def test_a_second_ingest_waits_for_the_first_and_past_the_wait_says_so_in_one_se
     with first_ingest, pytest.raises(IndexBusy) as busy:
         Index(tmp_path / "index", lock_wait_seconds=0).ingest([docs])
     assert str(busy.value) == (
-        f"Another ingest has been updating the index at {tmp_path / 'index'} for over 0 s; "
-        "wait for it to finish and run this again."
+        f"Another ingest is updating the index at {tmp_path / 'index'}; run this again when "
+        "it has finished (waited 0 s, INGEST_LOCK_WAIT_SECONDS)."
     )
     assert Index(tmp_path / "index", lock_wait_seconds=0).ingest([docs]).added == 3
 
