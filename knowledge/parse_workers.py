@@ -79,7 +79,7 @@ class ParsePool:
         emitted = 0
         while emitted < len(files):
             for worker in self._pool:
-                if worker.ready and not worker.assigned:
+                while worker.ready and todo and len(worker.assigned) < _AHEAD:
                     worker.assign(_next_batch(todo, done, self.budget, len(self._pool)))
             while emitted in done:
                 yield files[emitted], done.pop(emitted)
@@ -153,6 +153,10 @@ def _collect(
 
 
 _BATCH = 16  # files per message: a round trip per small file cost more than parsing it
+# Files a worker may have queued: enough to keep parsing while the caller embeds and writes
+# a batch (~1 s), few enough that the paths never fill the socket (so sends never block).
+_AHEAD = 256
+_SOCKET_BUFFER = 4 * 1024 * 1024  # the kernel may grant less; results then wait, no harm
 _DEAD, _LATE = object(), object()
 
 
@@ -164,6 +168,9 @@ class _Worker:
 
     def __init__(self, budget: FileBudget) -> None:
         ours, theirs = socket.socketpair()
+        for end in (ours, theirs):  # room for results while the caller is busy writing
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _SOCKET_BUFFER)
         self.process = subprocess.Popen(
             module_command("knowledge.parse_workers", str(theirs.fileno()), str(budget.max_memory)),
             pass_fds=[theirs.fileno()],
@@ -180,8 +187,9 @@ class _Worker:
 
     def assign(self, batch: list[tuple[int, Path]]) -> None:
         if batch:
+            if not self.assigned:
+                self.deadline = time.monotonic() + self.seconds  # its first file starts
             self.assigned.extend(batch)
-            self.deadline = time.monotonic() + self.seconds
             self.conn.send([str(file) for _, file in batch])
 
     def receive(self, done: dict[int, list[Chunk] | str]) -> object | None:
