@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         2000, ge=1, le=40000, description="a whole number of characters from 1 to 40000"
     )
+    ingest_max_file_mb: float = Field(
+        20.0, gt=0, le=10_000, allow_inf_nan=False, description="megabytes, more than 0"
+    )
+    ingest_max_file_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="seconds, more than 0 and at most 3600",
+    )
+    ingest_lock_wait_seconds: float = Field(
+        120.0, ge=0, le=3600, allow_inf_nan=False, description="seconds from 0 to 3600"
+    )
 
     # Metrics
     kpi_timezone: str = Field("UTC", description=_TIMEZONE)

@@ -1,6 +1,7 @@
-"""Builds the knowledge base and metrics engine from settings, once per process.
+"""Builds the knowledge base and metrics engine from settings.
 
-The CLI and the Slack app share these, so both run exactly the same code paths.
+The CLI and the Slack app share these, so both run exactly the same code paths (and an
+ingest, and the rebuild of a damaged index in any command, use the same limits).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings, load_settings
 from knowledge.knowledge_base import KnowledgeBase
+from knowledge.parse_workers import FileBudget
 from metrics.db import connect
 
 
@@ -20,12 +22,10 @@ def settings() -> Settings:
 
 
 def knowledge_base(config: Settings | None = None) -> KnowledgeBase:
+    """A knowledge base as the settings describe it; the caller keeps it (the index and
+    models load on first use, once per object). Not cached: Settings holds lists, so
+    functools.cache cannot hash it."""
     config = config or settings()
-    return _knowledge_base(config)
-
-
-@cache
-def _knowledge_base(config: Settings) -> KnowledgeBase:
     return KnowledgeBase(
         config.index_path,
         chroma_host=config.chroma_host,
@@ -34,6 +34,11 @@ def _knowledge_base(config: Settings) -> KnowledgeBase:
         llm_model=config.llm_model,
         llm_timeout_seconds=config.llm_timeout_seconds,
         max_question_chars=config.max_question_chars,
+        file_budget=FileBudget(
+            max_bytes=round(config.ingest_max_file_mb * 1_000_000),
+            max_seconds=config.ingest_max_file_seconds,
+        ),
+        lock_wait_seconds=config.ingest_lock_wait_seconds,
     )
 
 

@@ -44,16 +44,7 @@ class Services:
         """Opened on first use: the index loads once per process, not per question."""
         with self._lock:
             if self._knowledge_base is None:
-                s = self.settings
-                self._knowledge_base = KnowledgeBase(
-                    s.index_path,
-                    chroma_host=s.chroma_host,
-                    chroma_port=s.chroma_port,
-                    embedding_model=s.embedding_model,
-                    llm_model=s.llm_model,
-                    llm_timeout_seconds=s.llm_timeout_seconds,
-                    max_question_chars=s.max_question_chars,
-                )
+                self._knowledge_base = runtime.knowledge_base(self.settings)
             return self._knowledge_base
 
 

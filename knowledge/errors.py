@@ -15,3 +15,7 @@ class EmptyKnowledgeBase(KnowledgeError):
 
 class IndexUnavailable(KnowledgeError):
     """The vector store (local files or Chroma server) cannot be reached."""
+
+
+class IndexBusy(KnowledgeError):
+    """Another process is writing the index and did not finish within the wait."""

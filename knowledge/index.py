@@ -4,18 +4,27 @@ Chroma holds the truth (text, metadata, vectors): a local PersistentClient under
 index path by default, a Chroma server when `chroma_host` is set. The lexical indexes
 (BM25 per stemmer, character n-grams) live in memory, are rebuilt from the collection's
 contents, and are cached on disk under the index path keyed by the collection's
-version, which every ingest changes, so another process reloads them when it sees a
-new version. Vectors are always computed here (wordllama offline, or a configured
+version. Every change to the store gets a new version first, under the same exclusive
+lock as the change itself (knowledge/locks.py), and the lexical index is read under the
+shared lock, so a cache always names exactly the contents it was built from, even after
+a crash mid-write. Vectors are always computed here (wordllama offline, or a configured
 provider) and handed to Chroma, whose default embedding function would download a model.
+
+A local store is checked before Chroma opens it (knowledge/store_check.py): one that a
+writer left half-written is read back in a child process, and if it is damaged it is set
+aside and rebuilt from its source files, with a warning, instead of crashing.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
+import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,14 +36,16 @@ import numpy as np  # noqa: E402 (telemetry must be off before onnxruntime can l
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
 from chromadb.config import Settings  # noqa: E402
 
-from knowledge import glossary, text  # noqa: E402
+from knowledge import glossary, store_check, text  # noqa: E402
 from knowledge.dense import exact_neighbours  # noqa: E402
 from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
 from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
 from knowledge.fusion import CANDIDATES, reciprocal_rank_fusion, weights_for  # noqa: E402
 from knowledge.ingest import ManifestEntry, file_key, plan  # noqa: E402
 from knowledge.lexical import LANGUAGES, LexicalIndex, top_rows  # noqa: E402
+from knowledge.locks import LOCK_WAIT_SECONDS, IndexLocks  # noqa: E402
 from knowledge.models import Chunk, Hit, IngestReport, SkippedFile  # noqa: E402
+from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
@@ -46,6 +57,8 @@ _WRITE_BATCH = 1000  # chunks per Chroma upsert
 # fresh ingests of the same files ranked differently. Measured 2026-12-04 on the 2-core
 # box, 256-dim vectors: 14 ms per question at 50k chunks, 31 ms at 200k (~200 MB held).
 EXACT_DENSE_MAX_CHUNKS = 100_000
+
+log = logging.getLogger(__name__)
 
 
 class _ChromaEmbedding(EmbeddingFunction[Documents]):
@@ -71,13 +84,45 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
 
 @dataclass
 class _Prepared:
-    """One file's chunks, embedded and ready to write."""
+    """One file's chunks, named and ready to embed and write."""
 
+    file: Path
+    is_new: bool
     ids: list[str]
     texts: list[str]
-    vectors: Any
     metadatas: list[dict[str, Any]]
-    stale: list[str]
+    stale: list[str]  # chunks of the file's previous version that it no longer has
+
+
+def _prepared(
+    file: Path,
+    key: str,
+    is_new: bool,
+    digest: str,
+    chunks: list[Chunk],
+    previous: ManifestEntry | None,
+) -> _Prepared:
+    """Chunk ids come from the file's path and the chunk's position, so a changed file's
+    chunks overwrite its old ones; each chunk carries the file's hash and chunk count,
+    which make up the manifest."""
+    prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
+    ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
+    metadatas = [
+        {
+            "file": key,
+            "content_hash": digest,
+            "chunks": len(chunks),
+            "source": chunk.source,
+            "title": chunk.title,
+            "section": chunk.section,
+            "language": chunk.language,
+            "position": chunk.position,
+            "about": chunk.about,
+        }
+        for chunk in chunks
+    ]
+    stale = sorted(set(previous.chunk_ids) - set(ids)) if previous else []
+    return _Prepared(file, is_new, ids, [chunk.text for chunk in chunks], metadatas, stale)
 
 
 class Index:
@@ -88,11 +133,15 @@ class Index:
         chroma_host: str | None = None,
         chroma_port: int = 8000,
         embedding_model: str = "wordllama",
+        file_budget: FileBudget | None = None,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
     ) -> None:
         self.path = Path(path)
         self.chroma_host = chroma_host
         self.chroma_port = chroma_port
         self.embedding_model = embedding_model or "wordllama"
+        self.file_budget = file_budget or FileBudget()
+        self._locks = IndexLocks(self.path, lock_wait_seconds)
         self._client: Any = None
         self._collection: Any = None
         self._embedder: Embedder | None = None
@@ -101,6 +150,8 @@ class Index:
         self._vectors: np.ndarray | None = None
         self._shares: dict[tuple[str | None, str], float] = {}
         self._vectors_version: str | None = None
+        self._marked_writing = False
+        self._opening = threading.RLock()  # threads search at once; a rebuild reopens
 
     # -- connections -------------------------------------------------------------------
 
@@ -125,33 +176,122 @@ class Index:
             f"Cannot use {self._where()} ({type(error).__name__}: {error}); {hint}."
         )
 
+    @property
+    def _local(self) -> bool:
+        return not self.chroma_host
+
+    def _reading(self) -> Any:
+        """Around every read of a local store: no writer is changing it meanwhile."""
+        return self._locks.store(exclusive=False) if self._local else nullcontext()
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Around every change: the store locked exclusively and marked as being written
+        (until the ingest ends), and a new version, so no lexical cache outlives it."""
+        with self._locks.store(exclusive=True) if self._local else nullcontext():
+            if self._local and not self._marked_writing:
+                store_check.mark_writing(self.path)
+                self._marked_writing = True
+            self._bump_version()
+            yield
+
+    def _finish_writing(self) -> None:
+        if self._marked_writing:
+            with self._locks.store(exclusive=True):
+                store_check.mark_clean(self.path)
+            self._marked_writing = False
+
     def _chroma(self) -> Any:
         if self._collection is not None:
             return self._collection
+        with self._opening:
+            if self._collection is None:
+                self._open()
+        return self._collection
+
+    def _open(self) -> None:
         settings = Settings(anonymized_telemetry=False)
         try:
             if self.chroma_host:
                 self._client = chromadb.HttpClient(
                     host=self.chroma_host, port=self.chroma_port, settings=settings
                 )
+                self._collection = self._open_collection()
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
-            self._collection = self._client.get_or_create_collection(
-                COLLECTION,
-                embedding_function=_ChromaEmbedding(lambda: self.embedder),
-                metadata={"embedding": self.embedder.name, "version": _new_version()},
-            )
+                self._check_before_opening()
+                with self._locks.store(exclusive=True):
+                    self._open_local(settings)
         except KnowledgeError:
             raise
         except Exception as error:  # chromadb raises many types for one condition
             self._client = self._collection = None
             raise self._unavailable(error) from error
-        return self._collection
+
+    def _open_collection(self) -> Any:
+        return self._client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=_ChromaEmbedding(lambda: self.embedder),
+            metadata={"embedding": self.embedder.name, "version": _new_version()},
+        )
+
+    def _open_local(self, settings: Settings) -> None:
+        """Open the local store with the store lock held exclusively: opening may create
+        it, and a process's first read makes Chroma replay its log into the vector files,
+        rewriting them (from scratch, below 1000 vectors), so it is a write like any
+        other. A clean store is marked as being written around that replay."""
+        clean = store_check.is_clean(self.path)
+        if clean:
+            store_check.mark_writing(self.path)
+        self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+        self._collection = self._open_collection()
+        self._collection.count()  # the replay, here rather than in some later read
+        if clean:
+            store_check.mark_clean(self.path)
+
+    def _check_before_opening(self) -> None:
+        """A store not left clean by its last writer is checked before Chroma opens it,
+        unless a writer is at work now (it checked before it began)."""
+        if store_check.is_clean(self.path):
+            return
+        with self._locks.writing_if_free() as free:
+            if free:
+                self._recover_if_damaged()
+
+    def _recover_if_damaged(self) -> None:
+        """With the write lock held and the store not open in this process: read the store
+        back in a child process; if it is damaged, set it aside and rebuild it from the
+        source files its chunks came from."""
+        if store_check.is_clean(self.path):
+            return  # the writer we waited for finished cleanly
+        reason = store_check.probe(self.path)
+        if reason is None:
+            (self.path / LEXICAL_CACHE).unlink(missing_ok=True)  # may predate the last write
+            store_check.mark_clean(self.path)
+            return
+        files = [Path(file) for file in store_check.indexed_files(self.path)]
+        present = [file for file in files if file.is_file()]
+        aside = store_check.set_aside(self.path)
+        message = f"The index at {self.path} was damaged ({reason}); it was moved to {aside}"
+        if not present:
+            log.warning(f"{message}; ingest your documents again with `journeybot ingest PATH`.")
+            return
+        gone = (
+            f" ({len(files) - len(present)} of them no longer exist)"
+            if len(present) < len(files)
+            else ""
+        )
+        log.warning(f"{message} and is being rebuilt from its {len(files)} source files{gone}.")
+        self._client = self._collection = None
+        self._ingest_locked(present, None, time.perf_counter())
 
     def _metadata(self) -> dict[str, Any]:
         """The collection's metadata as stored now (another process may have ingested)."""
         self._chroma()  # the client opens lazily: search() may come before count()
+        with self._reading():
+            return self._read_metadata()
+
+    def _read_metadata(self) -> dict[str, Any]:
         try:
             fresh = self._client.get_collection(
                 COLLECTION, embedding_function=_ChromaEmbedding(lambda: self.embedder)
@@ -165,32 +305,55 @@ class Index:
         """Raise IndexUnavailable (one sentence) unless the store answers."""
         collection = self._chroma()
         try:
-            self._client.heartbeat()
-            collection.count()
+            with self._reading():
+                self._client.heartbeat()
+                collection.count()
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
 
     def count(self) -> int:
         collection = self._chroma()
         try:
-            return int(collection.count())
+            with self._reading():
+                return int(collection.count())
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
 
     # -- ingest ------------------------------------------------------------------------
 
     def manifest(self) -> dict[str, ManifestEntry]:
-        """File → (content hash, chunk ids), read back from the chunks' metadata."""
+        """File → (content hash, chunk ids), read back from the chunks' metadata.
+
+        A file whose chunks do not all carry one hash, or fewer than the count they were
+        written with, was only partly written (an ingest stopped between two writes): its
+        hash is left empty, so the next ingest does it again instead of calling it
+        unchanged."""
         collection = self._chroma()
-        entries: dict[str, ManifestEntry] = {}
         try:
-            stored = _get_all(collection, ["metadatas"])
+            with self._reading():
+                stored = _get_all(collection, ["metadatas"])
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
+        entries: dict[str, ManifestEntry] = {}
+        expected: dict[str, int] = {}
+        hashes: dict[str, set[str]] = {}
         for chunk_id, meta in zip(stored["ids"], stored["metadatas"], strict=False):
             key = str(meta.get("file", ""))
             entry = entries.setdefault(key, ManifestEntry(str(meta.get("content_hash", ""))))
             entry.chunk_ids.append(chunk_id)
+            hashes.setdefault(key, set()).add(str(meta.get("content_hash", "")))
+            if "chunks" in meta:  # absent from chunks written before it was recorded
+                expected[key] = int(meta["chunks"])
+        for key, entry in entries.items():
+            whole = len(entry.chunk_ids) == expected.get(key, len(entry.chunk_ids))
+            if len(hashes[key]) > 1 or not whole:
+                entry.content_hash = ""
         return entries
 
     def ingest(
@@ -198,113 +361,115 @@ class Index:
     ) -> IngestReport:
         """Index files and folders: new and changed files (re)chunked and embedded,
         unchanged ones skipped by content hash, files gone from a folder removed.
-        One bad file is reported in `skipped_files` and never stops the rest."""
+        One bad file is reported in `skipped_files` and never stops the rest.
+
+        One ingest at a time: a second one waits for the first (IndexBusy after the
+        wait), then finds the first one's files unchanged."""
         started = time.perf_counter()
-        collection = self._chroma()
-        self._reembed_if_provider_changed()
-        manifest = self.manifest()
-        work = plan([Path(p) for p in paths], manifest)
-        report = IngestReport(unchanged=len(work.unchanged), skipped_files=list(work.skipped))
-        total = len(work.new) + len(work.changed)
-        if progress:
-            progress(0, total)
+        with self._locks.writing():
+            if self._local and self._collection is None:
+                self._recover_if_damaged()
+            return self._ingest_locked([Path(p) for p in paths], progress, started)
 
-        if work.removed:
-            ids = [chunk_id for key in work.removed for chunk_id in manifest[key].chunk_ids]
-            self._delete(ids)
-            report.removed = len(work.removed)
-
-        queue = [(True, item) for item in work.new] + [(False, item) for item in work.changed]
-        pending: list[_Prepared] = []
-        for done, (is_new, (file, digest)) in enumerate(queue, start=1):
-            try:
-                prepared = self._prepare_file(file, digest, manifest.get(file_key(file)))
-            except (KnowledgeError, OSError, ValueError) as error:
-                report.skipped_files.append(SkippedFile(path=str(file), reason=str(error)))
-            else:
-                pending.append(prepared)
-                report.chunks += len(prepared.ids)
-                if is_new:
-                    report.added += 1
-                else:
-                    report.updated += 1
-            if sum(len(item.ids) for item in pending) >= _WRITE_BATCH or done == len(queue):
-                self._write(pending)
-                pending = []
+    def _ingest_locked(
+        self, paths: list[Path], progress: Callable[[int, int], None] | None, started: float
+    ) -> IngestReport:
+        with ParsePool(self.file_budget) as parser:  # its workers load while we plan
+            self._chroma()
+            self._reembed_if_provider_changed()
+            manifest = self.manifest()
+            work = plan(paths, manifest)
+            report = IngestReport(unchanged=len(work.unchanged), skipped_files=list(work.skipped))
+            queue = {file: (True, digest) for file, digest in work.new}
+            queue.update({file: (False, digest) for file, digest in work.changed})
             if progress:
-                progress(done, total)
+                progress(0, len(queue))
 
+            if work.removed:
+                self._delete([i for key in work.removed for i in manifest[key].chunk_ids])
+                report.removed = len(work.removed)
+
+            pending: list[_Prepared] = []
+            for done, (file, chunks) in enumerate(parser.parse(list(queue)), start=1):
+                is_new, digest = queue[file]
+                if isinstance(chunks, str):
+                    report.skipped_files.append(SkippedFile(path=str(file), reason=chunks))
+                else:
+                    key = file_key(file)
+                    pending.append(_prepared(file, key, is_new, digest, chunks, manifest.get(key)))
+                if sum(len(item.ids) for item in pending) >= _WRITE_BATCH or done == len(queue):
+                    self._embed_and_write(pending, report)
+                    pending = []
+                if progress:
+                    progress(done, len(queue))
+
+        self._finish_writing()
         report.skipped = len(report.skipped_files)
-        if report.added or report.updated or report.removed:
-            self._bump_version(collection)
         self._refresh_lexical()
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _prepare_file(self, file: Path, digest: str, previous: ManifestEntry | None) -> _Prepared:
-        """Load, chunk and embed one file; nothing is written yet, so a failure here
-        leaves no trace in the index (and so no manifest entry)."""
-        from knowledge.chunking import chunk_document
-        from knowledge.loaders import load_document
-
-        document = load_document(file)
-        chunks = chunk_document(document)
-        if not chunks:
-            raise ValueError(f"{file.name} yields no text to index; add content or remove it.")
-        key = file_key(file)
-        prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
-        ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
-        texts = [chunk.text for chunk in chunks]
-        metadatas = [
-            {
-                "file": key,
-                "content_hash": digest,
-                "source": chunk.source,
-                "title": chunk.title,
-                "section": chunk.section,
-                "language": chunk.language,
-                "position": chunk.position,
-                "about": chunk.about,
-            }
-            for chunk in chunks
-        ]
-        stale = sorted(set(previous.chunk_ids) - set(ids)) if previous else []
-        return _Prepared(ids, texts, self.embedder.embed(texts), metadatas, stale)
-
-    def _write(self, pending: list[_Prepared]) -> None:
-        """One upsert for many files (Chroma's per-call cost dominates small files); the
-        chunk metadata is the manifest, so it is written in the same call. Only then are
-        the old chunks a changed file no longer has deleted."""
+    def _embed_and_write(self, pending: list[_Prepared], report: IngestReport) -> None:
+        """Embed many files' chunks in one call (per-call cost dominates small files), then
+        write them. If embedding fails, these files are skipped and leave no trace in the
+        index (and so no manifest entry): nothing claims they were indexed."""
         if not pending:
             return
+        try:
+            vectors = self.embedder.embed([text for item in pending for text in item.texts])
+        except KnowledgeError as error:
+            report.skipped_files.extend(
+                SkippedFile(path=str(item.file), reason=str(error)) for item in pending
+            )
+            return
+        self._write(pending, list(vectors))
+        for item in pending:
+            report.chunks += len(item.ids)
+            if item.is_new:
+                report.added += 1
+            else:
+                report.updated += 1
+
+    def _write(self, pending: list[_Prepared], vectors: list[Any]) -> None:
+        """One upsert for many files; the chunk metadata is the manifest, so it is written
+        in the same call. Only then are the old chunks a changed file no longer has
+        deleted."""
         ids = [i for item in pending for i in item.ids]
         texts = [t for item in pending for t in item.texts]
-        vectors = [v for item in pending for v in item.vectors]
         metadatas = [m for item in pending for m in item.metadatas]
-        collection = self._chroma()
-        try:
-            for start in range(0, len(ids), _WRITE_BATCH):
-                end = start + _WRITE_BATCH
-                collection.upsert(
-                    ids=ids[start:end],
-                    documents=texts[start:end],
-                    embeddings=vectors[start:end],
-                    metadatas=metadatas[start:end],
-                )
-        except Exception as error:
-            raise self._unavailable(error) from error
         stale = [i for item in pending for i in item.stale]
+        collection = self._chroma()
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
+            try:
+                with self._changing():
+                    collection.upsert(
+                        ids=ids[start:end],
+                        documents=texts[start:end],
+                        embeddings=vectors[start:end],
+                        metadatas=metadatas[start:end],
+                    )
+            except KnowledgeError:
+                raise
+            except Exception as error:
+                raise self._unavailable(error) from error
         if stale:
             self._delete(stale)
 
     def _delete(self, ids: list[str]) -> None:
         try:
             for start in range(0, len(ids), _WRITE_BATCH):
-                self._chroma().delete(ids=ids[start : start + _WRITE_BATCH])
+                with self._changing():
+                    self._chroma().delete(ids=ids[start : start + _WRITE_BATCH])
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
 
-    def _bump_version(self, collection: Any) -> None:
+    def _bump_version(self) -> None:
+        """Called by _changing before the change it guards (the store is open by then)."""
+        collection = self._collection
+        assert collection is not None
         metadata = dict(collection.metadata or {})
         metadata.update(embedding=self.embedder.name, version=_new_version())
         try:
@@ -319,42 +484,58 @@ class Index:
             return
         collection = self._chroma()
         try:
-            stored = _get_all(collection, ["documents", "metadatas"])
+            with self._reading():
+                stored = _get_all(collection, ["documents", "metadatas"])
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
         vectors = self.embedder.embed(stored["documents"])
         try:
-            self._client.delete_collection(COLLECTION)
-            self._collection = None
-            collection = self._chroma()
-            for start in range(0, len(stored["ids"]), _WRITE_BATCH):
-                end = start + _WRITE_BATCH
-                collection.upsert(
-                    ids=stored["ids"][start:end],
-                    documents=stored["documents"][start:end],
-                    embeddings=vectors[start:end],
-                    metadatas=stored["metadatas"][start:end],
+            with self._changing():
+                self._client.delete_collection(COLLECTION)
+                self._collection = collection = self._client.create_collection(
+                    COLLECTION,
+                    embedding_function=_ChromaEmbedding(lambda: self.embedder),
+                    metadata={"embedding": self.embedder.name, "version": _new_version()},
                 )
+                for start in range(0, len(stored["ids"]), _WRITE_BATCH):
+                    end = start + _WRITE_BATCH
+                    collection.upsert(
+                        ids=stored["ids"][start:end],
+                        documents=stored["documents"][start:end],
+                        embeddings=vectors[start:end],
+                        metadatas=stored["metadatas"][start:end],
+                    )
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
-        self._bump_version(collection)
 
     # -- search ------------------------------------------------------------------------
 
     def _refresh_lexical(self) -> LexicalIndex:
-        """The in-memory lexical index for the collection's current version."""
-        version = str(self._metadata().get("version", ""))
-        if self._lexical is not None and self._lexical_version == version:
-            return self._lexical
+        """The in-memory lexical index for the collection's current version. The version
+        and the chunks are read under one shared lock (a writer changes both under the
+        exclusive one), so a cache names exactly the contents it was built from."""
+        self._chroma()
         cache = self.path / LEXICAL_CACHE
-        lexical = _load_cache(cache, version)
+        chunks: list[Chunk] | None = None
+        with self._reading():
+            version = str(self._read_metadata().get("version", ""))
+            if self._lexical is not None and self._lexical_version == version:
+                return self._lexical
+            lexical = _load_cache(cache, version)
+            if lexical is None:
+                chunks = self._stored_chunks()
         if lexical is None:
-            lexical = LexicalIndex(self._stored_chunks())
+            lexical = LexicalIndex(chunks or [])
             _save_cache(cache, version, lexical)
         self._lexical, self._lexical_version = lexical, version
         return lexical
 
     def _stored_chunks(self) -> list[Chunk]:
+        """Every stored chunk (the caller holds the store lock)."""
         try:
             stored = _get_all(self._chroma(), ["documents", "metadatas"])
         except Exception as error:
@@ -448,11 +629,14 @@ class Index:
         if len(lexical) <= EXACT_DENSE_MAX_CHUNKS:
             return exact_neighbours(self._stored_vectors(lexical), vector[0], CANDIDATES)
         try:
-            found = self._chroma().query(
-                query_embeddings=vector,
-                n_results=min(CANDIDATES, len(lexical)),
-                include=[],
-            )
+            with self._reading():
+                found = self._chroma().query(
+                    query_embeddings=vector,
+                    n_results=min(CANDIDATES, len(lexical)),
+                    include=[],
+                )
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
         return [lexical.row_of[i] for i in found["ids"][0] if i in lexical.row_of]
@@ -462,7 +646,9 @@ class Index:
         if self._vectors is not None and self._vectors_version == self._lexical_version:
             return self._vectors
         try:
-            stored = _get_all(self._chroma(), ["embeddings"])
+            collection = self._chroma()
+            with self._reading():
+                stored = _get_all(collection, ["embeddings"])
         except Exception as error:
             raise self._unavailable(error) from error
         width = len(stored["embeddings"][0]) if len(stored["embeddings"]) else 0
@@ -508,7 +694,7 @@ def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
     """Write to a temporary file and rename, so a reader never sees half a cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
         with partial.open("wb") as handle:
             pickle.dump((version, lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)

@@ -19,8 +19,10 @@ from knowledge.answer import extractive_answer
 from knowledge.errors import EmptyKnowledgeBase
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.language import detect
+from knowledge.locks import LOCK_WAIT_SECONDS
 from knowledge.messages import ABSTAIN, FALLBACK_NOTES, in_language, join_notes
 from knowledge.models import Answer, Hit, IngestReport
+from knowledge.parse_workers import FileBudget
 from knowledge.questions import validate_question
 from knowledge.text import content_terms
 
@@ -49,6 +51,8 @@ class KnowledgeBase:
         llm_model: str | None = None,
         llm_timeout_seconds: float = 20.0,
         max_question_chars: int = 2000,
+        file_budget: FileBudget | None = None,
+        lock_wait_seconds: float = LOCK_WAIT_SECONDS,
         index: Index | None = None,
     ) -> None:
         self.path = Path(path)
@@ -58,6 +62,8 @@ class KnowledgeBase:
         self.llm_model = llm_model
         self.llm_timeout_seconds = llm_timeout_seconds
         self.max_question_chars = max_question_chars
+        self.file_budget = file_budget
+        self.lock_wait_seconds = lock_wait_seconds
         self._index = index
         self._llm: LlmAnswerer | None = None
         self._loading = threading.Lock()  # Slack listeners ask from many threads at once
@@ -73,6 +79,8 @@ class KnowledgeBase:
                     chroma_host=self.chroma_host,
                     chroma_port=self.chroma_port,
                     embedding_model=self.embedding_model,
+                    file_budget=self.file_budget,
+                    lock_wait_seconds=self.lock_wait_seconds,
                 )
         return self._index
 

@@ -16,28 +16,12 @@ import click
 
 from bot.cli.common import fail, looked_in, print_json, settings
 from bot.config import Settings
+from bot.runtime import knowledge_base
 from knowledge.errors import EmptyKnowledgeBase, InvalidQuestion, KnowledgeError
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import Answer
 
 EXIT_SOME_LINES_FAILED = 2
-
-
-def knowledge_base(config: Settings) -> KnowledgeBase:
-    """One knowledge base per command run (a batch shares it: models load once).
-
-    Built here rather than through bot.runtime.knowledge_base, whose functools.cache
-    cannot hash Settings (it holds lists) and raises TypeError.
-    """
-    return KnowledgeBase(
-        config.index_path,
-        chroma_host=config.chroma_host,
-        chroma_port=config.chroma_port,
-        embedding_model=config.embedding_model,
-        llm_model=config.llm_model,
-        llm_timeout_seconds=config.llm_timeout_seconds,
-        max_question_chars=config.max_question_chars,
-    )
 
 
 def register(cli: click.Group) -> None:

@@ -94,7 +94,7 @@ def register(cli: click.Group) -> None:
     @click.pass_context
     def demo(ctx: click.Context, seed: int, serve: bool) -> None:
         """Seed demo data and the starter knowledge base, then show what to try."""
-        from bot.runtime import metrics_engine
+        from bot.runtime import knowledge_base, metrics_engine
         from metrics.demo import seed_demo
 
         config = settings()
@@ -105,12 +105,7 @@ def register(cli: click.Group) -> None:
         indexed = None
         base: KnowledgeBase | None = None
         try:
-            base = KnowledgeBase(
-                config.index_path,
-                chroma_host=config.chroma_host,
-                chroma_port=config.chroma_port,
-                embedding_model=config.embedding_model,
-            )
+            base = knowledge_base(config)
             ingest = base.ingest([CORPUS])
             files = ingest.added + ingest.updated + ingest.unchanged
             indexed = f"{base.count():,} passages from {files} articles in {CORPUS}."

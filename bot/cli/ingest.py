@@ -36,15 +36,9 @@ def register(cli: click.Group) -> None:
         Unchanged files are skipped by content hash, changed ones replaced, files gone
         from a folder removed. Exit code 2 when some files were skipped.
         """
-        from knowledge.knowledge_base import KnowledgeBase
+        from bot.runtime import knowledge_base
 
-        config = settings()
-        base = KnowledgeBase(
-            config.index_path,
-            chroma_host=config.chroma_host,
-            chroma_port=config.chroma_port,
-            embedding_model=config.embedding_model,
-        )
+        base = knowledge_base(settings())
         bar = None
         progress = None
         if sys.stderr.isatty():

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.embeddings import EmbeddingUnavailable
-from knowledge.errors import IndexUnavailable
+from knowledge.errors import IndexBusy, IndexUnavailable
 from knowledge.index import Index
+from knowledge.locks import IndexLocks
 
 CHURN_DA = (
     "# Kundefrafald\n\nKundefrafald er andelen af kunder, der forlader virksomheden i en "
@@ -261,3 +262,79 @@ def test_an_index_larger_than_one_read_page_is_read_back_whole(tmp_path, monkeyp
     }
     (docs / "nps.md").unlink()
     assert reopened.ingest([docs]).removed == 1
+
+
+def test_a_second_ingest_waits_for_the_first_and_past_the_wait_says_so_in_one_sentence(
+    tmp_path,
+):
+    docs = _corpus(tmp_path / "docs")
+    first_ingest = IndexLocks(tmp_path / "index", 0).writing()
+    with first_ingest, pytest.raises(IndexBusy) as busy:
+        Index(tmp_path / "index", lock_wait_seconds=0).ingest([docs])
+    assert str(busy.value) == (
+        f"Another ingest is updating the index at {tmp_path / 'index'}; run this again when "
+        "it has finished (waited 0 s, INGEST_LOCK_WAIT_SECONDS)."
+    )
+    assert Index(tmp_path / "index", lock_wait_seconds=0).ingest([docs]).added == 3
+
+
+def _crash_after_upserts(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """The process dies (KeyboardInterrupt stands in) right after `count` writes landed."""
+    from chromadb.api.models.Collection import Collection
+
+    upsert = Collection.upsert
+    calls = []
+
+    def crashing(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        result = upsert(self, *args, **kwargs)
+        calls.append(1)
+        if len(calls) == count:
+            raise KeyboardInterrupt
+        return result
+
+    monkeypatch.setattr(Collection, "upsert", crashing)
+
+
+def test_chunks_that_reached_the_store_just_before_a_crash_are_searchable_afterwards(
+    tmp_path, monkeypatch
+):
+    """The lexical cache was keyed by a version bumped after the write: a crash in between
+    left a cache that did not know the new chunks, and the next ingest found them unchanged."""
+    docs = _corpus(tmp_path / "docs")
+    (docs / "nps.md").unlink()
+    Index(tmp_path / "index").ingest([docs])  # caches the lexical index of two files
+    (docs / "nps.md").write_text(NPS_NO, encoding="utf-8")
+    with monkeypatch.context() as patched:
+        _crash_after_upserts(patched, 1)
+        with pytest.raises(KeyboardInterrupt):
+            Index(tmp_path / "index").ingest([docs])
+
+    def found() -> bool:
+        hits = Index(tmp_path / "index").search("Hvordan måles NPS?", "no", k=1)
+        return bool(hits) and hits[0].chunk.source.endswith("nps.md")
+
+    assert found()
+    assert Index(tmp_path / "index").ingest([docs]).unchanged == 3
+    assert found()
+
+
+def test_a_file_only_partly_written_before_a_crash_is_done_again_by_the_next_ingest(
+    tmp_path, monkeypatch
+):
+    import knowledge.index as index_module
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    paragraphs = [f"Paragraph {n} on customer retention. " * 30 for n in range(8)]
+    (docs / "long.md").write_text("# Retention\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    monkeypatch.setattr(index_module, "_WRITE_BATCH", 2)  # the file takes several writes
+    with monkeypatch.context() as patched:
+        _crash_after_upserts(patched, 1)
+        with pytest.raises(KeyboardInterrupt):
+            Index(tmp_path / "index").ingest([docs])
+    index = Index(tmp_path / "index")
+    assert index.count() == 2  # the first write of several
+    again = index.ingest([docs])
+    assert (again.added, again.updated, again.unchanged) == (0, 1, 0)
+    (entry,) = index.manifest().values()
+    assert len(entry.chunk_ids) == index.count() == again.chunks > 2
