@@ -117,8 +117,8 @@ def database_check(config: Settings) -> Check:
 
 
 def index_check(config: Settings) -> Check:
+    from bot.services import Services
     from knowledge.errors import KnowledgeError
-    from knowledge.knowledge_base import KnowledgeBase
 
     if config.chroma_host:
         where = f"the Chroma server at {config.chroma_host}:{config.chroma_port}"
@@ -132,12 +132,7 @@ def index_check(config: Settings) -> Check:
             "PATH…` (or `journeybot demo`), or set JOURNEYBOT_HOME to where it is.",
             facts,
         )
-    base = KnowledgeBase(
-        config.index_path,
-        chroma_host=config.chroma_host,
-        chroma_port=config.chroma_port,
-        embedding_model=config.embedding_model,
-    )
+    base = Services.from_settings(config).knowledge_base()
     try:
         facts["documents"] = len(base.index.manifest())
         facts["chunks"] = base.count()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import fail, settings
+from bot.cli.common import fail, services
 from metrics.errors import MetricsError
 
 
@@ -19,7 +19,7 @@ def register(cli: click.Group) -> None:
         from metrics.db import upgrade as upgrade_database
 
         try:
-            revision = upgrade_database(settings().metrics_database_url)
+            revision = upgrade_database(services().settings.metrics_database_url)
         except MetricsError as error:
             fail(str(error))
         click.echo(f"The metrics database is at revision {revision} (newest).")
@@ -30,7 +30,7 @@ def register(cli: click.Group) -> None:
         from metrics.db import head_revision, revision_at
 
         try:
-            revision = revision_at(settings().metrics_database_url)
+            revision = revision_at(services().settings.metrics_database_url)
         except MetricsError as error:
             fail(str(error))
         head = head_revision()

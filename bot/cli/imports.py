@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail, settings
+from bot.cli.common import fail, services
 from metrics.errors import ImportRejected, MetricsError
 from metrics.schema import IMPORTABLE_TABLES
 
@@ -30,7 +30,6 @@ def register(cli: click.Group) -> None:
         The header names the columns; one bad row rejects the whole file and every problem
         is listed as `row N, column C: reason` (the header is row 1). Re-importing upserts by id.
         """
-        from bot.runtime import metrics_engine
         from metrics.csv_import import import_csv
 
         if table not in IMPORTABLE_TABLES:
@@ -38,7 +37,7 @@ def register(cli: click.Group) -> None:
                 f"There is no table {table!r} to import into; use one of: {', '.join(IMPORTABLE_TABLES)}."
             )
         try:
-            engine = metrics_engine(settings())
+            engine = services().engine()
             with _progress_bar(table) as progress:
                 report = import_csv(engine, table, file, progress=progress)
         except ImportRejected as error:

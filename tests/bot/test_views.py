@@ -145,7 +145,8 @@ def test_home_view_tolerates_kpis_without_data() -> None:
 def test_kpi_command_text_is_parsed(text: str, expected: tuple) -> None:
     request = parse(text)
     assert request is not None
-    assert (request.name, request.period, request.segments, request.by, request.share) == expected
+    query = request.query
+    assert (query.name, query.period, query.segments, query.by, request.share) == expected
 
 
 def test_help_and_empty_text_mean_help_and_two_periods_are_refused() -> None:

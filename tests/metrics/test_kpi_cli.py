@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from bot import runtime
 from bot.cli import kpi as kpi_command
 from metrics.schema import customers, nps_responses
 
@@ -35,8 +34,6 @@ def cli_db(
     """The CLI pointed at a migrated database holding 4 NPS responses from the last 10 days:
     10, 9, 7, 3 → 50 % promoters − 25 % detractors = 25."""
     monkeypatch.setenv("DATABASE_URL", database_url)
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
     now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(
@@ -63,8 +60,6 @@ def cli_db(
             ],
         )
     yield engine
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
 
 
 def test_kpi_json_follows_the_documented_contract(cli_db: Engine, tmp_path: Path) -> None:
@@ -127,7 +122,6 @@ def test_bad_input_is_one_sentence_and_a_non_zero_exit(
 
 
 def test_kpi_list_json_has_every_definition(home: Path) -> None:
-    runtime.settings.cache_clear()
     outcome = CliRunner().invoke(main, ["kpi", "list", "--json"])
     assert outcome.exit_code == 0, outcome.output
     names = [d["name"] for d in json.loads(outcome.output)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -24,6 +24,7 @@ from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import context as context_block
 from bot.views.mrkdwn import escape
 from metrics.errors import MetricsError
+from metrics.kpi_query import KpiQuery
 
 log = logging.getLogger(__name__)
 
@@ -38,40 +39,44 @@ class BadArguments(ValueError):
     """The command text could not be understood; the message says how to write it."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class KpiRequest:
-    name: str
-    period: str | None = None
-    segments: dict[str, str] = field(default_factory=dict)
-    by: str | None = None
+    """The KPI asked for, and whether to post it in the channel (`share`)."""
+
+    query: KpiQuery
     share: bool = False
 
 
 def parse(text: str) -> KpiRequest | None:
-    """`nps 90d segment=smb by=country share` → KpiRequest; None means "show the help"."""
+    """`nps 90d segment=smb by=country share` → KpiRequest; None means "show the help".
+
+    Filters become a KpiQuery as `journeybot kpi -s` options do (KpiQuery.parse), so a key
+    given twice with two values is refused here too (BadSegment, a MetricsError)."""
     words = text.split()
     if not words or words[0].lower() in HELP_WORDS:
         return None
-    request = KpiRequest(name=words[0].lower())
+    period: str | None = None
+    by: str | None = None
+    filters: list[str] = []
+    share = False
     for word in words[1:]:
+        key, equals, value = word.partition("=")
         if word.lower() == "share":
-            request.share = True
-        elif "=" in word:
-            key, _, value = word.partition("=")
-            if not key or not value:
-                raise BadArguments(f"`{word}` needs a key and a value, like `country=DK`.")
-            if key.lower() == "by":
-                request.by = value
-            else:
-                request.segments[key.lower()] = value
-        elif request.period is None:
-            request.period = word
+            share = True
+        elif equals and key.lower() == "by":
+            if not value:
+                raise BadArguments(f"`{word}` needs a key and a value, like `by=segment`.")
+            by = value
+        elif equals:
+            filters.append(word)
+        elif period is None:
+            period = word
         else:
             raise BadArguments(
                 f"I didn't understand `{word}`: give at most one period, then filters like "
                 "`segment=enterprise`, `by=segment` or `share` (see `/kpi help`)."
             )
-    return request
+    return KpiRequest(KpiQuery.parse(words[0], period=period, filters=filters, by=by), share)
 
 
 def acknowledge(ack: Ack) -> None:
@@ -86,16 +91,12 @@ def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: 
         return
     try:
         request = parse(command.get("text", ""))
-    except BadArguments as error:
+    except (BadArguments, MetricsError) as error:
         respond(response_type="ephemeral", text=escape(str(error)))
         return
     if request is None:
-        from metrics.registry import list_kpis
-
         respond(
-            response_type="ephemeral",
-            text="KPIs",
-            blocks=help_blocks(list_kpis(svc.settings.kpi_currency)),
+            response_type="ephemeral", text="KPIs", blocks=help_blocks(svc.kpis().definitions())
         )
         return
     rid = request_id()
@@ -112,22 +113,20 @@ def reply_with_kpi(
     rid: str,
 ) -> None:
     user = command["user_id"]
+    name = request.query.name
     try:
-        result = compute(svc, request)
+        result = svc.kpis().compute(request.query)
     except DATABASE_DOWN as error:
-        log.error(
-            "KPI %s failed, database unavailable [request id %s]: %s", request.name, rid, error
-        )
+        log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
         respond(response_type="ephemeral", text=database_down_text(rid))
         return
     except MetricsError as error:
         respond(response_type="ephemeral", text=escape(str(error)))
         return
     except Exception:
-        log.exception("KPI %s failed [request id %s]", request.name, rid)
+        log.exception("KPI %s failed [request id %s]", name, rid)
         respond(
-            response_type="ephemeral",
-            text=unexpected_error_text(rid, f"computing {escape(request.name)}"),
+            response_type="ephemeral", text=unexpected_error_text(rid, f"computing {escape(name)}")
         )
         return
     blocks = kpi_blocks(result)
@@ -153,24 +152,6 @@ def reply_with_kpi(
             title=summary,
             initial_comment=summary,
         )
-
-
-def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imported lazily)
-    from metrics.kpis import compute_kpi
-
-    s = svc.settings
-    return compute_kpi(
-        svc.engine(),
-        request.name,
-        request.period or s.kpi_default_period,
-        segments=request.segments or None,
-        by=request.by,
-        timezone=s.kpi_timezone,
-        min_sample=s.kpi_min_sample,
-        currency=s.kpi_currency,
-        gross_margin=s.kpi_gross_margin,
-        discount_rate=s.kpi_discount_rate,
-    )
 
 
 def render_chart(result: object, rid: str) -> bytes | None:
