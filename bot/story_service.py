@@ -33,7 +33,10 @@ class StoryService:
         """The story that would be posted next (redacted; claims nothing). With a client, the
         workspace's people are redacted too."""
         return prepare_card(
-            self._engine(), allow_repeats=self.allow_repeats, llm_model=self.llm_model, client=client
+            self._engine(),
+            allow_repeats=self.allow_repeats,
+            llm_model=self.llm_model,
+            client=client,
         )
 
     def share(self, client: WebClient, channel: str) -> PostResult:
@@ -46,7 +49,9 @@ class StoryService:
             llm_model=self.llm_model,
         )
 
-    def post_weekly(self, client: WebClient, channel: str, *, week: str | None = None) -> PostResult:
+    def post_weekly(
+        self, client: WebClient, channel: str, *, week: str | None = None
+    ) -> PostResult:
         """This week's story (in STORY_TZ), posted once per channel and week."""
         return post_weekly_story(
             self._engine(),

@@ -6,11 +6,10 @@ Numbers go through bot/formatting.py, as in Slack's views.
 
 from __future__ import annotations
 
+from bot import formatting
 from knowledge.models import Answer
 from metrics.models import KpiResult
 from metrics.stories import StoryCard
-
-PERCENT = "%"
 
 
 def render_answer(answer: Answer) -> str:
@@ -28,40 +27,35 @@ def render_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _number(value: float, unit: str) -> str:
-    if unit == PERCENT:
-        return f"{value:.1f}%"
-    return f"{value:,.2f} {unit}" if abs(value) < 100 else f"{value:,.0f} {unit}"
+ARROWS = {"up": "▲", "down": "▼", "unchanged": "="}
+
+
+def _change(result: KpiResult) -> str:
+    """`▲ +30.0 pp vs previous period (20.0%) — worse`."""
+    moved = formatting.change(result)
+    if moved is None:
+        return "no previous period to compare with"
+    if moved.verdict == "unchanged":
+        return f"{ARROWS['unchanged']} unchanged vs previous period ({moved.previous})"
+    return f"{ARROWS[moved.direction]} {moved.delta} vs previous period ({moved.previous}) — {moved.verdict}"
 
 
 def render_kpi(result: KpiResult) -> str:
     """A few aligned lines a manager can read at a glance."""
-    rows: list[tuple[str, str]] = [("value", _number(result.value, result.unit))]
-    if result.delta is None or result.previous is None:
-        rows.append(("change", "no previous period to compare with"))
-    else:
-        arrow = "▲" if result.delta > 0 else "▼" if result.delta < 0 else "="
-        step = (
-            f"{abs(result.delta):.1f} pp"
-            if result.unit == PERCENT
-            else _number(abs(result.delta), result.unit)
-        )
-        better = result.delta > 0 if result.polarity == "higher_is_better" else result.delta < 0
-        verdict = "unchanged" if result.delta == 0 else ("better" if better else "worse")
-        previous = _number(result.previous, result.unit)
-        rows.append(("change", f"{arrow} {step} vs previous period ({previous}) — {verdict}"))
-    rows += [(key, f"{value:,.2f}") for key, value in sorted(result.extra.items())]
+    unit = result.unit
+    rows: list[tuple[str, str]] = [("value", formatting.value(result.value, unit))]
+    rows.append(("change", _change(result)))
+    rows += [formatting.extra(key, value, unit) for key, value in sorted(result.extra.items())]
     rows.append(("n", f"{result.n:,}"))
     start, end = result.period.start, result.period.end
     rows.append(("period", f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} (end exclusive)"))
     if result.segments:
         rows.append(("segment", ", ".join(f"{k}={v}" for k, v in result.segments.items())))
     if result.low_sample:
-        observations = "observation" if result.n == 1 else "observations"
         rows.append(
             (
                 "warning",
-                f"only {result.n} {observations} (< {result.min_sample}): "
+                f"only {formatting.observations(result.n)} (< {result.min_sample}): "
                 "indicative, not conclusive",
             )
         )
@@ -69,7 +63,7 @@ def render_kpi(result: KpiResult) -> str:
     lines = [f"{result.title} — {result.period.label}"]
     lines += [f"{label:<{width}}  {text}" for label, text in rows]
     for row in result.breakdown:
-        shown = "no data" if row.value is None else _number(row.value, result.unit)
+        shown = formatting.value(row.value, unit)
         flag = " (low sample)" if row.low_sample else ""
         lines.append(f"  {row.key:<14} {shown:>14}  n = {row.n:,}{flag}")
     return "\n".join(lines)

@@ -96,7 +96,7 @@ def test_kpi_json_follows_the_documented_contract(cli_db: Engine, tmp_path: Path
 def test_kpi_human_output_shows_value_sample_and_warning(cli_db: Engine) -> None:
     outcome = CliRunner().invoke(main, ["kpi", "nps", "--segment", "country=dk"])
     assert outcome.exit_code == 0, outcome.output
-    assert "25.00 points" in outcome.output
+    assert "25.0 points" in outcome.output
     assert re.search(r"^n\s+4$", outcome.output, re.MULTILINE)
     assert "indicative" in outcome.output
 
@@ -182,17 +182,17 @@ def test_the_verdict_follows_the_kpis_polarity(cli_db: Engine) -> None:
     # the month 2 of the 4 still active = 50 %: ▲ 30 pp, worse.
     churn = CliRunner().invoke(main, ["kpi", "churn", "--period", period])
     assert churn.exit_code == 0, churn.output
-    assert "▲ 30.0 pp vs previous period (20.0%) — worse" in churn.output
+    assert "▲ +30.0 pp vs previous period (20.0%) — worse" in churn.output
     # NPS: the month before 0, 10 → 50 − 50 = 0; the month 10, 10, 7, 0 → 50 − 25 = 25.
     nps = CliRunner().invoke(main, ["kpi", "nps", "--period", period])
     assert nps.exit_code == 0, nps.output
-    assert "▲ 25.00 points vs previous period (0.00 points) — better" in nps.output
+    assert "▲ +25.0 points vs previous period (0.00 points) — better" in nps.output
 
 
 def test_breakdown_rows_under_the_minimum_sample_are_marked(cli_db: Engine) -> None:
     outcome = CliRunner().invoke(main, ["kpi", "nps", "--period", "30d", "--by", "segment"])
     assert outcome.exit_code == 0, outcome.output
-    assert re.search(r"^  smb\s+25\.00 points  n = 4 \(low sample\)$", outcome.output, re.M)
+    assert re.search(r"^  smb\s+25\.0 points  n = 4 \(low sample\)$", outcome.output, re.M)
 
 
 def test_the_warning_says_observation_for_a_single_one(cli_db: Engine) -> None:
