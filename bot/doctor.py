@@ -226,8 +226,9 @@ def slack_check(config: Settings) -> Check:
 
 
 def llm_check(config: Settings) -> Check:
+    from knowledge.chat_model import ChatModel, LlmFailed
     from knowledge.errors import KnowledgeError
-    from knowledge.llm_answer import LlmAnswerer, LlmFailed
+    from knowledge.llm_answer import LlmAnswerer
 
     model = config.llm_model
     if not model:
@@ -238,7 +239,7 @@ def llm_check(config: Settings) -> Check:
         )
     started = time.perf_counter()
     try:
-        LlmAnswerer(model, config.llm_timeout_seconds).check()
+        LlmAnswerer(ChatModel(model, config.llm_timeout_seconds)).check()
     except KnowledgeError as error:
         return _failing("llm", str(error), {"model": model})
     except LlmFailed as failure:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from bot.story_service import StoryService
+    from knowledge.chat_model import ChatModel
     from knowledge.knowledge_base import KnowledgeBase
     from metrics.kpi_service import KpiService
 
@@ -70,6 +71,20 @@ class Services:
 
         return self._once("engine", lambda: connect(self.settings.metrics_database_url))
 
+    def chat_model(self) -> ChatModel | None:
+        """The LLM_MODEL chat model, or None without one; answers and stories share it.
+        Raises LlmUnavailable (one sentence: unknown provider, missing package or API key)."""
+        s = self.settings
+        if not s.llm_model:
+            return None
+
+        def build() -> ChatModel:
+            from knowledge.chat_model import ChatModel
+
+            return ChatModel(s.llm_model, s.llm_timeout_seconds)
+
+        return self._once("chat_model", build)
+
     def knowledge_base(self) -> KnowledgeBase:
         """Opened on first use: the index loads once per process, not per question."""
 
@@ -85,6 +100,7 @@ class Services:
                 llm_model=s.llm_model,
                 llm_timeout_seconds=s.llm_timeout_seconds,
                 max_question_chars=s.max_question_chars,
+                chat_model=self.chat_model,
             )
 
         return self._once("knowledge_base", build)
@@ -118,7 +134,7 @@ class Services:
             return StoryService(
                 self.engine,
                 allow_repeats=s.story_allow_repeats,
-                llm_model=s.llm_model,
+                chat_model=self.chat_model,
                 timezone=s.story_tz,
             )
 

@@ -6,13 +6,17 @@ them spells out STORY_ALLOW_REPEATS, STORY_TZ or LLM_MODEL again; bot/stories.py
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.stories import PostResult, post_weekly_story, prepare_card, share_story
+from knowledge.chat_model import ChatModel, LlmUnavailable
 from metrics.stories import StoryCard
+
+log = logging.getLogger(__name__)
 
 
 class StoryService:
@@ -21,13 +25,24 @@ class StoryService:
         engine: Callable[[], Engine],
         *,
         allow_repeats: bool = False,
-        llm_model: str | None = None,
+        chat_model: Callable[[], ChatModel | None] = lambda: None,
         timezone: str = "UTC",
     ) -> None:
+        """`chat_model` gives the composition root's one chat model (None: the template)."""
         self._engine = engine
         self.allow_repeats = allow_repeats
-        self.llm_model = llm_model
+        self._chat_model = chat_model
         self.timezone = timezone
+
+    @property
+    def llm_model(self) -> ChatModel | None:
+        """The narrator; a model that cannot be loaded means the template (a story never
+        waits on a model), as any failure of the model does."""
+        try:
+            return self._chat_model()
+        except LlmUnavailable as error:
+            log.warning("stories use the template: %s", error)
+            return None
 
     def next_card(self, client: WebClient | None = None) -> StoryCard | None:
         """The story that would be posted next (redacted; claims nothing). With a client, the
