@@ -71,7 +71,7 @@ class Services:
 
         return self._once("engine", lambda: connect(self.settings.metrics_database_url))
 
-    def chat_model(self) -> ChatModel | None:
+    def llm(self) -> ChatModel | None:
         """The LLM_MODEL chat model, or None without one; answers and stories share it.
         Raises LlmUnavailable (one sentence: unknown provider, missing package or API key)."""
         s = self.settings
@@ -100,7 +100,7 @@ class Services:
                 llm_model=s.llm_model,
                 llm_timeout_seconds=s.llm_timeout_seconds,
                 max_question_chars=s.max_question_chars,
-                chat_model=self.chat_model,
+                chat_model=self.llm,
             )
 
         return self._once("knowledge_base", build)
@@ -134,7 +134,7 @@ class Services:
             return StoryService(
                 self.engine,
                 allow_repeats=s.story_allow_repeats,
-                chat_model=self.chat_model,
+                chat_model=self.llm,
                 timezone=s.story_tz,
             )
 

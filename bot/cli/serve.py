@@ -75,7 +75,7 @@ def register(cli: click.Group) -> None:
             from knowledge.errors import KnowledgeError
 
             try:
-                svc.chat_model()  # answers and stories share it
+                svc.llm()  # answers and stories share it
             except KnowledgeError as error:
                 fail(str(error))
         scheduler = None

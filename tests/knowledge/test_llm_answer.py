@@ -201,7 +201,7 @@ def test_answers_and_stories_share_the_one_chat_model_the_services_build(
 
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     svc = Services.from_settings(Settings(journeybot_home=tmp_path, llm_model="openai:gpt-4o"))
-    chat = svc.chat_model()
-    assert chat is not None and chat is svc.chat_model()
+    chat = svc.llm()
+    assert chat is not None and chat is svc.llm()
     assert svc.knowledge_base().llm.chat is chat  # type: ignore[union-attr]
     assert svc.stories().llm_model is chat
