@@ -25,6 +25,7 @@ from knowledge.questions import validate_question
 from knowledge.text import content_terms
 
 if TYPE_CHECKING:
+    from knowledge.chat_model import ChatModel
     from knowledge.index import Index
     from knowledge.llm_answer import LlmAnswerer
 
@@ -50,7 +51,11 @@ class KnowledgeBase:
         llm_timeout_seconds: float = 20.0,
         max_question_chars: int = 2000,
         index: Index | None = None,
+        chat_model: Callable[[], ChatModel | None] | None = None,
     ) -> None:
+        """`chat_model` gives the chat model the composition root built once and shares with
+        the story writer (called on first use: ingesting never loads a model); without it,
+        `llm_model` is loaded on first use."""
         self.path = Path(path)
         self.chroma_host = chroma_host
         self.chroma_port = chroma_port
@@ -59,6 +64,7 @@ class KnowledgeBase:
         self.llm_timeout_seconds = llm_timeout_seconds
         self.max_question_chars = max_question_chars
         self._index = index
+        self._chat_model = chat_model
         self._llm: LlmAnswerer | None = None
         self._loading = threading.Lock()  # Slack listeners ask from many threads at once
 
@@ -79,10 +85,16 @@ class KnowledgeBase:
     @property
     def llm(self) -> LlmAnswerer | None:
         with self._loading:
-            if self.llm_model and self._llm is None:
+            if self._llm is None and (self._chat_model or self.llm_model):
+                from knowledge.chat_model import ChatModel
                 from knowledge.llm_answer import LlmAnswerer
 
-                self._llm = LlmAnswerer(self.llm_model, self.llm_timeout_seconds)
+                chat = (
+                    self._chat_model()
+                    if self._chat_model
+                    else ChatModel(self.llm_model or "", self.llm_timeout_seconds)
+                )
+                self._llm = LlmAnswerer(chat) if chat else None
         return self._llm
 
     def load_llm(self) -> None:
