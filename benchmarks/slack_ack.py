@@ -48,7 +48,7 @@ from bot.slack_client import make_client  # noqa: E402
 
 def baseline_app(settings: Settings) -> App:
     """Bolt as its README starts you off: defaults, work done inside the listener."""
-    svc = Services(settings)
+    svc = Services.from_settings(settings)
     app = App(signing_secret=SIGNING_SECRET, client=make_client(settings))
 
     @app.middleware
@@ -235,7 +235,10 @@ def main() -> None:
     print(f"{args.requests} signed /kpi requests per concurrency level; {args.mentions} mentions")
 
     ours = run(
-        "journeybot (process_before_response + lazy + 32 threads)", build_app(settings), api, args
+        "journeybot (process_before_response + lazy + 32 threads)",
+        build_app(Services.from_settings(settings)),
+        api,
+        args,
     )
     base = run(
         "baseline (Bolt defaults, work inside the listener)", baseline_app(settings), api, args

@@ -19,23 +19,19 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
-from bot.config import Settings
 from bot.listeners import register_listeners
 from bot.services import CONTEXT_KEY, Services
-from bot.slack_client import make_client
 
 
-def build_app(
-    settings: Settings, *, client: WebClient | None = None, verify_token: bool = True
-) -> App:
-    """A ready App; `verify_token=False` skips the auth.test call made at start-up."""
-    svc = Services(settings)
+def build_app(svc: Services, *, verify_token: bool = True) -> App:
+    """A ready App on the composition root's services; `verify_token=False` skips the
+    auth.test call made at start-up."""
+    settings = svc.settings
     app = App(
         token=None,  # the client carries SLACK_BOT_TOKEN
         signing_secret=settings.slack_signing_secret or "",
-        client=client or make_client(settings),
+        client=svc.slack_client(),
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(
             max_workers=settings.listener_threads, thread_name_prefix="slack-listener"

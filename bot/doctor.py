@@ -117,8 +117,8 @@ def database_check(config: Settings) -> Check:
 
 
 def index_check(config: Settings) -> Check:
+    from bot.services import Services
     from knowledge.errors import KnowledgeError
-    from knowledge.knowledge_base import KnowledgeBase
 
     if config.chroma_host:
         where = f"the Chroma server at {config.chroma_host}:{config.chroma_port}"
@@ -132,12 +132,7 @@ def index_check(config: Settings) -> Check:
             "PATH…` (or `journeybot demo`), or set JOURNEYBOT_HOME to where it is.",
             facts,
         )
-    base = KnowledgeBase(
-        config.index_path,
-        chroma_host=config.chroma_host,
-        chroma_port=config.chroma_port,
-        embedding_model=config.embedding_model,
-    )
+    base = Services.from_settings(config).knowledge_base()
     try:
         facts["documents"] = len(base.index.manifest())
         facts["chunks"] = base.count()
@@ -231,8 +226,9 @@ def slack_check(config: Settings) -> Check:
 
 
 def llm_check(config: Settings) -> Check:
+    from knowledge.chat_model import ChatModel, LlmFailed
     from knowledge.errors import KnowledgeError
-    from knowledge.llm_answer import LlmAnswerer, LlmFailed
+    from knowledge.llm_answer import LlmAnswerer
 
     model = config.llm_model
     if not model:
@@ -243,7 +239,7 @@ def llm_check(config: Settings) -> Check:
         )
     started = time.perf_counter()
     try:
-        LlmAnswerer(model, config.llm_timeout_seconds).check()
+        LlmAnswerer(ChatModel(model, config.llm_timeout_seconds)).check()
     except KnowledgeError as error:
         return _failing("llm", str(error), {"model": model})
     except LlmFailed as failure:

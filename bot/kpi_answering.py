@@ -63,13 +63,14 @@ def figure(client: WebClient, services: Services, *, user_id: str, asked: KpiQue
         return error_reply(asked.problem or "")
     # /kpi's own computation, so both give the same figure. Imported here: the listener
     # package imports bot.answering, which imports this module.
-    from bot.listeners.commands.kpi import COMPUTE_SLOTS, KpiRequest, compute, render_chart
+    from bot.listeners.commands.kpi import COMPUTE_SLOTS, render_chart
+    from metrics.kpi_query import KpiQuery
 
-    request = KpiRequest(name=asked.kpi, period=asked.period, segments=dict(asked.segments))
+    query = KpiQuery(name=asked.kpi, period=asked.period, segments=dict(asked.segments))
     rid = request_id()
     try:
         with COMPUTE_SLOTS:
-            result = compute(services, request)
+            result = services.kpis().compute(query)
             chart = render_chart(result, rid)
     except DATABASE_DOWN as error:
         log.error("KPI %s failed, database unavailable [request id %s]: %s", asked.kpi, rid, error)

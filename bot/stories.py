@@ -38,6 +38,7 @@ from bot.story_history import (
 from bot.story_writer import write_story
 from bot.views.story import story_message
 from bot.workspace_people import known_people
+from knowledge.chat_model import ChatModel
 from knowledge.language import detect
 from metrics.stories.cards import StoryCard
 from metrics.stories.claims import (
@@ -97,7 +98,7 @@ def prepare_card(
     engine: Engine,
     *,
     allow_repeats: bool,
-    llm_model: str | None,
+    llm_model: ChatModel | str | None,
     client: WebClient | None = None,
 ) -> StoryCard | None:
     """The next consented, redacted card, narrated by the LLM if one is configured. With a
@@ -154,7 +155,7 @@ def _post_once(
     claim_key: str,
     *,
     allow_repeats: bool,
-    llm_model: str | None,
+    llm_model: ChatModel | str | None,
     now: datetime,
     claimed_by: str | None,
     shared: bool,
@@ -250,7 +251,7 @@ def post_weekly_story(
     week: str | None = None,
     timezone: str = "UTC",
     allow_repeats: bool = False,
-    llm_model: str | None = None,
+    llm_model: ChatModel | str | None = None,
     now: datetime | None = None,
     claimed_by: str | None = None,
 ) -> PostResult:
@@ -280,7 +281,7 @@ def share_story(
     channel: str,
     *,
     allow_repeats: bool,
-    llm_model: str | None = None,
+    llm_model: ChatModel | str | None = None,
     claimed_by: str | None = None,
     now: datetime | None = None,
 ) -> PostResult:

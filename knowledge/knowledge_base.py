@@ -27,6 +27,7 @@ from knowledge.questions import validate_question
 from knowledge.text import content_terms
 
 if TYPE_CHECKING:
+    from knowledge.chat_model import ChatModel
     from knowledge.index import Index
     from knowledge.llm_answer import LlmAnswerer
 
@@ -54,7 +55,11 @@ class KnowledgeBase:
         file_budget: FileBudget | None = None,
         lock_wait_seconds: float = LOCK_WAIT_SECONDS,
         index: Index | None = None,
+        chat_model: Callable[[], ChatModel | None] | None = None,
     ) -> None:
+        """`chat_model` gives the chat model the composition root built once and shares with
+        the story writer (called on first use: ingesting never loads a model); without it,
+        `llm_model` is loaded on first use."""
         self.path = Path(path)
         self.chroma_host = chroma_host
         self.chroma_port = chroma_port
@@ -65,6 +70,7 @@ class KnowledgeBase:
         self.file_budget = file_budget
         self.lock_wait_seconds = lock_wait_seconds
         self._index = index
+        self._chat_model = chat_model
         self._llm: LlmAnswerer | None = None
         self._loading = threading.Lock()  # Slack listeners ask from many threads at once
 
@@ -87,10 +93,16 @@ class KnowledgeBase:
     @property
     def llm(self) -> LlmAnswerer | None:
         with self._loading:
-            if self.llm_model and self._llm is None:
+            if self._llm is None and (self._chat_model or self.llm_model):
+                from knowledge.chat_model import ChatModel
                 from knowledge.llm_answer import LlmAnswerer
 
-                self._llm = LlmAnswerer(self.llm_model, self.llm_timeout_seconds)
+                chat = (
+                    self._chat_model()
+                    if self._chat_model
+                    else ChatModel(self.llm_model or "", self.llm_timeout_seconds)
+                )
+                self._llm = LlmAnswerer(chat) if chat else None
         return self._llm
 
     def load_llm(self) -> None:

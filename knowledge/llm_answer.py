@@ -12,39 +12,20 @@ error, not a reason to fall back quietly: LlmUnavailable says so in one sentence
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any
-
-from langchain.chat_models import init_chat_model
 
 import prompts
 from knowledge.answer import clean_passage, source_of
-from knowledge.errors import KnowledgeError
+from knowledge.chat_model import ChatModel, LlmFailed, LlmUnavailable
 from knowledge.models import Answer, Hit
+
+__all__ = ["LlmAnswerer", "LlmFailed", "LlmReply", "LlmUnavailable", "ground"]
 
 NOT_IN_SOURCES = "NOT_IN_SOURCES"
 PASSAGES_GIVEN = 6
 _CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # A sentence runs to its end mark and any citations after it ("… you. [1] It …").
 _SENTENCE = re.compile(r".+?(?:[.!?]+(?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s|$)|$)")
-_LANGUAGE_NAMES = {"da": "Danish", "no": "Norwegian (Bokmål)", "sv": "Swedish", "en": "English"}
-_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
-ACCEPTED_FORMS = "openai:<model>, anthropic:<model> or ollama:<model>"
-_NO_LLM = "or leave LLM_MODEL empty for extractive answers"
-
-
-class LlmUnavailable(KnowledgeError):
-    """LLM_MODEL names a model that cannot be loaded (unknown provider, package or key)."""
-
-
-class LlmFailed(Exception):
-    """The model errored, timed out or gave an answer without a valid citation."""
-
-    def __init__(self, reason: str, *, kind: str = "error") -> None:
-        super().__init__(reason)
-        self.kind = kind  # "timeout" | "error" | "ungrounded"
 
 
 @dataclass
@@ -54,61 +35,14 @@ class LlmReply:
     answer: Answer | None  # None: the model said the passages don't answer the question
 
 
-def _provider_kwargs(model: str, timeout_seconds: float) -> dict[str, Any]:
-    if model.startswith("ollama:"):
-        return {"client_kwargs": {"timeout": timeout_seconds}}
-    return {"timeout": timeout_seconds, "max_retries": 0}
-
-
-def _load_chat_model(model: str, timeout_seconds: float) -> Any:
-    """The chat model, or LlmUnavailable in one sentence instead of LangChain's traceback."""
-    try:
-        return init_chat_model(model, temperature=0, **_provider_kwargs(model, timeout_seconds))
-    except ValueError as error:  # "Unable to infer model provider …" + a list of 30 names
-        raise LlmUnavailable(
-            f"LLM_MODEL={model!r} names no model provider; write it as {ACCEPTED_FORMS}, {_NO_LLM}."
-        ) from error
-    except Exception as error:  # a missing package or API key; SDKs raise their own types
-        raise LlmUnavailable(
-            f"LLM_MODEL={model!r} cannot be loaded ({type(error).__name__}: "
-            f"{_first_line(error)}); install the provider's package and set its API key, "
-            f"{_NO_LLM}."
-        ) from error
-
-
-def _first_line(error: Exception, limit: int = 200) -> str:
-    line = (str(error).strip().splitlines() or [""])[0].strip().rstrip(".")
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _text(message: Any) -> str:
-    content = getattr(message, "content", message)
-    if isinstance(content, str):
-        return content
-    return "".join(
-        block.get("text", "") if isinstance(block, dict) else str(block) for block in content
-    )
-
-
 class LlmAnswerer:
-    """One chat model per process; `answer` and `translate` each make one call."""
+    """Answers and translations over the one chat model; each makes one call."""
 
-    def __init__(self, model: str, timeout_seconds: float) -> None:
-        self.model = model
-        self.timeout_seconds = timeout_seconds
-        self._chat = _load_chat_model(model, timeout_seconds)
+    def __init__(self, chat: ChatModel) -> None:
+        self.chat = chat
 
     def _complete(self, prompt: str) -> str:
-        future = _WORKERS.submit(self._chat.invoke, prompt)
-        try:
-            return _text(future.result(timeout=self.timeout_seconds)).strip()
-        except FutureTimeout as error:
-            future.cancel()
-            raise LlmFailed("timed out", kind="timeout") from error
-        except Exception as error:  # any provider error means: answer without the model
-            timed_out = "timeout" in type(error).__name__.lower() or "timed out" in str(error)
-            kind = "timeout" if timed_out else "error"
-            raise LlmFailed(f"{type(error).__name__}: {error}", kind=kind) from error
+        return self.chat.complete(prompt)
 
     def check(self) -> None:
         """One tiny call, for `journeybot doctor`; raises LlmFailed when there is no answer."""
@@ -133,7 +67,7 @@ class LlmAnswerer:
         )
         prompt = (
             prompts.load("answer")
-            .replace("{language_name}", _LANGUAGE_NAMES.get(language, "English"))
+            .replace("{language_name}", prompts.language_name(language))
             .replace("{question}", question)
             .replace("{passages}", passages)
         )

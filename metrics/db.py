@@ -10,6 +10,7 @@ of lock, so two at once run one after the other instead of interleaving their wr
 from __future__ import annotations
 
 import fcntl
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _ADVISORY_LOCK_IDS = {"migrate": 0x6A6F75726E6579, "import": 0x6A6F75726E657A}  # "journey"…
 _LOCK_POLL_SECONDS = 0.05
 _SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: Alembic keeps the running migration in module globals (its `context` proxy), so two
+#: threads of one process migrating two engines at once break each other (KeyError
+#: 'config'); across processes `exclusive` serialises them, within one this lock does.
+_MIGRATING_IN_THIS_PROCESS = threading.Lock()
 
 
 def connect(url: str) -> Engine:
@@ -136,7 +141,7 @@ def _upgrade(engine: Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     # Only one process migrates at a time; the others wait, then find nothing to do.
-    with exclusive(engine, "migrate"), engine.connect() as conn:
+    with _MIGRATING_IN_THIS_PROCESS, exclusive(engine, "migrate"), engine.connect() as conn:
         config = _alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

@@ -14,12 +14,12 @@ from typing import NoReturn
 
 import click
 
-from bot.cli.common import fail, looked_in, print_json, settings
+from bot.cli.common import fail, looked_in, print_json, services
+from bot.cli.render import render_answer
 from bot.config import Settings
-from bot.runtime import knowledge_base
+from bot.services import Services
 from knowledge.errors import EmptyKnowledgeBase, InvalidQuestion, KnowledgeError
 from knowledge.knowledge_base import KnowledgeBase
-from knowledge.models import Answer
 
 EXIT_SOME_LINES_FAILED = 2
 
@@ -34,25 +34,26 @@ def register(cli: click.Group) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 def ask(question: str, as_json: bool) -> None:
     """Answer QUESTION from the knowledge base, with numbered sources ('-' = stdin lines)."""
-    config = settings()
+    svc = services()
     if question == "-":
-        _ask_lines(config, as_json)
+        _ask_lines(svc, as_json)
         return
     try:
-        answer = _opened(config).ask(question)
+        answer = _opened(svc).ask(question)
     except EmptyKnowledgeBase as error:
-        _fail(_located(error, config), as_json)
+        _fail(_located(error, svc.settings), as_json)
     except KnowledgeError as error:
         _fail(str(error), as_json)
     if as_json:
         print_json(answer)
     else:
-        click.echo(render(answer))
+        click.echo(render_answer(answer))
 
 
-def _opened(config: Settings) -> KnowledgeBase:
-    """The knowledge base with its chat model loaded: a bad LLM_MODEL fails up front."""
-    base = knowledge_base(config)
+def _opened(svc: Services) -> KnowledgeBase:
+    """The knowledge base with its chat model loaded: a bad LLM_MODEL fails up front. One per
+    run: a batch shares it, so models load once."""
+    base = svc.knowledge_base()
     base.load_llm()
     return base
 
@@ -74,9 +75,9 @@ def _fail(message: str, as_json: bool) -> NoReturn:
     fail(message)
 
 
-def _ask_lines(config: Settings, as_json: bool) -> None:
+def _ask_lines(svc: Services, as_json: bool) -> None:
     try:
-        base = _opened(config)
+        base = _opened(svc)
     except KnowledgeError as error:
         _fail(str(error), as_json)
     failed_lines = 0
@@ -90,13 +91,13 @@ def _ask_lines(config: Settings, as_json: bool) -> None:
             failed_lines += 1
             continue
         except EmptyKnowledgeBase as error:  # no line can succeed
-            _fail(_located(error, config), as_json)
+            _fail(_located(error, svc.settings), as_json)
         except KnowledgeError as error:  # unreachable index: no line can succeed
             _fail(str(error), as_json)
         if as_json:
             click.echo(answer.model_dump_json())
         else:
-            click.echo(render(answer) + "\n")
+            click.echo(render_answer(answer) + "\n")
     if failed_lines:
         sys.exit(EXIT_SOME_LINES_FAILED)
 
@@ -106,18 +107,3 @@ def _emit(error: dict[str, object], as_json: bool) -> None:
         click.echo(json.dumps(error, ensure_ascii=False))
     else:
         click.echo(f"Line {error['line']}: {error['error']}\n", err=True)
-
-
-def render(answer: Answer) -> str:
-    """The answer, its numbered sources and the footer note, as plain text."""
-    lines = [answer.answer]
-    if answer.sources:
-        lines.append("")
-        lines.append("Sources:")
-        for number, source in enumerate(answer.sources, start=1):
-            where = f"{source.title} — {source.section}" if source.section else source.title
-            lines.append(f"[{number}] {where} ({source.source})")
-    if answer.note:
-        lines.append("")
-        lines.append(answer.note)
-    return "\n".join(lines)

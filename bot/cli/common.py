@@ -1,19 +1,32 @@
-"""What every CLI command shares: settings, one-sentence errors, JSON output."""
+"""What every CLI command shares: the services, one-sentence errors, JSON output."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from pydantic import BaseModel
 
-from bot.config import Settings, load_settings
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
-def settings() -> Settings:
-    return load_settings()
+def services() -> Services:
+    """The run's composition root, kept as the root click context's object: built from the
+    settings (checked: a bad one stops the command) when a command first needs it, and
+    closed when the command ends. A test may pass its own with `CliRunner.invoke(obj=…)`."""
+    root = click.get_current_context().find_root()
+    if root.obj is None:
+        from bot.config import load_settings
+        from bot.services import Services
+
+        root.obj = Services.from_settings(load_settings())
+        root.call_on_close(root.obj.close)
+    return root.obj
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import fail, settings
+from bot.cli.common import fail, services
 from metrics.errors import MetricsError
 
 
@@ -20,7 +20,7 @@ def register(cli: click.Group) -> None:
         from metrics.db import upgrade as upgrade_database
 
         try:
-            revision = upgrade_database(settings().metrics_database_url)
+            revision = upgrade_database(services().settings.metrics_database_url)
         except MetricsError as error:
             fail(str(error))
         click.echo(f"The metrics database is at revision {revision} (newest).")
@@ -31,7 +31,7 @@ def register(cli: click.Group) -> None:
         from metrics.db import head_revision, revision_at
 
         try:
-            revision = revision_at(settings().metrics_database_url)
+            revision = revision_at(services().settings.metrics_database_url)
         except MetricsError as error:
             fail(str(error))
         head = head_revision()
@@ -49,11 +49,10 @@ def register(cli: click.Group) -> None:
     @db_group.command("rebuild-rollups")
     def rebuild_rollups() -> None:
         """Recompute every KPI rollup from the raw tables (one transaction)."""
-        from metrics.db import connect
         from metrics.rollups import rebuild
 
         try:
-            engine = connect(settings().metrics_database_url)
+            engine = services().engine()
             with engine.begin() as conn:
                 rebuild(conn)
         except MetricsError as error:
@@ -63,11 +62,10 @@ def register(cli: click.Group) -> None:
     @db_group.command("check")
     def check() -> None:
         """Compare the KPI rollups with the raw tables; exit 1 naming each difference."""
-        from metrics.db import connect
         from metrics.rollups import check as compare
 
         try:
-            engine = connect(settings().metrics_database_url)
+            engine = services().engine()
             with engine.connect() as conn:
                 problems = compare(conn)
         except MetricsError as error:

@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 import knowledge.errors
-from bot.cli.common import database_place, fail, settings
+from bot.cli.common import database_place, fail, services
 from bot.config import Settings
+from bot.services import Services
 from knowledge.errors import KnowledgeError
 from knowledge.knowledge_base import KnowledgeBase
 from metrics.errors import MetricsError
@@ -35,18 +36,14 @@ def print_tour(counts: dict[str, int], indexed: str | None, database: str) -> No
         click.echo(f"  Knowledge base: {indexed}")
 
 
-def print_samples(config: Settings, base: KnowledgeBase | None) -> None:
+def print_samples(svc: Services, base: KnowledgeBase | None) -> None:
     """Live output of the three jobs, through the same code as `ask`, `kpi` and `story next`.
 
     Why: the README's first command should show the product working, not only say it is
     ready. A failing sample prints its one-sentence error and the tour goes on.
     """
-    from bot.cli.ask import render as render_answer
-    from bot.cli.kpi import render as render_kpi
-    from bot.cli.story import render_card
-    from bot.runtime import metrics_engine
-    from bot.stories import prepare_card
-    from metrics.kpis import compute_kpi
+    from bot.cli.render import render_answer, render_card, render_kpi
+    from metrics.kpi_query import KpiQuery
 
     if base is not None:
         for question in SAMPLE_QUESTIONS:
@@ -57,20 +54,10 @@ def print_samples(config: Settings, base: KnowledgeBase | None) -> None:
                 click.echo(f"Error: {error}")
     _heading("journeybot kpi nps --period 90d")
     try:
-        engine = metrics_engine(config)
-        result = compute_kpi(
-            engine,
-            "nps",
-            "90d",
-            timezone=config.kpi_timezone,
-            min_sample=config.kpi_min_sample,
-            currency=config.kpi_currency,
-            gross_margin=config.kpi_gross_margin,
-            discount_rate=config.kpi_discount_rate,
-        )
+        result = svc.kpis().compute(KpiQuery(name="nps", period="90d"))
         click.echo(render_kpi(result))
         _heading("journeybot story next")
-        card = prepare_card(engine, allow_repeats=config.story_allow_repeats, llm_model=None)
+        card = svc.stories().next_card()
         click.echo(render_card(card) if card else "No consented story is available.")
     except MetricsError as error:
         click.echo(f"Error: {error}")
@@ -94,18 +81,18 @@ def register(cli: click.Group) -> None:
     @click.pass_context
     def demo(ctx: click.Context, seed: int, serve: bool) -> None:
         """Seed demo data and the starter knowledge base, then show what to try."""
-        from bot.runtime import knowledge_base, metrics_engine
         from metrics.demo import seed_demo
 
-        config = settings()
+        svc = services()
+        config = svc.settings
         try:
-            report = seed_demo(metrics_engine(config), seed=seed)
+            report = seed_demo(svc.engine(), seed=seed)
         except MetricsError as error:
             fail(str(error))
         indexed = None
         base: KnowledgeBase | None = None
         try:
-            base = knowledge_base(config)
+            base = svc.knowledge_base()
             ingest = base.ingest([CORPUS])
             files = ingest.added + ingest.updated + ingest.unchanged
             indexed = f"{base.count():,} passages from {files} articles in {CORPUS}."
@@ -113,7 +100,7 @@ def register(cli: click.Group) -> None:
             base = None
             click.echo(f"Warning: the starter knowledge base was not indexed: {error}", err=True)
         print_tour(report.counts, indexed, database_place(config))
-        print_samples(config, base)
+        print_samples(svc, base)
         if serve:
             _serve(ctx, config)
 

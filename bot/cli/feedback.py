@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail, settings
+from bot.cli.common import fail, services
 
 
 def register(cli: click.Group) -> None:
@@ -21,12 +21,11 @@ def register(cli: click.Group) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
     def export(output: Path | None) -> None:
         """Write every rating as CSV (to stdout unless --output is given)."""
-        from bot import runtime
         from bot.feedback import export_csv
         from metrics.errors import MetricsError
 
         try:
-            engine = runtime.metrics_engine(settings())
+            engine = services().engine()
             if output is None:
                 export_csv(engine, sys.stdout)
                 return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail, print_json, settings
+from bot.cli.common import fail, print_json, services
 from metrics.errors import ImportRejected, MetricsError
 from metrics.schema import IMPORTABLE_TABLES
 
@@ -71,7 +71,6 @@ def register(cli: click.Group) -> None:
         is listed as `row N, column C: reason` (the header is row 1). Re-importing upserts by id.
         Excel's Nordic CSV (`;`, 1.234,50, 31.10.2026) is detected; the options override.
         """
-        from bot.runtime import metrics_engine
         from metrics.csv_import import import_csv
 
         if table not in IMPORTABLE_TABLES:
@@ -81,7 +80,7 @@ def register(cli: click.Group) -> None:
         if delimiter in ("\\t", "tab"):
             delimiter = "\t"
         try:
-            engine = metrics_engine(settings())
+            engine = services().engine()
             with _progress_bar(table) as progress:
                 report = import_csv(
                     engine,

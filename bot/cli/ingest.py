@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import fail, settings
+from bot.cli.common import fail, services
 from knowledge.errors import KnowledgeError
 from knowledge.models import IngestReport
 
@@ -36,9 +36,7 @@ def register(cli: click.Group) -> None:
         Unchanged files are skipped by content hash, changed ones replaced, files gone
         from a folder removed. Exit code 2 when some files were skipped.
         """
-        from bot.runtime import knowledge_base
-
-        base = knowledge_base(settings())
+        base = services().knowledge_base()
         bar = None
         progress = None
         if sys.stderr.isatty():

@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from bot.cli.common import fail, settings
+from bot.cli.common import fail, services
 from bot.config import Settings
 
 log = logging.getLogger("journeybot.serve")
@@ -52,7 +52,8 @@ def register(cli: click.Group) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
-        config = settings()
+        svc = services()
+        config = svc.settings
         problem = missing_tokens(config, http)
         if problem:
             fail(problem)
@@ -62,8 +63,8 @@ def register(cli: click.Group) -> None:
         from metrics.errors import MetricsError
 
         try:
-            app = build_app(config)
-            engine = app.services.engine()
+            app = build_app(svc)
+            engine = svc.engine()
         except BoltError as error:
             fail(f"Slack rejected the bot token ({error}); check SLACK_BOT_TOKEN.")
         except MetricsError as error:
@@ -74,7 +75,7 @@ def register(cli: click.Group) -> None:
             from knowledge.errors import KnowledgeError
 
             try:
-                app.services.knowledge_base().load_llm()
+                svc.llm()  # answers and stories share it
             except KnowledgeError as error:
                 fail(str(error))
         scheduler = None

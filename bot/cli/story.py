@@ -9,23 +9,18 @@ import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli.common import database_place, fail, looked_in, print_json, settings
-from bot.slack_client import make_client
-from bot.stories import post_weekly_story, prepare_card
+from bot.cli.common import database_place, fail, looked_in, print_json, services
+from bot.cli.render import render_card
 from knowledge.language import detect
 from metrics.errors import MetricsError
-from metrics.stories.cards import StoryCard
 from metrics.stories.selection import candidates
 
 _WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
 
 
 def _engine() -> Engine:
-    # Imported here so `journeybot --help` stays fast.
-    from bot.runtime import metrics_engine
-
     try:
-        return metrics_engine(settings())
+        return services().engine()
     except MetricsError as error:
         fail(str(error))
 
@@ -44,11 +39,6 @@ def _check_week(week: str) -> None:
         fail(f"{week} does not exist: {year} has {weeks} ISO weeks (W01–W{weeks}).")
 
 
-def render_card(card: StoryCard) -> str:
-    """The card as plain text: title, story, who and where from, the KPI line."""
-    return f"{card.title}\n\n{card.body}\n\n— {card.who} · {card.source_label}\n{card.kpi_line}"
-
-
 def register(cli: click.Group) -> None:
     """Adds `journeybot story …`."""
 
@@ -60,14 +50,11 @@ def register(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
     def next_command(as_json: bool) -> None:
         """Preview the story that would be posted next (redacted; claims nothing)."""
-        config = settings()
-        client = make_client(config) if config.slack_bot_token else None
-        card = prepare_card(
-            _engine(),
-            allow_repeats=config.story_allow_repeats,
-            llm_model=config.llm_model,
-            client=client,
-        )
+        svc = services()
+        config = svc.settings
+        client = svc.slack_client() if config.slack_bot_token else None
+        _engine()  # an unreachable database is one sentence, before any story work
+        card = svc.stories().next_card(client)
         if card is None:
             if as_json:
                 print_json({"story": None})
@@ -92,7 +79,8 @@ def register(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     def post_command(channel: str | None, week: str | None, as_json: bool) -> None:
         """Post this week's story once; running it again for the same week posts nothing."""
-        config = settings()
+        svc = services()
+        config = svc.settings
         channel = channel or config.story_channel
         if not channel:
             fail("No channel given; pass --channel C123 or set STORY_CHANNEL.")
@@ -100,18 +88,10 @@ def register(cli: click.Group) -> None:
             _check_week(week)
         if not config.slack_bot_token:
             fail("SLACK_BOT_TOKEN is not set; set it to post to Slack.")
-        client = make_client(config)
-        engine = _engine()
+        client = svc.slack_client()
+        _engine()
         try:
-            result = post_weekly_story(
-                engine,
-                client,
-                channel,
-                week=week,
-                timezone=config.story_tz,
-                allow_repeats=config.story_allow_repeats,
-                llm_model=config.llm_model,
-            )
+            result = svc.stories().post_weekly(client, channel, week=week)
         except MetricsError as error:
             fail(str(error))
         except (OSError, SQLAlchemyError) as error:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.views.kpi import format_value, headline
+from bot import formatting
+from bot.views.kpi import headline
 from bot.views.limits import cap_blocks, clip, context, header, section
 from bot.views.mrkdwn import escape
 
@@ -65,6 +66,6 @@ def home_view(
 
 def _headline_block(item: Headline) -> dict:
     if item.result is None:
-        return section(f"*{item.name}*: {format_value(None, '')} — {escape(item.problem)}")
+        return section(f"*{item.name}*: {formatting.NO_DATA} — {escape(item.problem)}")
     r = item.result
     return section(f"*{r.title}* ({r.period.label}, n = {r.n:,})\n{headline(r)}")

@@ -1,6 +1,6 @@
 """Block Kit for KPIs: the figure, its change with a polarity-aware arrow, sample size, period.
 
-Rounding happens here and only here: the metrics layer returns unrounded values.
+Numbers, deltas and verdicts come from bot/formatting.py, as in the terminal.
 """
 
 from __future__ import annotations
@@ -8,64 +8,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot import formatting
 from bot.views.limits import MAX_BLOCKS, cap_blocks, context, header, section
 from bot.views.mrkdwn import escape
 
 if TYPE_CHECKING:
     from metrics.models import KpiDefinition, KpiResult
 
-PERCENT_UNITS = {"%", "percent"}
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "no data"
-    if unit in PERCENT_UNITS:
-        return f"{value:.1f}%"
-    digits = 0 if abs(value) >= 1000 else (1 if abs(value) >= 10 else 2)
-    number = f"{value:,.{digits}f}"
-    return f"{number} {unit}".strip()
-
-
-def format_delta(delta: float, unit: str) -> str:
-    sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-    magnitude = abs(delta)
-    if unit in PERCENT_UNITS:
-        return f"{sign}{magnitude:.1f} pp"
-    return f"{sign}{format_value(magnitude, unit)}"
-
-
-def is_improvement(delta: float, polarity: str) -> bool:
-    """Up is good for NPS, bad for churn: the colour follows the KPI's polarity."""
-    return delta > 0 if polarity == "higher_is_better" else delta < 0
+ARROWS = {"up": ":arrow_up:", "down": ":arrow_down:", "unchanged": ":left_right_arrow:"}
+VERDICTS = {"better": ":large_green_circle: better", "worse": ":small_red_triangle: worse"}
 
 
 def change_line(result: KpiResult) -> str:
-    """`▲ +4.2 pp vs previous period (2026-09): 37.8 — better`, coloured by polarity; the
-    comparison named is the one computed (`ytd` compares with the same period last year)."""
-    versus = result.period.comparison or "previous period"
-    if result.delta is None or result.previous is None:
-        return f"Nothing to compare with: no data for the {versus}."
-    previous = format_value(result.previous, result.unit)
-    if result.delta == 0:
-        return f":left_right_arrow: unchanged vs {versus}: {previous}"
-    arrow = ":arrow_up:" if result.delta > 0 else ":arrow_down:"
-    good = is_improvement(result.delta, result.polarity)
-    verdict = ":large_green_circle: better" if good else ":small_red_triangle: worse"
+    """`:arrow_up: +4.2 pp vs previous period (2026-09): 37.8% — :large_green_circle: better`;
+    the comparison named is the one computed (`ytd` compares with the same period last year)."""
+    moved = formatting.change(result)
+    if moved is None:
+        return f"Nothing to compare with: no data for the {formatting.versus(result)}."
+    if moved.verdict == "unchanged":
+        return f"{ARROWS['unchanged']} unchanged vs {moved.versus}: {moved.previous}"
     return (
-        f"{arrow} {format_delta(result.delta, result.unit)} vs {versus}: {previous} — {verdict}"
+        f"{ARROWS[moved.direction]} {moved.delta} vs {moved.versus}: {moved.previous} — "
+        f"{VERDICTS[moved.verdict]}"
     )
 
 
 def extra_line(name: str, value: float | None, unit: str) -> str:
-    """`promoters_pct` → `promoters: 40.0%`; other extras share the KPI's unit (p90 hours)."""
-    if name.endswith("_pct"):
-        return f"{name.removesuffix('_pct').replace('_', ' ')}: {format_value(value, '%')}"
-    return f"{name.replace('_', ' ')}: {format_value(value, unit)}"
+    """`promoters_pct` → `promoters: 40.0%`."""
+    label, shown = formatting.extra(name, value, unit)
+    return f"{label}: {shown}"
 
 
 def headline(result: KpiResult) -> str:
-    return f"*{format_value(result.value, result.unit)}*  {change_line(result)}"
+    return f"*{formatting.value(result.value, result.unit)}*  {change_line(result)}"
 
 
 def kpi_blocks(result: KpiResult) -> list[dict]:
@@ -85,7 +60,7 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
     if result.low_sample:
         blocks.append(
             section(
-                f":warning: Only {result.n} observation{'' if result.n == 1 else 's'} "
+                f":warning: Only {formatting.observations(result.n)} "
                 f"(fewer than {result.min_sample}): "
                 "treat this figure as indicative, not conclusive."
             )
@@ -94,7 +69,7 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
         blocks.append(context(*(extra_line(k, v, result.unit) for k, v in result.extra.items())))
     if result.breakdown:
         lines = [
-            f"• *{escape(row.key)}*: {format_value(row.value, result.unit)} "
+            f"• *{escape(row.key)}*: {formatting.value(row.value, result.unit)} "
             f"(n = {row.n:,}{', low sample' if row.low_sample else ''})"
             for row in result.breakdown
         ]
@@ -106,7 +81,7 @@ def kpi_blocks(result: KpiResult) -> list[dict]:
 def kpi_summary_text(result: KpiResult) -> str:
     """Plain fallback text, also the chart upload's comment."""
     return (
-        f"{result.title} ({result.period.label}): {format_value(result.value, result.unit)}, "
+        f"{result.title} ({result.period.label}): {formatting.value(result.value, result.unit)}, "
         f"n = {result.n}"
     )
 

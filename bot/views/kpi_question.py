@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from bot.views.kpi import format_delta, format_value, kpi_blocks
+from bot import formatting
+from bot.views.kpi import kpi_blocks
 from bot.views.limits import MAX_BLOCKS, context, section
 from bot.views.mrkdwn import escape
 
@@ -68,10 +69,10 @@ def figure_line(result: KpiResult, language: str) -> str:
         language,
         title=result.title,
         period=result.period.label,
-        value=format_value(result.value, result.unit),
+        value=formatting.value(result.value, result.unit),
     )
     if result.delta is not None:
-        line += _say(_CHANGE, language, delta=format_delta(result.delta, result.unit))
+        line += _say(_CHANGE, language, delta=formatting.delta(result.delta, result.unit))
     return line
 
 

@@ -51,6 +51,7 @@ def make_bot(
     """Starts bots on free ports (several may share one database, like replicas)."""
     monkeypatch.chdir(tmp_path)
     running: list[tuple[Any, threading.Thread]] = []
+    apps: list[Any] = []
 
     def make(
         *, home: Path | None = None, database_url: str | None = None, **overrides: Any
@@ -63,8 +64,11 @@ def make_bot(
         )
         url, app, server, thread = start_bot(settings)
         running.append((server, thread))
+        apps.append(app)
         return BotServer(url, slack_web_api, app, settings)
 
     yield make
     for server, thread in running:
         stop_server(server, thread)
+    for app in apps:
+        app.services.close()  # the database pool: PostgreSQL has a limit on clients

@@ -22,6 +22,7 @@ from slack_web_api import SlackWebApi
 from bot.app import build_app
 from bot.config import Settings
 from bot.server import create_server
+from bot.services import Services
 
 SIGNING_SECRET = "test-signing-secret"
 _TRIGGERS = itertools.count(1)
@@ -164,7 +165,7 @@ def bot_settings(api: SlackWebApi, home: Path, database_url: str, **overrides: A
 
 
 def start_bot(settings: Settings) -> tuple[str, App, Any, threading.Thread]:
-    app = build_app(settings)
+    app = build_app(Services.from_settings(settings))
     server = create_server(app, "127.0.0.1", 0, threads=4, asyncore_loop_timeout=0.05)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from bot_harness import BotServer, seed_nps
 from click.testing import CliRunner
 
 from bot.cli import main
 from bot.feedback import export_csv, store_answer
+from bot.listeners.events.app_home_opened import HEADLINE_KPIS
 from knowledge.models import Answer, Source
 from metrics.db import connect
 
@@ -87,10 +89,7 @@ def test_feedback_export_cli_writes_a_csv_file(tmp_path, monkeypatch) -> None:
     assert [r["rating"] for r in rows] == ["-1"]
 
 
-def test_app_home_shows_headline_kpis_and_tolerates_missing_data(make_bot, tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'home.db'}"
-    seed_nps(url, current=[10, 10, 9, 3], previous=[8])
-    bot: BotServer = make_bot(database_url=url)
+def open_home(bot: BotServer) -> dict:
     bot.event(
         {
             "type": "app_home_opened",
@@ -103,12 +102,52 @@ def test_app_home_shows_headline_kpis_and_tolerates_missing_data(make_bot, tmp_p
     [publish] = bot.api.wait_for("views.publish")
     assert publish.params["user_id"] == "U0ALICE"
     view = publish.params["view"]
-    text = json.dumps(view)
     assert view["type"] == "home"
-    assert "Net Promoter Score" in text or "NPS" in text
-    assert "No CSAT" in text or "csat" in text.lower()  # no CSAT rows: a note, not a crash
-    assert "No customer story has been posted yet." in text
-    assert "/ask" in text
+    return view
+
+
+def headline_texts(view: dict) -> dict[str, str]:
+    """Headline KPI sections by KPI title: `*Title* (period, n = N)` then the figure."""
+    found = {}
+    for block in view["blocks"]:
+        text = block.get("text", {}).get("text", "") if block["type"] == "section" else ""
+        title, _, rest = text.partition("* (")
+        if title.startswith("*") and ", n = " in rest:
+            found[title.removeprefix("*")] = text
+    return found
+
+
+def test_app_home_shows_the_four_headline_kpis_with_their_figures(make_bot, tmp_path) -> None:
+    from metrics.demo import seed_demo
+    from metrics.registry import get_kpi
+
+    url = f"sqlite:///{tmp_path / 'home.db'}"
+    seed_demo(connect(url))
+    view = open_home(make_bot(database_url=url))
+    shown = headline_texts(view)
+    titles = [get_kpi(name).title for name in HEADLINE_KPIS]
+    assert sorted(shown) == sorted(titles), json.dumps(view)[:2000]
+    for text in shown.values():
+        figure = text.split("\n", 1)[1]
+        assert re.match(r"\*[−-]?\d[\d,]*(\.\d+)?(%| \S+)\*", figure), figure
+    assert "No customer story has been posted yet." in json.dumps(view)
+    assert "/ask" in json.dumps(view)
+
+
+def test_a_headline_kpi_without_data_is_a_note_beside_the_others(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'home.db'}"
+    seed_nps(url, current=[10, 10, 9, 3], previous=[8])
+    view = open_home(make_bot(database_url=url))
+    from metrics.registry import get_kpi
+
+    shown = headline_texts(view)
+    assert "Net Promoter Score" in shown and get_kpi("csat").title not in shown
+    notes = [
+        b["text"]["text"]
+        for b in view["blocks"]
+        if b["type"] == "section" and b["text"]["text"].startswith("*csat*: no data — ")
+    ]
+    assert len(notes) == 1 and "No CSAT" in notes[0], json.dumps(view)[:2000]
 
 
 def export_rows(database_url: str) -> list[dict[str, str]]:

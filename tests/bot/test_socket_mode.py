@@ -14,6 +14,7 @@ from slack_web_api import SlackWebApi
 from websockets.sync.server import Server, ServerConnection, serve
 
 from bot.app import build_app
+from bot.services import Services
 from bot.socket_mode import socket_mode_handler
 
 ENVELOPE_ID = "env-0001"
@@ -79,7 +80,7 @@ def test_an_event_over_socket_mode_is_acked_and_answered_in_its_thread(
         f"sqlite:///{tmp_path / 'socket.db'}",
         slack_app_token="xapp-test",
     )
-    handler = socket_mode_handler(build_app(settings), settings)
+    handler = socket_mode_handler(build_app(Services.from_settings(settings)), settings)
     handler.connect()
     try:
         ack = received.get(timeout=10)

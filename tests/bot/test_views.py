@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
+from bot import formatting
+from bot.cli.render import render_kpi
 from bot.listeners.commands.kpi import BadArguments, parse
 from bot.views.answer import answer_blocks
 from bot.views.home import Headline, home_view
-from bot.views.kpi import change_line, format_value, help_blocks, kpi_blocks
+from bot.views.kpi import change_line, help_blocks, kpi_blocks
 from bot.views.limits import MAX_BLOCKS, MAX_HEADER_TEXT, MAX_SECTION_TEXT, split_text
 from knowledge.models import Answer, Source
 from metrics.models import KpiResult, Period
@@ -112,8 +115,44 @@ def test_churn_going_up_is_shown_as_worse_and_nps_going_up_as_better() -> None:
 
 def test_percent_changes_are_in_percentage_points() -> None:
     assert "+1.0 pp" in change_line(result())
-    assert format_value(42.123, "%") == "42.1%"
-    assert format_value(1234.5, "DKK") == "1,234 DKK" or format_value(1234.5, "DKK") == "1,235 DKK"
+    assert formatting.value(42.123, "%") == "42.1%"
+
+
+def test_values_round_half_away_from_zero_to_the_precision_their_size_deserves() -> None:
+    assert formatting.value(1234.5, "DKK") == "1,235 DKK"
+    assert formatting.value(38.25, "points") == "38.3 points"
+    assert formatting.value(2.345, "hours") == "2.35 hours"
+    assert formatting.value(None, "points") == "no data"
+    assert formatting.delta(-3.25, "points") == "−3.25 points"
+    assert formatting.delta(0.05, "%") == "+0.1 pp"
+
+
+def test_the_terminal_and_slack_show_a_kpi_with_the_same_numbers() -> None:
+    nps = result(
+        kpi="nps",
+        title="NPS",
+        unit="points",
+        polarity="higher_is_better",
+        value=38.25,
+        previous=35.0,
+        delta=3.25,
+    )
+    terminal = render_kpi(nps)
+    slack = json.dumps(kpi_blocks(nps), ensure_ascii=False)
+    for shown in ("38.3 points", "+3.25 points", "vs previous period: 35.0 points", "better"):
+        assert shown in terminal and shown in slack
+    assert "38.25" not in terminal and "38.2 " not in slack
+
+
+def test_slack_and_the_cli_refuse_one_segment_key_with_two_values_in_the_same_words() -> None:
+    from metrics.errors import BadSegment
+    from metrics.segments import parse_segments
+
+    with pytest.raises(BadSegment) as from_cli:
+        parse_segments(["segment=smb", "segment=enterprise"])
+    with pytest.raises(BadSegment) as from_slack:
+        parse("nps segment=smb segment=enterprise")
+    assert str(from_slack.value) == str(from_cli.value)
 
 
 def test_a_low_sample_is_flagged_and_a_long_title_is_clipped() -> None:
@@ -145,7 +184,8 @@ def test_home_view_tolerates_kpis_without_data() -> None:
 def test_kpi_command_text_is_parsed(text: str, expected: tuple) -> None:
     request = parse(text)
     assert request is not None
-    assert (request.name, request.period, request.segments, request.by, request.share) == expected
+    query = request.query
+    assert (query.name, query.period, query.segments, query.by, request.share) == expected
 
 
 def test_help_and_empty_text_mean_help_and_two_periods_are_refused() -> None:
@@ -161,9 +201,7 @@ def test_a_breakdown_row_under_the_minimum_sample_says_so_beside_its_n() -> None
         BreakdownRow(key="DK", value=4.0, n=400, low_sample=False),
         BreakdownRow(key="FI", value=25.0, n=4, low_sample=True),
     ]
-    text = "\n".join(
-        b.get("text", {}).get("text", "") for b in kpi_blocks(result(breakdown=rows))
-    )
+    text = "\n".join(b.get("text", {}).get("text", "") for b in kpi_blocks(result(breakdown=rows)))
     assert "*FI*: 25.0% (n = 4, low sample)" in text
     assert "*DK*: 4.0% (n = 400)" in text
 

@@ -76,13 +76,17 @@ def start(
 ) -> Iterator[Callable[..., BotServer]]:
     """Starts a bot on `database_url` (and `journeybot_home`, default: an empty one)."""
     running: list[tuple[Any, Any]] = []
+    apps: list[Any] = []
 
     def make(database_url: str, *, journeybot_home: Path | None = None, **kw: Any) -> BotServer:
         settings = bot_settings(slack_web_api, journeybot_home or home, database_url, **kw)
         url, app, server, thread = start_bot(settings)
         running.append((server, thread))
+        apps.append(app)
         return BotServer(url, slack_web_api, app, settings)
 
     yield make
     for server, thread in running:
         stop_server(server, thread)
+    for app in apps:
+        app.services.close()  # the database pool: PostgreSQL has a limit on clients

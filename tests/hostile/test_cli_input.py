@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 from sqlalchemy.engine import Engine
 
-from bot import runtime
 from bot.cli import main
 from metrics.errors import BadSegment
 from metrics.segments import parse_segments
@@ -22,10 +21,7 @@ from metrics.segments import parse_segments
 def cli(home: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     """The CLI on a migrated, empty database (SQLite and PostgreSQL)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
     yield CliRunner()
-    runtime._engine.cache_clear()
 
 
 def _one_error(result: object, fragment: str) -> None:
@@ -150,10 +146,7 @@ def test_the_default_database_is_named_in_full_in_a_no_data_error(
 ) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
     result = CliRunner().invoke(main, ["kpi", "nps", "--period", "2026-10"])
-    runtime._engine.cache_clear()
     _one_error(result, f"it looked in sqlite:///{xdg_data_home / 'journeybot' / 'metrics.db'}")
 
 

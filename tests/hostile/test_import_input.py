@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot import runtime
 from bot.cli import main
 from metrics.csv_import import import_csv
 from metrics.db import exclusive
@@ -154,12 +153,9 @@ def test_the_cli_says_in_one_sentence_that_another_import_is_running(
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setattr(metrics.csv_import, "IMPORT_WAIT_SECONDS", 0.0)
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
     path = _write(tmp_path, "customer_id,signed_up_at\nc1,2026-01-01\n")
     with exclusive(engine, "import"):
         result = CliRunner().invoke(main, ["import", "customers", str(path)])
-    runtime._engine.cache_clear()
     assert result.exit_code == 1
     assert result.output.startswith("Error: Another import on the metrics database at ")
     assert result.output.count("\n") == 1

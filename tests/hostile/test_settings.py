@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 from sqlalchemy.engine import Engine
 
-from bot import runtime
 from bot.cli import main
 from bot.config import Settings, SettingsError, default_home, load_settings
 from bot.cron import parse_crontab
@@ -155,7 +154,6 @@ def test_a_bad_setting_is_one_sentence_naming_the_variable_the_value_and_what_is
     home: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
 ) -> None:
     monkeypatch.setenv(name, value)
-    runtime.settings.cache_clear()
     result = CliRunner().invoke(main, ["kpi", "list"])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {name}={value!r} is not valid")
@@ -186,7 +184,6 @@ def test_every_command_refuses_bad_settings_before_doing_anything(
 ) -> None:
     monkeypatch.setenv("PORT", "70000")
     monkeypatch.setenv("KPI_TIMEZONE", "Mars/Olympus")
-    runtime.settings.cache_clear()
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -308,12 +305,9 @@ def test_the_cli_finds_the_same_database_from_any_working_directory(
         "customer_id,signed_up_at\nc1,2020-01-01T00:00:00Z\n", encoding="utf-8"
     )
     monkeypatch.chdir(project)
-    runtime.settings.cache_clear()
     imported = CliRunner().invoke(main, ["import", "customers", "customers.csv"])
     assert imported.exit_code == 0, imported.output
     monkeypatch.chdir(elsewhere)
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
     result = CliRunner().invoke(main, ["kpi", "churn", "--period", "2025"])
     assert "No customers were active" not in result.output
     assert result.exit_code == 0, result.output

@@ -32,7 +32,6 @@ from story_rows import add_customer, add_nps  # noqa: E402
 
 from bot.cli import story as story_cli  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.runtime import metrics_engine  # noqa: E402
 from bot.server import stop_server  # noqa: E402
 from bot.slack_client import make_client  # noqa: E402
 from bot.stories import post_weekly_story  # noqa: E402
@@ -86,7 +85,7 @@ def approving_bot(
 
 
 def _engine(bot: BotServer) -> Engine:
-    return metrics_engine(bot.settings)
+    return bot.app.services.engine()
 
 
 def _client(api: SlackWebApi) -> WebClient:

@@ -6,31 +6,29 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hand_made import MemoryIndex, chunks
 
-import bot.cli.ask as ask_cli
 from bot.cli import main
+from bot.config import load_settings
+from bot.services import Services
 from knowledge.knowledge_base import KnowledgeBase
 
 
+def run(base: KnowledgeBase, args: list[str], input: str | None = None) -> Result:
+    """`journeybot ARGS` with the composition root holding `base` as its knowledge base."""
+    services = Services.from_settings(load_settings(), knowledge_base=base)
+    return CliRunner().invoke(main, args, input=input, obj=services)
+
+
 @pytest.fixture
-def knowledge_base(home: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
-    """The CLI's knowledge base, over hand-made passages; one object for the whole run."""
-    base = KnowledgeBase(home / "index", index=MemoryIndex(chunks()))
-    built: list[KnowledgeBase] = []
-
-    def once(config: object = None) -> KnowledgeBase:
-        built.append(base)
-        return base
-
-    monkeypatch.setattr(ask_cli, "knowledge_base", once)
-    base.built = built  # type: ignore[attr-defined]
-    return base
+def knowledge_base(home: Path) -> KnowledgeBase:
+    """The CLI's knowledge base, over hand-made passages."""
+    return KnowledgeBase(home / "index", index=MemoryIndex(chunks()))
 
 
 def test_ask_json_prints_exactly_the_documented_contract(knowledge_base: KnowledgeBase) -> None:
-    result = CliRunner().invoke(main, ["ask", "How is NPS measured?", "--json"])
+    result = run(knowledge_base, ["ask", "How is NPS measured?", "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
 
@@ -46,7 +44,7 @@ def test_ask_json_prints_exactly_the_documented_contract(knowledge_base: Knowled
 def test_ask_prints_the_answer_with_numbered_sources_and_the_note(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    result = CliRunner().invoke(main, ["ask", "How is NPS measured?"])
+    result = run(knowledge_base, ["ask", "How is NPS measured?"])
     assert result.exit_code == 0, result.output
     assert (
         "Sources:\n[1] Net Promoter Score — Slik måles NPS (hand-made/net-promoter-score.md)"
@@ -58,7 +56,7 @@ def test_ask_prints_the_answer_with_numbered_sources_and_the_note(
 def test_a_bad_question_is_one_error_sentence_and_exit_code_1(
     knowledge_base: KnowledgeBase,
 ) -> None:
-    result = CliRunner().invoke(main, ["ask", "x" * 50_000])
+    result = run(knowledge_base, ["ask", "x" * 50_000])
     assert result.exit_code == 1
     assert result.output.startswith("Error: The question is 50,000 characters long")
     assert "Traceback" not in result.output
@@ -68,7 +66,7 @@ def test_batch_mode_answers_each_stdin_line_as_one_json_object_and_survives_bad_
     knowledge_base: KnowledgeBase,
 ) -> None:
     lines = "How is NPS measured?\n🙂🙂\nWhat is the capital of France?\n"
-    result = CliRunner().invoke(main, ["ask", "--json", "-"], input=lines)
+    result = run(knowledge_base, ["ask", "--json", "-"], input=lines)
     assert result.exit_code == 2, result.output  # some line failed; the others are answered
 
     answers = [json.loads(line) for line in result.output.splitlines()]
@@ -77,15 +75,11 @@ def test_batch_mode_answers_each_stdin_line_as_one_json_object_and_survives_bad_
     assert answers[1] == {"line": 2, "error": answers[1]["error"]}
     assert "only emoji or symbols" in answers[1]["error"]
     assert answers[2]["answered"] is False and answers[2]["sources"] == []
-    assert len(knowledge_base.built) == 1  # type: ignore[attr-defined]
 
 
-def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(home: Path) -> None:
     empty = KnowledgeBase(home / "index", index=MemoryIndex([]))
-    monkeypatch.setattr(ask_cli, "knowledge_base", lambda config=None: empty)
-    result = CliRunner().invoke(main, ["ask", "What is churn?", "--json"])
+    result = run(empty, ["ask", "What is churn?", "--json"])
     assert result.exit_code == 1
     message = (
         "The knowledge base is empty: add documents with `journeybot ingest PATH` "
@@ -97,16 +91,13 @@ def test_an_empty_knowledge_base_is_an_error_sentence_not_a_traceback(
 
 
 def test_a_batch_with_only_good_lines_exits_0(knowledge_base: KnowledgeBase) -> None:
-    result = CliRunner().invoke(main, ["ask", "--json", "-"], input="How is NPS measured?\n")
+    result = run(knowledge_base, ["ask", "--json", "-"], input="How is NPS measured?\n")
     assert result.exit_code == 0, result.output
 
 
-def test_a_batch_that_cannot_start_prints_the_error_as_json_and_exits_1(
-    home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_batch_that_cannot_start_prints_the_error_as_json_and_exits_1(home: Path) -> None:
     empty = KnowledgeBase(home / "index", index=MemoryIndex([]))
-    monkeypatch.setattr(ask_cli, "knowledge_base", lambda config=None: empty)
-    result = CliRunner().invoke(main, ["ask", "--json", "-"], input="What is churn?\nAnd NPS?\n")
+    result = run(empty, ["ask", "--json", "-"], input="What is churn?\nAnd NPS?\n")
     assert result.exit_code == 1
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
         {"error": result.stderr.removeprefix("Error: ").rstrip("\n")}

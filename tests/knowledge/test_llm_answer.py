@@ -169,3 +169,39 @@ def test_an_llm_model_without_its_api_key_fails_in_one_sentence_when_asked(
         base.ask(QUESTION)
     assert str(error.value).startswith("LLM_MODEL='openai:gpt-4o-mini' cannot be loaded")
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("model", "key"),
+    [
+        ("openai:gpt-4o-mini", "OPENAI_API_KEY"),
+        ("anthropic:claude-3-5-haiku-latest", "ANTHROPIC_API_KEY"),
+    ],
+)
+def test_a_missing_provider_key_is_named_when_the_model_loads_for_every_provider(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model: str, key: str
+) -> None:
+    """`serve` and `ask` load the model at start-up; Anthropic's client used to accept a
+    missing key and fail only at the first question."""
+    monkeypatch.delenv(key, raising=False)
+    base = KnowledgeBase(tmp_path, llm_model=model, index=MemoryIndex(chunks()))
+    with pytest.raises(LlmUnavailable) as error:
+        base.load_llm()
+    assert str(error.value) == (
+        f"LLM_MODEL={model!r} cannot be loaded: {key} is not set; set it to the provider's "
+        "API key, or leave LLM_MODEL empty for extractive answers."
+    )
+
+
+def test_answers_and_stories_share_the_one_chat_model_the_services_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.config import Settings
+    from bot.services import Services
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    svc = Services.from_settings(Settings(journeybot_home=tmp_path, llm_model="openai:gpt-4o"))
+    chat = svc.llm()
+    assert chat is not None and chat is svc.llm()
+    assert svc.knowledge_base().llm.chat is chat  # type: ignore[union-attr]
+    assert svc.stories().llm_model is chat

@@ -283,11 +283,9 @@ def test_a_kpi_of_a_known_kind_is_one_catalogue_entry(
 def test_check_names_each_difference_and_a_rebuild_clears_it(
     engine: Engine, database_url: str, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot import runtime
     from bot.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
-    runtime.settings.cache_clear()
     with engine.begin() as conn:  # written past the import: the rollups do not know
         conn.execute(
             insert(customers),
@@ -317,8 +315,6 @@ def test_check_names_each_difference_and_a_rebuild_clears_it(
     raw = CliRunner().invoke(main, ["kpi", "nps", "--period", "2026-10", "--json", "--raw"])
     rolled = CliRunner().invoke(main, ["kpi", "nps", "--period", "2026-10", "--json"])
     assert raw.exit_code == 0 and raw.output == rolled.output
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
 
 
 def test_the_migration_builds_rollups_for_existing_data_and_downgrades(engine: Engine) -> None:

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from bot import runtime
 from bot.cli import main
 from metrics.errors import WhyUnavailable
 from metrics.rollups import rebuild
@@ -228,11 +227,8 @@ def test_why_is_one_sentence_for_kpis_that_are_not_a_weighted_mean(
 @pytest.fixture
 def cli(home: Path, database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     monkeypatch.setenv("DATABASE_URL", database_url)
-    runtime.settings.cache_clear()
-    runtime._engine.cache_clear()
     seed(engine)
-    yield CliRunner()
-    runtime._engine.cache_clear()
+    return CliRunner()
 
 
 def test_the_cli_prints_the_top_contributors_adding_up_to_the_change(cli: CliRunner) -> None:

@@ -13,7 +13,6 @@ from story_payloads import view_submission
 from story_rows import T0, add_customer, add_nps
 
 from bot.listeners.actions.story_shortcut import open_story_form
-from bot.runtime import metrics_engine
 from bot.stories import post_weekly_story
 from metrics.schema import stories, story_posts
 
@@ -49,7 +48,7 @@ def _values(
 
 
 def _stories(bot: BotServer) -> list:
-    with metrics_engine(bot.settings).connect() as conn:
+    with bot.app.services.engine().connect() as conn:
         return conn.execute(select(stories)).all()
 
 
@@ -129,7 +128,7 @@ def test_story_add_and_the_message_shortcut_open_the_modal(story_bot: BotServer)
 def test_the_preview_is_ephemeral_and_says_so_when_nothing_is_consented(
     story_bot: BotServer,
 ) -> None:
-    engine: Engine = metrics_engine(story_bot.settings)
+    engine: Engine = story_bot.app.services.engine()
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=False)
     story_bot.command("/story", "")
@@ -142,7 +141,7 @@ def test_the_preview_is_ephemeral_and_says_so_when_nothing_is_consented(
 
 
 def test_share_posts_the_redacted_story_in_the_channel(story_bot: BotServer) -> None:
-    engine: Engine = metrics_engine(story_bot.settings)
+    engine: Engine = story_bot.app.services.engine()
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
     story_bot.command("/story", "share")
@@ -172,7 +171,7 @@ def test_the_form_is_reported_as_not_opened_when_slack_cannot_be_reached() -> No
 def test_a_shared_story_is_recorded_and_neither_shared_again_nor_posted_weekly(
     story_bot: BotServer,
 ) -> None:
-    engine: Engine = metrics_engine(story_bot.settings)
+    engine: Engine = story_bot.app.services.engine()
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
     story_bot.command("/story", "share")
@@ -194,7 +193,7 @@ def test_a_shared_story_is_recorded_and_neither_shared_again_nor_posted_weekly(
 
 
 def test_share_posts_the_story_the_preview_showed(story_bot: BotServer) -> None:
-    engine: Engine = metrics_engine(story_bot.settings)
+    engine: Engine = story_bot.app.services.engine()
     add_customer(engine, "c1", "Jens Hansen", segment="smb")
     add_customer(engine, "c2", "Eva Berg", segment="enterprise")
     add_customer(engine, "c3", "Ole Dahl", segment="smb")

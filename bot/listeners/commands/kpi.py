@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -26,7 +26,7 @@ from bot.views.limits import context as context_block
 from bot.views.mrkdwn import escape
 from bot.views.why import why_blocks, why_unavailable_blocks
 from metrics.errors import MetricsError
-from metrics.periods import period_expression
+from metrics.kpi_query import KpiQuery
 
 log = logging.getLogger(__name__)
 
@@ -41,47 +41,56 @@ class BadArguments(ValueError):
     """The command text could not be understood; the message says how to write it."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class KpiRequest:
-    name: str
-    period: str | None = None
-    segments: dict[str, str] = field(default_factory=dict)
-    by: str | None = None
-    compare: str | None = None
+    """The KPI asked for, whether to explain its change (`why`) and whether to post it in
+    the channel (`share`)."""
+
+    query: KpiQuery
     why: bool = False
     share: bool = False
 
 
 def parse(text: str) -> KpiRequest | None:
     """`nps 90d segment=smb by=country compare=yoy why share` → KpiRequest; None means
-    "show the help"."""
+    "show the help".
+
+    Filters become a KpiQuery as `journeybot kpi -s` options do (KpiQuery.parse), so a key
+    given twice with two values is refused here too (BadSegment, a MetricsError)."""
     words = text.split()
     if not words or words[0].lower() in HELP_WORDS:
         return None
-    request = KpiRequest(name=words[0].lower())
+    period: str | None = None
+    by: str | None = None
+    compare: str | None = None
+    filters: list[str] = []
+    share = False
+    why = False
     for word in words[1:]:
+        key, equals, value = word.partition("=")
         if word.lower() == "share":
-            request.share = True
+            share = True
         elif word.lower() == "why":
-            request.why = True
-        elif "=" in word:
-            key, _, value = word.partition("=")
-            if not key or not value:
-                raise BadArguments(f"`{word}` needs a key and a value, like `country=DK`.")
+            why = True
+        elif equals and key.lower() in ("by", "compare"):
+            if not value:
+                example = "by=segment" if key.lower() == "by" else "compare=yoy"
+                raise BadArguments(f"`{word}` needs a key and a value, like `{example}`.")
             if key.lower() == "by":
-                request.by = value
-            elif key.lower() == "compare":
-                request.compare = value
+                by = value
             else:
-                request.segments[key.lower()] = value
-        elif request.period is None:
-            request.period = word
+                compare = value
+        elif equals:
+            filters.append(word)
+        elif period is None:
+            period = word
         else:
             raise BadArguments(
                 f"I didn't understand `{word}`: give at most one period, then filters like "
                 "`segment=enterprise`, `by=segment` or `share` (see `/kpi help`)."
             )
-    return request
+    query = KpiQuery.parse(words[0], period=period, filters=filters, by=by, compare=compare)
+    return KpiRequest(query, why=why, share=share)
 
 
 def acknowledge(ack: Ack) -> None:
@@ -96,16 +105,12 @@ def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: 
         return
     try:
         request = parse(command.get("text", ""))
-    except BadArguments as error:
+    except (BadArguments, MetricsError) as error:
         respond(response_type="ephemeral", text=escape(str(error)))
         return
     if request is None:
-        from metrics.registry import list_kpis
-
         respond(
-            response_type="ephemeral",
-            text="KPIs",
-            blocks=help_blocks(list_kpis(svc.settings.kpi_currency)),
+            response_type="ephemeral", text="KPIs", blocks=help_blocks(svc.kpis().definitions())
         )
         return
     rid = request_id()
@@ -122,22 +127,20 @@ def reply_with_kpi(
     rid: str,
 ) -> None:
     user = command["user_id"]
+    name = request.query.name
     try:
         result = compute(svc, request)
     except DATABASE_DOWN as error:
-        log.error(
-            "KPI %s failed, database unavailable [request id %s]: %s", request.name, rid, error
-        )
+        log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
         respond(response_type="ephemeral", text=database_down_text(rid))
         return
     except MetricsError as error:
         respond(response_type="ephemeral", text=escape(str(error)))
         return
     except Exception:
-        log.exception("KPI %s failed [request id %s]", request.name, rid)
+        log.exception("KPI %s failed [request id %s]", name, rid)
         respond(
-            response_type="ephemeral",
-            text=unexpected_error_text(rid, f"computing {escape(request.name)}"),
+            response_type="ephemeral", text=unexpected_error_text(rid, f"computing {escape(name)}")
         )
         return
     blocks = kpi_blocks(result)
@@ -168,45 +171,19 @@ def reply_with_kpi(
 
 
 def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imported lazily)
-    from metrics.kpis import compute_kpi
-
-    s = svc.settings
-    return compute_kpi(
-        svc.engine(),
-        request.name,
-        period_expression(request.period or s.kpi_default_period, request.compare),
-        segments=request.segments or None,
-        by=request.by,
-        timezone=s.kpi_timezone,
-        min_sample=s.kpi_min_sample,
-        currency=s.kpi_currency,
-        gross_margin=s.kpi_gross_margin,
-        discount_rate=s.kpi_discount_rate,
-    )
+    """The request's KPI, computed by the services' KPI service (its settings, not ours)."""
+    return svc.kpis().compute(request.query)
 
 
 def why_or_reason(svc: Services, request: KpiRequest, rid: str) -> list[dict]:
     """`why`: the change split into mix and rate, or the one sentence saying why not; the
     figure itself still goes out if this part fails."""
-    from metrics.why import explain_change
-
-    s = svc.settings
     try:
-        why = explain_change(
-            svc.engine(),
-            request.name,
-            period_expression(request.period or s.kpi_default_period, request.compare),
-            segments=request.segments or None,
-            timezone=s.kpi_timezone,
-            min_sample=s.kpi_min_sample,
-            currency=s.kpi_currency,
-            gross_margin=s.kpi_gross_margin,
-            discount_rate=s.kpi_discount_rate,
-        )
+        why = svc.kpis().explain(request.query)
     except MetricsError as error:
         return why_unavailable_blocks(str(error))
     except Exception:
-        log.exception("why for KPI %s failed [request id %s]", request.name, rid)
+        log.exception("why for KPI %s failed [request id %s]", request.query.name, rid)
         return why_unavailable_blocks(unexpected_error_text(rid, "explaining the change"))
     return why_blocks(why)
 

@@ -15,7 +15,7 @@ from bot import services
 from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
-from bot.stories import PostResult, prepare_card, share_story
+from bot.stories import PostResult
 from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError
@@ -68,15 +68,9 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
     if word == "add":
         return
     svc = services.of(context)
-    settings = svc.settings
     try:
         if word in ("", "next", "preview"):
-            card = prepare_card(
-                svc.engine(),
-                allow_repeats=settings.story_allow_repeats,
-                llm_model=settings.llm_model,
-                client=client,
-            )
+            card = svc.stories().next_card(client)
             if card is None:
                 respond(response_type="ephemeral", text=nothing_to_share_text())
                 return
@@ -84,13 +78,7 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             respond(response_type="ephemeral", text=text, blocks=blocks)
         elif word == "share":
             # Same selection as the preview, so `/story` then `/story share` posts what was seen.
-            result = share_story(
-                svc.engine(),
-                client,
-                command["channel_id"],
-                allow_repeats=settings.story_allow_repeats,
-                llm_model=settings.llm_model,
-            )
+            result = svc.stories().share(client, command["channel_id"])
             respond(response_type="ephemeral", text=share_reply(result))
         else:
             respond(response_type="ephemeral", text=f"I don't know `{escape(word)}`. {HELP}")

@@ -26,22 +26,12 @@ HEADLINE_KPIS = ("nps", "csat", "churn_rate", "time_to_resolution")
 def headlines(svc: Services) -> list[Headline]:
     """Each KPI on its own: one without data (or a broken one) does not hide the others;
     a database that is down raises (one of DATABASE_DOWN) for the whole tab to say so."""
-    from metrics.kpis import compute_kpi
+    from metrics.kpi_query import KpiQuery
 
-    s = svc.settings
     items: list[Headline] = []
     for name in HEADLINE_KPIS:
         try:
-            result = compute_kpi(
-                svc.engine(),
-                name,
-                s.kpi_default_period,
-                timezone=s.kpi_timezone,
-                min_sample=s.kpi_min_sample,
-                currency=s.kpi_currency,
-                gross_margin=s.kpi_gross_margin,
-                discount_rate=s.kpi_discount_rate,
-            )
+            result = svc.kpis().compute(KpiQuery(name=name))
             items.append(Headline(name, result))
         except DATABASE_DOWN:
             raise
