@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from bot_harness import BotServer
+from story_payloads import view_submission
 
 
 def mention(ts: str, text: str = "<@UBOT0001> How is NPS calculated?") -> dict:
@@ -50,20 +51,7 @@ def story_form(title: str = "Fast delivery") -> dict:
             "consent": {"type": "checkboxes", "selected_options": [{"value": "consented"}]}
         },
     }
-    return {
-        "type": "view_submission",
-        "team": {"id": "T0TEST01"},
-        "user": {"id": "U0ALICE"},
-        "api_app_id": "A0TEST01",
-        "trigger_id": "1.2.3",
-        "view": {
-            "id": "V0STORY",
-            "type": "modal",
-            "callback_id": "story_add_modal",
-            "private_metadata": "C0GENERAL",
-            "state": {"values": values},
-        },
-    }
+    return view_submission(values)
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:

@@ -28,6 +28,7 @@ for helpers in (TESTS / "bot", TESTS / "stories"):
         sys.path.insert(0, str(helpers))
 
 from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
+from story_payloads import view_submission  # noqa: E402
 from story_rows import add_customer, add_nps  # noqa: E402
 
 from bot.cli import story as story_cli  # noqa: E402
@@ -333,20 +334,7 @@ def _submission(body: str) -> dict:
             "consent": {"type": "checkboxes", "selected_options": [{"value": "consented"}]}
         },
     }
-    return {
-        "type": "view_submission",
-        "team": {"id": "T0TEST01"},
-        "user": {"id": "U0ALICE"},
-        "api_app_id": "A0TEST01",
-        "trigger_id": "1.2.3",
-        "view": {
-            "id": "V0STORY",
-            "type": "modal",
-            "callback_id": "story_add_modal",
-            "private_metadata": "C0GENERAL",
-            "state": {"values": values},
-        },
-    }
+    return view_submission(values)
 
 
 def _click(bot: BotServer, dm: Call, user: str, action_id: str) -> None:
