@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from metrics.errors import DatabaseBusy, DatabaseUnavailable
 
@@ -138,8 +138,14 @@ def is_known_revision(revision: str) -> bool:
 
 
 def _upgrade(engine: Engine) -> None:
-    if current_revision(engine) == head_revision():
-        return
+    try:
+        if current_revision(engine) == head_revision():
+            return
+    except OperationalError as error:
+        # A brand-new SQLite file that another process or thread is creating right now can
+        # answer "database is locked" to a first read; the migration lock below waits for it.
+        if "locked" not in str(error):
+            raise
     # Only one process migrates at a time; the others wait, then find nothing to do.
     with _MIGRATING_IN_THIS_PROCESS, exclusive(engine, "migrate"), engine.connect() as conn:
         config = _alembic_config()
