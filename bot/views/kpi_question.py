@@ -8,6 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 from bot import formatting
+from bot.i18n import say
 from bot.views.kpi import kpi_blocks
 from bot.views.limits import MAX_BLOCKS, context, section
 from bot.views.mrkdwn import escape
@@ -20,59 +21,20 @@ EXPLAIN_KPI = "kpi_question_explain"
 #: Slack caps a button's value at 2000 characters; the question travels in it.
 MAX_VALUE_CHARS = 2000
 
-_FIGURE = {
-    "da": "Vores {title} for {period}: *{value}*",
-    "no": "Vår {title} for {period}: *{value}*",
-    "sv": "Vår {title} för {period}: *{value}*",
-    "en": "Our {title} for {period}: *{value}*",
-}
-_CHANGE = {
-    "da": " ({delta} i forhold til perioden før)",
-    "no": " ({delta} mot perioden før)",
-    "sv": " ({delta} jämfört med perioden före)",
-    "en": " ({delta} vs the period before)",
-}
-_CHART_SENT = {
-    "da": ":chart_with_upwards_trend: Trendgrafen er sendt til dig i en direkte besked.",
-    "no": ":chart_with_upwards_trend: Trendgrafen er sendt til deg i en direktemelding.",
-    "sv": ":chart_with_upwards_trend: Trenddiagrammet har skickats till dig i ett direktmeddelande.",
-    "en": ":chart_with_upwards_trend: Trend chart sent to you in a direct message.",
-}
-_WHICH = {
-    "da": "Vil du se vores tal for {kpi}, eller have forklaret hvad {kpi} er?",
-    "no": "Vil du se tallet vårt for {kpi}, eller få forklart hva {kpi} er?",
-    "sv": "Vill du se vår siffra för {kpi}, eller få förklarat vad {kpi} är?",
-    "en": "Do you want our {kpi} figure, or an explanation of {kpi}?",
-}
-_SHOW = {
-    "da": "Vis vores {kpi}",
-    "no": "Vis vår {kpi}",
-    "sv": "Visa vår {kpi}",
-    "en": "Show our {kpi}",
-}
-_EXPLAIN = {
-    "da": "Forklar {kpi}",
-    "no": "Forklar {kpi}",
-    "sv": "Förklara {kpi}",
-    "en": "Explain {kpi}",
-}
-
-
-def _say(table: dict[str, str], language: str, **values: str) -> str:
-    return table.get(language, table["en"]).format(**values)
-
 
 def figure_line(result: KpiResult, language: str) -> str:
     """`Vores Net Promoter Score for 2026-10: *28.0 points* (+4.0 points i forhold til …)`."""
-    line = _say(
-        _FIGURE,
+    line = say(
+        "kpi_question.figure",
         language,
         title=result.title,
         period=result.period.label,
         value=formatting.value(result.value, result.unit),
     )
     if result.delta is not None:
-        line += _say(_CHANGE, language, delta=formatting.delta(result.delta, result.unit))
+        line += say(
+            "kpi_question.change", language, delta=formatting.delta(result.delta, result.unit)
+        )
     return line
 
 
@@ -80,7 +42,7 @@ def kpi_answer_blocks(result: KpiResult, language: str, *, chart_sent: bool) -> 
     """The /kpi reply, introduced by one line in the asker's language."""
     blocks = [section(figure_line(result, language)), *kpi_blocks(result)]
     if chart_sent:
-        blocks.append(context(_say(_CHART_SENT, language)))
+        blocks.append(context(say("kpi_question.chart_sent", language)))
     return blocks[:MAX_BLOCKS]
 
 
@@ -107,7 +69,7 @@ def ask_back_blocks(kpi_title: str, language: str, *, user_id: str, question: st
     kpi = escape(kpi_title)
     value = choice_value(user_id, question)
     return [
-        section(_say(_WHICH, language, kpi=kpi)),
+        section(say("kpi_question.which", language, kpi=kpi)),
         {
             "type": "actions",
             "elements": [
@@ -115,13 +77,19 @@ def ask_back_blocks(kpi_title: str, language: str, *, user_id: str, question: st
                     "type": "button",
                     "action_id": SHOW_KPI,
                     "style": "primary",
-                    "text": {"type": "plain_text", "text": _say(_SHOW, language, kpi=kpi_title)},
+                    "text": {
+                        "type": "plain_text",
+                        "text": say("kpi_question.show", language, kpi=kpi_title),
+                    },
                     "value": value,
                 },
                 {
                     "type": "button",
                     "action_id": EXPLAIN_KPI,
-                    "text": {"type": "plain_text", "text": _say(_EXPLAIN, language, kpi=kpi_title)},
+                    "text": {
+                        "type": "plain_text",
+                        "text": say("kpi_question.explain", language, kpi=kpi_title),
+                    },
                     "value": value,
                 },
             ],
@@ -130,4 +98,4 @@ def ask_back_blocks(kpi_title: str, language: str, *, user_id: str, question: st
 
 
 def ask_back_text(kpi_title: str, language: str) -> str:
-    return _say(_WHICH, language, kpi=escape(kpi_title))
+    return say("kpi_question.which", language, kpi=escape(kpi_title))
