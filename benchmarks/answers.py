@@ -15,8 +15,10 @@ and the starter corpus go into one fresh index; every question of each set is as
 - the baselines "top-1 passage" and "top-3 passages": would just showing the retrieved
   passages (same retrieval) have held a key fact?
 
-`benchmarks/blind/questions.yaml` was written by someone who had not read the code and is
-frozen: report it, never tune on it. `benchmarks/tuning/questions.yaml` is free to tune on.
+`benchmarks/blind/questions.yaml` and `benchmarks/blind2/questions.yaml` were written by
+people who had not read the code and are frozen: report them, never tune on them (never
+--show-misses). blind was reported twice while the answering code changed; blind2 was written
+afterwards, before the next round of changes, so it is the honest figure. `benchmarks/tuning/questions.yaml` is free to tune on.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from knowledge.knowledge_base import KnowledgeBase  # noqa: E402
 CORPUS = ROOT / "knowledge" / "corpus"
 SETS = {
     "blind": ROOT / "benchmarks" / "blind" / "questions.yaml",
+    "blind2": ROOT / "benchmarks" / "blind2" / "questions.yaml",
     "tuning": ROOT / "benchmarks" / "tuning" / "questions.yaml",
 }
 LANGUAGES = ("da", "no", "sv", "en")
