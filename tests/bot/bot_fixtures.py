@@ -13,7 +13,7 @@ import pytest
 from bot_harness import KB_DOCS, BotServer, bot_settings, start_bot
 from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 
-from bot.server import stop_server
+from bot.slack.server import stop_server
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 from slack_bolt import App
 from slack_web_api import SlackWebApi
 
-from bot.app import build_app
 from bot.config import Settings
-from bot.server import create_server
 from bot.services import Services
+from bot.slack.app import build_app
+from bot.slack.server import create_server
 
 SIGNING_SECRET = "test-signing-secret"
 _TRIGGERS = itertools.count(1)

@@ -1,4 +1,4 @@
-"""Delivery claims (bot.dedupe): kept long enough to stop retries and replays, not forever."""
+"""Delivery claims (bot.slack.dedupe): kept long enough to stop retries and replays, not forever."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from bot_harness import BotServer
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from bot.dedupe import claim, prune
+from bot.slack.dedupe import claim, prune
 from metrics.db import connect
 from metrics.schema import processed_events
 

@@ -24,7 +24,7 @@ if str(TESTS.parent) not in sys.path:
 from bot_fixtures import knowledge_home, make_bot  # noqa: E402, F401 (pytest fixtures)
 from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
 
-from bot.server import stop_server  # noqa: E402
+from bot.slack.server import stop_server  # noqa: E402
 
 #: Documents a careless or malicious author could put in the knowledge base.
 HOSTILE_DOCS = {

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.answering.feedback import record_rating, store_answer
 from bot.cli import main
-from bot.feedback import record_rating, store_answer
 from knowledge.models import Answer, Source
 from metrics.db import connect
 

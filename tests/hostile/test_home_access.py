@@ -89,7 +89,7 @@ def test_a_database_lost_after_start_up_is_the_same_sentence_not_an_empty_tab(
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr("metrics.stories.selection.last_posted", connection_lost)
-    monkeypatch.setattr("bot.stories.next_story", connection_lost)
+    monkeypatch.setattr("bot.stories.posting.next_story", connection_lost)
     shown = open_home(bot, "U0ALICE", "EvLost")
     assert ":warning: The metrics database is down right now" in shown
     bot.api.clear()

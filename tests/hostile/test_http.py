@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from bot_harness import BotServer, sign
 
-from bot.server import wsgi_app
+from bot.slack.server import wsgi_app
 
 MARKER = "PROBE-7f3a"
 JSON = "application/json"

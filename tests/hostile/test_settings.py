@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.config import Settings, SettingsError, default_home, load_settings
-from bot.cron import parse_crontab
-from bot.scheduler import JOB_ID, start_scheduler
+from bot.scheduling.cron import parse_crontab
+from bot.scheduling.scheduler import JOB_ID, start_scheduler
 
 TZ = "Europe/Copenhagen"
 #: Sunday 22 November 2026, 12:00 in Copenhagen.

@@ -33,9 +33,9 @@ from story_rows import add_customer, add_nps  # noqa: E402
 
 from bot.cli import story as story_cli  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.server import stop_server  # noqa: E402
-from bot.slack_client import make_client  # noqa: E402
-from bot.stories import post_weekly_story  # noqa: E402
+from bot.slack.client import make_client  # noqa: E402
+from bot.slack.server import stop_server  # noqa: E402
+from bot.stories.posting import post_weekly_story  # noqa: E402
 from metrics.csv_import import import_csv  # noqa: E402
 from metrics.schema import stories, story_posts  # noqa: E402
 from metrics.stories.adding import add_story  # noqa: E402
@@ -90,7 +90,7 @@ def _engine(bot: BotServer) -> Engine:
 
 
 def _client(api: SlackWebApi) -> WebClient:
-    """The client the bot and the CLI use (bot/slack_client.py)."""
+    """The client the bot and the CLI use (bot/slack/client.py)."""
     return make_client(Settings(slack_bot_token="xoxb-test", slack_api_url=api.api_url))
 
 

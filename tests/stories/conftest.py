@@ -20,7 +20,7 @@ if str(TESTS.parent) not in sys.path:
 
 from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
 
-from bot.server import stop_server  # noqa: E402
+from bot.slack.server import stop_server  # noqa: E402
 
 
 @pytest.fixture
@@ -37,4 +37,3 @@ def story_bot(
     finally:
         # Closing the sockets from this thread races waitress's select() (EBADF warnings).
         stop_server(server, thread)
-

@@ -16,8 +16,14 @@ from sqlalchemy.engine import Engine
 from story_rows import add_customer, add_nps
 
 from bot.config import Settings
-from bot.scheduler import JOB_ID, RETRY_JOB_ID, catch_up_due, run_weekly_story, start_scheduler
-from bot.stories import current_week
+from bot.scheduling.scheduler import (
+    JOB_ID,
+    RETRY_JOB_ID,
+    catch_up_due,
+    run_weekly_story,
+    start_scheduler,
+)
+from bot.stories.posting import current_week
 from metrics.schema import story_posts
 from metrics.stories.claims import STALE_AFTER, claim_week, week_status
 
@@ -107,7 +113,9 @@ def test_a_claim_left_by_a_crashed_replica_is_retried_once_stale_so_the_week_sti
     week = current_week(TZ)
     # A replica claimed the week a minute ago and crashed before posting; we restart at once.
     crashed_at = datetime.now(UTC) - timedelta(minutes=1)
-    assert claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at).state == "won"
+    assert (
+        claim_week(engine, "C0STORIES", week, claimed_by="crashed", now=crashed_at).state == "won"
+    )
 
     started = datetime.now(UTC)
     scheduler = start_scheduler(settings, client, engine)

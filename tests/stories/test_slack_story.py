@@ -13,7 +13,7 @@ from story_payloads import view_submission
 from story_rows import T0, add_customer, add_nps
 
 from bot.listeners.actions.story_shortcut import open_story_form
-from bot.stories import post_weekly_story
+from bot.stories.posting import post_weekly_story
 from metrics.schema import stories, story_posts
 
 PRAISE = "Pakken kom dagen efter, og Jens fra lageret ringede selv for at sige det."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from story_rows import T0, add_customer, add_nps
 
-from bot.stories import prepare_card
+from bot.stories.posting import prepare_card
 from knowledge.language import detect
 from metrics.stories.adding import add_story
 from metrics.stories.selection import candidates

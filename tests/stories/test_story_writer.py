@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openai_stand_in import Behaviour, openai_stand_in
 
-from bot.story_writer import write_story
+from bot.stories.writer import write_story
 from metrics.stories.cards import StoryCard
 
 CARD = StoryCard(

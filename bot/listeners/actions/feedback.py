@@ -14,9 +14,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.dedupe import once
-from bot.failures import DATABASE_DOWN, database_down_text, request_id
-from bot.feedback import HELPFUL, NOT_HELPFUL, record_comment, record_rating
+from bot.answering.feedback import HELPFUL, NOT_HELPFUL, record_comment, record_rating
+from bot.slack.dedupe import once
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.views.answer import FEEDBACK_DOWN, FEEDBACK_UP
 from bot.views.feedback import (
     ANSWER_GONE,

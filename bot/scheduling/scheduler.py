@@ -23,8 +23,8 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.cron import parse_crontab
-from bot.stories import PostResult, current_week, post_weekly_story
+from bot.scheduling.cron import parse_crontab
+from bot.stories.posting import PostResult, current_week, post_weekly_story
 from metrics.stories.claims import STALE_AFTER
 
 log = logging.getLogger(__name__)
