@@ -1,45 +1,18 @@
-"""Answer feedback: every answer the bot gives is logged, and 👍/👎 votes point back to it.
+"""Answer feedback, the bot's side: an answer is logged as the bot's `Answer` and read back as one.
 
-The answer is stored when it is posted (rating 0 = "the answer itself"), and the buttons
-carry only that row's id, so a vote needs no state in the Slack message and works on any
-replica. A vote is a row with the question, answer and sources copied (the export is
-self-contained) and `answer_id` pointing at the answer: one per person and answer, so a
-second click changes the vote instead of counting twice. A 👎 may carry a comment.
+The table and every vote live in metrics/feedback.py (record_rating, record_comment,
+export_csv); this module only converts between the knowledge base's models and the plain
+rows the metrics layer stores, so the feedback buttons and "Share in channel" can find an
+answer by id on any replica.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from datetime import UTC, datetime
-from typing import Any, TextIO
-
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine
 
 from knowledge.models import Answer, Source
-from metrics.schema import answer_feedback
-
-NOT_RATED = 0
-HELPFUL = 1
-NOT_HELPFUL = -1
-MAX_COMMENT_CHARS = 500
-
-EXPORT_COLUMNS = (
-    "created_at",
-    "user_id",
-    "rating",
-    "channel",
-    "thread_ts",
-    "question",
-    "answer",
-    "sources",
-    "comment",
-)
-#: A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from metrics import feedback
 
 
 class LoggedAnswer(BaseModel):
@@ -62,131 +35,31 @@ def store_answer(
     answer: Answer,
 ) -> int:
     """Log an answer as given; returns the id the feedback buttons refer to."""
-    sources = [source.model_dump() for source in answer.sources]
-    with engine.begin() as conn:
-        result = conn.execute(
-            insert(answer_feedback).values(
-                created_at=datetime.now(UTC),
-                user_id=user_id,
-                channel=channel,
-                thread_ts=thread_ts,
-                question=question,
-                answer=answer.answer,
-                sources=json.dumps(sources, ensure_ascii=False),
-                rating=NOT_RATED,
-            )
-        )
-        return int(result.inserted_primary_key[0])
+    return feedback.log_answer(
+        engine,
+        user_id=user_id,
+        channel=channel,
+        thread_ts=thread_ts,
+        question=question,
+        answer=answer.answer,
+        sources=[source.model_dump() for source in answer.sources],
+    )
 
 
 def logged_answer(engine: Engine, answer_id: int) -> LoggedAnswer | None:
     """The logged answer with this id (None if there is none, or the id is a vote's)."""
-    with engine.connect() as conn:
-        row = _answer_row(conn, answer_id)
+    row = feedback.logged_answer(engine, answer_id)
     if row is None:
         return None
-    sources = [Source(**source) for source in json.loads(row.sources or "[]")]
     return LoggedAnswer(
         id=row.id,
         user_id=row.user_id,
         channel=row.channel,
         question=row.question,
-        answer=Answer(answered=True, answer=row.answer, language="en", sources=sources),
+        answer=Answer(
+            answered=True,
+            answer=row.answer,
+            language="en",
+            sources=[Source(**source) for source in row.sources],
+        ),
     )
-
-
-def record_rating(engine: Engine, answer_id: int, *, user_id: str, rating: int) -> bool:
-    """Store one person's 👍 (+1) or 👎 (-1) on a logged answer, replacing their earlier vote;
-    False if the answer is unknown. Switching to 👍 drops the 👎's comment."""
-    if rating not in (HELPFUL, NOT_HELPFUL):
-        raise ValueError(f"a rating is +1 or -1, not {rating}")
-    change: dict[str, Any] = {"rating": rating}
-    if rating == HELPFUL:
-        change["comment"] = None
-    try:
-        with engine.begin() as conn:
-            answer = _answer_row(conn, answer_id)
-            if answer is None:
-                return False
-            if _change_vote(conn, answer_id, user_id, change) == 0:
-                conn.execute(insert(answer_feedback).values(**_vote(answer, user_id, rating)))
-    except IntegrityError:
-        # A second click raced the first one's insert: it is a change of that vote.
-        with engine.begin() as conn:
-            _change_vote(conn, answer_id, user_id, change)
-    return True
-
-
-def record_comment(engine: Engine, answer_id: int, *, user_id: str, comment: str) -> bool:
-    """Attach "what was wrong?" to this person's 👎 on the answer; False if there is none."""
-    text = comment.strip()[:MAX_COMMENT_CHARS]
-    with engine.begin() as conn:
-        changed = conn.execute(
-            update(answer_feedback)
-            .where(
-                answer_feedback.c.answer_id == answer_id,
-                answer_feedback.c.user_id == user_id,
-                answer_feedback.c.rating == NOT_HELPFUL,
-            )
-            .values(comment=text or None)
-        )
-    return changed.rowcount == 1
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading `'`; others unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-def export_csv(engine: Engine, out: TextIO) -> int:
-    """Write every vote (not the answer log) as CSV; returns the row count. Text cells that
-    start like a formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`, because
-    questions and answers are user and document text and the file is opened in Excel."""
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    query = (
-        select(*(answer_feedback.c[name] for name in EXPORT_COLUMNS))
-        .where(answer_feedback.c.rating != NOT_RATED)
-        .order_by(answer_feedback.c.id)
-    )
-    count = 0
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            values: list[object] = list(row)
-            values[0] = values[0].isoformat() if values[0] else ""
-            writer.writerow([spreadsheet_safe(value) for value in values])
-            count += 1
-    return count
-
-
-def _answer_row(conn: Connection, answer_id: int) -> Row[Any] | None:
-    return conn.execute(
-        select(answer_feedback).where(
-            answer_feedback.c.id == answer_id, answer_feedback.c.rating == NOT_RATED
-        )
-    ).first()
-
-
-def _change_vote(conn: Connection, answer_id: int, user_id: str, change: dict[str, Any]) -> int:
-    result = conn.execute(
-        update(answer_feedback)
-        .where(answer_feedback.c.answer_id == answer_id, answer_feedback.c.user_id == user_id)
-        .values(**change)
-    )
-    return result.rowcount
-
-
-def _vote(answer: Row[Any], user_id: str, rating: int) -> dict[str, Any]:
-    return {
-        "created_at": datetime.now(UTC),
-        "user_id": user_id,
-        "channel": answer.channel,
-        "thread_ts": answer.thread_ts,
-        "question": answer.question,
-        "answer": answer.answer,
-        "sources": answer.sources,
-        "rating": rating,
-        "answer_id": answer.id,
-    }

@@ -1,4 +1,5 @@
-"""Delivery claims (bot.slack.dedupe): kept long enough to stop retries and replays, not forever."""
+"""Delivery claims (metrics/delivery_claims.py, claimed by bot/slack/dedupe.py): kept long
+enough to stop retries and replays, not forever."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from bot_harness import BotServer
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from bot.slack.dedupe import claim, prune
 from metrics.db import connect
+from metrics.delivery_claims import claim, prune
 from metrics.schema import processed_events
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
