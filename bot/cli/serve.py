@@ -64,7 +64,7 @@ def register(cli: click.Group) -> None:
 
         try:
             app = build_app(svc)
-            engine = svc.engine()
+            svc.engine()  # a database that is down stops the start, not the first event
         except BoltError as error:
             fail(f"Slack rejected the bot token ({error}); check SLACK_BOT_TOKEN.")
         except MetricsError as error:
@@ -82,7 +82,7 @@ def register(cli: click.Group) -> None:
         if config.story_channel:
             from bot.scheduling.scheduler import start_scheduler
 
-            scheduler = start_scheduler(config, app.client, engine)
+            scheduler = start_scheduler(svc)
             log.info("story scheduler started for %s", config.story_channel)
         try:
             if http:

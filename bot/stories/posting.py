@@ -98,7 +98,7 @@ def prepare_card(
     engine: Engine,
     *,
     allow_repeats: bool,
-    llm_model: ChatModel | str | None,
+    llm_model: ChatModel | None,
     client: WebClient | None = None,
 ) -> StoryCard | None:
     """The next consented, redacted card, narrated by the LLM if one is configured. With a
@@ -155,7 +155,7 @@ def _post_once(
     claim_key: str,
     *,
     allow_repeats: bool,
-    llm_model: ChatModel | str | None,
+    llm_model: ChatModel | None,
     now: datetime,
     claimed_by: str | None,
     shared: bool,
@@ -251,7 +251,7 @@ def post_weekly_story(
     week: str | None = None,
     timezone: str = "UTC",
     allow_repeats: bool = False,
-    llm_model: ChatModel | str | None = None,
+    llm_model: ChatModel | None = None,
     now: datetime | None = None,
     claimed_by: str | None = None,
 ) -> PostResult:
@@ -281,7 +281,7 @@ def share_story(
     channel: str,
     *,
     allow_repeats: bool,
-    llm_model: ChatModel | str | None = None,
+    llm_model: ChatModel | None = None,
     claimed_by: str | None = None,
     now: datetime | None = None,
 ) -> PostResult:

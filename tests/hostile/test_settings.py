@@ -17,6 +17,7 @@ from bot.cli import main
 from bot.config import Settings, SettingsError, default_home, load_settings
 from bot.scheduling.cron import parse_crontab
 from bot.scheduling.scheduler import JOB_ID, start_scheduler
+from bot.services import Services
 
 TZ = "Europe/Copenhagen"
 #: Sunday 22 November 2026, 12:00 in Copenhagen.
@@ -79,8 +80,9 @@ def test_the_weekly_job_scheduled_for_monday_runs_on_monday(
         story_tz=TZ,
     )
     client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+    services = Services(settings, engine=engine, slack_client=client)
     # Before this week's slot: no catch-up run is added, only the weekly job.
-    scheduler = start_scheduler(settings, client, engine, now=MONDAY_EARLY)
+    scheduler = start_scheduler(services, now=MONDAY_EARLY)
     try:
         jobs = [job.id for job in scheduler.get_jobs()]
         next_run = scheduler.get_job(JOB_ID).next_run_time
