@@ -6,7 +6,7 @@ through slack_sdk's real HTTP code, and the test asserts on what was sent.
 
 Usage:
 
-    from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (fixture)
+    from tests.slack_web_api import SlackWebApi  # the fixture is registered in tests/conftest.py
 
     def test_something(slack_web_api: SlackWebApi) -> None:
         client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)

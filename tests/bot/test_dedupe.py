@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot_harness import BotServer
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from metrics.db import connect
 from metrics.delivery_claims import claim, prune
 from metrics.schema import processed_events
+from tests.bot.bot_harness import BotServer
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

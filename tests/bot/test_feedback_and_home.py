@@ -7,7 +7,6 @@ import io
 import json
 import re
 
-from bot_harness import BotServer, seed_nps
 from click.testing import CliRunner
 
 from bot.answering.feedback import store_answer
@@ -16,6 +15,7 @@ from bot.listeners.events.app_home_opened import HEADLINE_KPIS
 from knowledge.models import Answer, Source
 from metrics.db import connect
 from metrics.feedback import export_csv
+from tests.bot.bot_harness import BotServer, seed_nps
 
 
 def stored_answer(database_url: str) -> int:

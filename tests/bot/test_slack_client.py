@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 
 from bot.config import Settings
 from bot.slack.client import make_client
+from tests.slack_web_api import SlackWebApi
 
 FAILURES = {
     "a connection reset": lambda api, method: api.reset_once(method),

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bot_harness import BotServer, seed_nps
-from markup_probe import mrkdwn_texts
 from sqlalchemy.exc import OperationalError
+
+from tests.bot.bot_harness import BotServer, seed_nps
+from tests.hostile.markup_probe import mrkdwn_texts
 
 FIGURES = ("Net Promoter Score", "CSAT", "Churn", "resolution")
 REFUSAL = "KPIs are only available to selected people"

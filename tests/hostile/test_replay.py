@@ -9,8 +9,6 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot_harness import BotServer
-from payloads import feedback_click, story_form, wait_until
 from sqlalchemy import func, select
 
 from bot.answering.feedback import store_answer
@@ -18,6 +16,8 @@ from knowledge.models import Answer
 from metrics.db import connect
 from metrics.schema import answer_feedback, stories
 from metrics.stories.adding import add_story
+from tests.bot.bot_harness import BotServer
+from tests.hostile.payloads import feedback_click, story_form, wait_until
 
 FORM = "application/x-www-form-urlencoded"
 ALREADY_HANDLED = "was already handled"

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 from sqlalchemy.engine import Engine
 
 from bot.cli import main
@@ -18,6 +17,7 @@ from bot.config import Settings, SettingsError, default_home, load_settings
 from bot.scheduling.cron import parse_crontab
 from bot.scheduling.scheduler import JOB_ID, start_scheduler
 from bot.services import Services
+from tests.slack_web_api import SlackWebApi
 
 TZ = "Europe/Copenhagen"
 #: Sunday 22 November 2026, 12:00 in Copenhagen.
@@ -68,7 +68,7 @@ def test_the_weekly_job_scheduled_for_monday_runs_on_monday(
     home: Path,
     engine: Engine,
     database_url: str,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     settings = Settings(
         journeybot_home=home,

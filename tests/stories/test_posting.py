@@ -9,16 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from story_rows import T0, add_customer, add_nps
-from story_workers import race_for_the_week
 
 import bot.stories.posting
 from bot.stories.posting import post_weekly_story
 from metrics.schema import nps_responses, story_posts
 from metrics.stories.claims import claim_week, week_status
+from tests.slack_web_api import SlackWebApi
+from tests.stories.story_rows import T0, add_customer, add_nps
+from tests.stories.story_workers import race_for_the_week
 
 CHANNEL = "C0STORIES"
 COMMENT = (

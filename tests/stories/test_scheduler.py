@@ -11,10 +11,8 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from story_rows import add_customer, add_nps
 
 from bot.config import Settings
 from bot.scheduling.scheduler import (
@@ -29,6 +27,8 @@ from bot.stories.posting import current_week
 from knowledge.chat_model import ChatModel
 from metrics.schema import story_posts
 from metrics.stories.claims import STALE_AFTER, claim_week, week_status
+from tests.slack_web_api import SlackWebApi
+from tests.stories.story_rows import add_customer, add_nps
 
 TZ = "Europe/Copenhagen"
 MONDAY_NINE = CronTrigger.from_crontab("0 9 * * mon", timezone=TZ)

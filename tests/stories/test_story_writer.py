@@ -4,11 +4,11 @@ redacted before it is sent and the reply again after; any failure gives the temp
 from __future__ import annotations
 
 import pytest
-from openai_stand_in import Behaviour, openai_stand_in
 
 from bot.stories.writer import write_story
 from knowledge.chat_model import ChatModel
 from metrics.stories.cards import StoryCard
+from tests.openai_stand_in import Behaviour, openai_stand_in
 
 CARD = StoryCard(
     key="nps:n1",
