@@ -1,10 +1,10 @@
 """Questions in words that ask for our KPI figures, answered from the metrics layer.
 
-A mention, DM or `/ask` is read by bot.answering.kpi_questions first: our figure ("Hvad var vores NPS i
-oktober?") is computed exactly as `/kpi` computes it, with the same access rule, errors and
-chart (sent to the asker's DM, as for a private /kpi reply); a concept ("Hvordan beregnes
-NPS?") or a question naming no KPI goes on to the knowledge base; when it is unclear which
-was meant, the reply asks back with two buttons (bot.listeners.actions.kpi_question).
+A mention, DM or `/ask` is read by bot.answering.kpi_questions first: our figure ("Hvad var
+vores NPS i oktober?") is computed exactly as `/kpi` computes it, with the same access rule,
+errors and chart (sent to the asker's DM, as for a private /kpi reply); a concept ("Hvordan
+beregnes NPS?") or a question naming no KPI goes on to the knowledge base; when it is unclear
+which was meant, the reply asks back with two buttons (bot.listeners.actions.kpi_question).
 """
 
 from __future__ import annotations
