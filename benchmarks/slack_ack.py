@@ -31,19 +31,19 @@ from urllib.parse import urlencode
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bot")]
+sys.path.insert(0, str(ROOT))  # the tests.* helpers are not installed with the package
 
-from bot_harness import SIGNING_SECRET, bot_settings, sign  # noqa: E402
 from slack_bolt import App, BoltContext  # noqa: E402
-from slack_web_api import SlackWebApi, start_slack_web_api  # noqa: E402
 
-from bot.app import build_app  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.listeners.commands.kpi import answer_kpi  # noqa: E402
 from bot.listeners.events.app_mention import answer_mention  # noqa: E402
-from bot.server import create_server, stop_server  # noqa: E402
 from bot.services import CONTEXT_KEY, Services  # noqa: E402
-from bot.slack_client import make_client  # noqa: E402
+from bot.slack.app import build_app  # noqa: E402
+from bot.slack.client import make_client  # noqa: E402
+from bot.slack.server import create_server, stop_server  # noqa: E402
+from tests.bot.bot_harness import SIGNING_SECRET, bot_settings, sign  # noqa: E402
+from tests.slack_web_api import SlackWebApi, start_slack_web_api  # noqa: E402
 
 
 def baseline_app(settings: Settings) -> App:

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.cron import EXPECTED as CRONTAB_FORM
-from bot.cron import parse_crontab
+from bot.scheduling.cron import EXPECTED as CRONTAB_FORM
+from bot.scheduling.cron import parse_crontab
 from metrics.periods import ACCEPTED_FORMS as PERIOD_FORMS
 
 #: Settings whose values never appear in messages, logs or `journeybot doctor`.

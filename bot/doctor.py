@@ -163,7 +163,7 @@ def manifest_scopes(path: Path = MANIFEST) -> set[str] | None:
 def slack_check(config: Settings) -> Check:
     from slack_sdk.errors import SlackApiError
 
-    from bot.slack_client import make_client
+    from bot.slack.client import make_client
 
     if not config.slack_bot_token:
         return Check(

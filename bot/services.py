@@ -1,7 +1,7 @@
 """The composition root: every service journeybot runs on, built from Settings, lazily and once.
 
 The CLI (click's context object, bot/cli/common.py `services()`) and the Slack app (one per
-app, bot/app.py) each hold one Services, so both run exactly the same objects: the metrics
+app, bot/slack/app.py) each hold one Services, so both run exactly the same objects: the metrics
 engine, the knowledge base, the KPI and story services, the Slack client and KPI access.
 Nothing is built before it is first used (`journeybot kpi list` never opens the index), and
 what fails to build (a database that is down) is tried again on the next call, not cached.
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_bolt import BoltContext
 
-from bot.access import KpiAccess
 from bot.config import Settings
+from bot.slack.access import KpiAccess
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
     from sqlalchemy.engine import Engine
 
-    from bot.story_service import StoryService
+    from bot.stories.service import StoryService
     from knowledge.chat_model import ChatModel
     from knowledge.knowledge_base import KnowledgeBase
     from metrics.kpi_service import KpiService
@@ -134,7 +134,7 @@ class Services:
         """Story preview, share and weekly post with the STORY_* settings bound."""
 
         def build() -> StoryService:
-            from bot.story_service import StoryService
+            from bot.stories.service import StoryService
 
             s = self.settings
             return StoryService(
@@ -148,7 +148,7 @@ class Services:
 
     def slack_client(self) -> WebClient:
         """The one WebClient (SLACK_BOT_TOKEN, SLACK_API_URL, retries)."""
-        from bot.slack_client import make_client
+        from bot.slack.client import make_client
 
         return self._once("slack_client", lambda: make_client(self.settings))
 

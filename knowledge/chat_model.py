@@ -1,6 +1,6 @@
 """The one chat model (LangChain `init_chat_model`): built once, called with a hard deadline.
 
-Answers (knowledge/llm_answer.py) and story narratives (bot/story_writer.py) both use this,
+Answers (knowledge/llm_answer.py) and story narratives (bot/stories/writer.py) both use this,
 so the provider quirks live here once: Ollama takes its timeout in `client_kwargs`, every
 call waits on a worker thread at most `timeout_seconds` (a hung provider cannot hold a Slack
 request), and a model that cannot be loaded is a configuration error in one sentence.

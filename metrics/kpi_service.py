@@ -74,15 +74,4 @@ class KpiService:
         Raises WhyUnavailable and what compute raises."""
         from metrics.why import explain_change
 
-        return explain_change(
-            self._engine(),
-            query.name,
-            self.period(query),
-            segments=query.segments or None,
-            timezone=self.timezone,
-            min_sample=self.min_sample,
-            now=now,
-            currency=self.currency,
-            gross_margin=self.gross_margin,
-            discount_rate=self.discount_rate,
-        )
+        return explain_change(self, query, now=now)

@@ -22,13 +22,12 @@ Choices, written down:
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
-from sqlalchemy.engine import Engine
 
 from metrics.errors import NoData, WhyUnavailable
-from metrics.kpis import compute_kpi
+from metrics.kpi_query import KpiQuery
 from metrics.models import KpiResult, Period
 from metrics.periods import resolve_period
 from metrics.registry import get_kpi
@@ -46,6 +45,9 @@ WEIGHTED_MEANS: dict[str, Literal["n", "revenue"]] = {
     "revenue_share_existing": "revenue",
 }
 GROUPINGS = ("segment", "country")
+
+if TYPE_CHECKING:
+    from metrics.kpi_service import KpiService
 Presence = Literal["both", "new", "gone"]
 
 
@@ -175,25 +177,18 @@ def _groups(result: KpiResult, revenue: KpiResult | None) -> list[GroupValue]:
     ]
 
 
-def explain_change(
-    engine: Engine,
-    name: str,
-    period: str,
-    *,
-    segments: dict[str, str] | None = None,
-    timezone: str = "UTC",
-    min_sample: int = 30,
-    now: datetime | None = None,
-    currency: str = "DKK",
-    gross_margin: float = 0.30,
-    discount_rate: float = 0.10,
-) -> WhyResult:
-    """The KPI's change over its comparison (as `period` says, e.g. `ytd compare=yoy`),
-    decomposed by segment and by country, from compute_kpi breakdowns of both periods.
+def explain_change(kpis: KpiService, query: KpiQuery, *, now: datetime | None = None) -> WhyResult:
+    """The KPI's change over its comparison (`query.compare`, else the period's own),
+    decomposed by segment and by country, from breakdowns of both periods that `kpis`
+    computes: the time zone, minimum sample and money settings come from it, not the caller.
 
     Raises WhyUnavailable (not a weighted mean; nothing to compare with) and what
-    compute_kpi raises."""
-    definition = get_kpi(name, currency)
+    KpiService.compute raises."""
+    name = query.name
+    segments = query.segments
+    min_sample = kpis.min_sample
+    period = kpis.period(query)
+    definition = get_kpi(name, kpis.currency)
     weighting = WEIGHTED_MEANS.get(definition.name)
     if weighting is None:
         raise WhyUnavailable(
@@ -201,27 +196,16 @@ def explain_change(
             "customers, so its change does not split into segment mix and rate."
         )
     moment = now or datetime.now(UTC)
-    resolved = resolve_period(period, timezone=timezone, now=moment)
-    query = resolved.previous_query
-    assert query is not None  # resolve_period always sets it
+    resolved = resolve_period(period, timezone=kpis.timezone, now=moment)
+    previous_query = resolved.previous_query
+    assert previous_query is not None  # resolve_period always sets it
     nothing = WhyUnavailable(
         f"Nothing to explain: there is no data for the {resolved.current.comparison}."
     )
 
     def fetch(kpi: str, text: str, at: datetime, by: str) -> KpiResult:
-        return compute_kpi(
-            engine,
-            kpi,
-            text,
-            segments=segments,
-            by=by,
-            timezone=timezone,
-            min_sample=min_sample,
-            now=at,
-            currency=currency,
-            gross_margin=gross_margin,
-            discount_rate=discount_rate,
-        )
+        asked = KpiQuery(name=kpi, period=text, segments=segments, by=by, raw=query.raw)
+        return kpis.compute(asked, now=at)
 
     filtered = {k.strip().lower() for k in (segments or {})}
     groupings = [by for by in GROUPINGS if by not in filtered]  # a filtered key is one group
@@ -236,13 +220,13 @@ def explain_change(
         if current.previous is None:
             raise nothing
         try:
-            previous = fetch(name, query.text, query.now, by)
+            previous = fetch(name, previous_query.text, previous_query.now, by)
         except NoData as error:
             raise nothing from error
         revenue_now = revenue_before = None
         if weighting == "revenue":
             revenue_now = fetch("aov", period, moment, by)
-            revenue_before = fetch("aov", query.text, query.now, by)
+            revenue_before = fetch("aov", previous_query.text, previous_query.now, by)
         decompositions.append(
             shift_share(
                 _groups(previous, revenue_before),

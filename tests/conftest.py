@@ -23,6 +23,8 @@ POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 DOCUMENTS = Path(__file__).resolve().parent / "data" / "documents"
+#: Fixtures every folder may use: the Slack Web API stand-in, and a running bot on loopback.
+pytest_plugins = ("tests.slack_web_api", "tests.bot.bot_fixtures")
 
 
 def _postgres_or_skip() -> None:

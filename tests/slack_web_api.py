@@ -6,7 +6,7 @@ through slack_sdk's real HTTP code, and the test asserts on what was sent.
 
 Usage:
 
-    from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (fixture)
+    from tests.slack_web_api import SlackWebApi  # the fixture is registered in tests/conftest.py
 
     def test_something(slack_web_api: SlackWebApi) -> None:
         client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
@@ -100,7 +100,9 @@ class SlackWebApi:
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    failures: dict[str, tuple[str, int]] = field(default_factory=dict)  # method → (how, retry_after)
+    failures: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # method → (how, retry_after)
     scopes: list[str] | None = None
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     users: list[dict[str, Any]] = field(default_factory=list)
@@ -411,9 +413,7 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
 
         def _reset(self) -> None:
             """Close the connection with a TCP RST (SO_LINGER 0) instead of answering."""
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
             self.connection.close()
 

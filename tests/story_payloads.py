@@ -1,5 +1,5 @@
-"""Interaction payloads as Slack sends them for stories (a module, not conftest: `from conftest
-import …` finds whichever conftest pytest loaded last)."""
+"""Interaction payloads as Slack sends them for stories, shared by tests/stories and
+tests/hostile."""
 
 from __future__ import annotations
 

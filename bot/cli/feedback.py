@@ -21,8 +21,8 @@ def register(cli: click.Group) -> None:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
     def export(output: Path | None) -> None:
         """Write every rating as CSV (to stdout unless --output is given)."""
-        from bot.feedback import export_csv
         from metrics.errors import MetricsError
+        from metrics.feedback import export_csv
 
         try:
             engine = services().engine()

@@ -10,7 +10,7 @@ from bot.cli.common import fail, services
 from bot.config import Settings
 
 log = logging.getLogger("journeybot.serve")
-#: Port 0 ("any free port") is for tests, which call bot.server.create_server directly.
+#: Port 0 ("any free port") is for tests, which call bot.slack.server.create_server directly.
 PORT_RANGE = click.IntRange(1, 65535)
 
 
@@ -59,12 +59,12 @@ def register(cli: click.Group) -> None:
             fail(problem)
         from slack_bolt.error import BoltError
 
-        from bot.app import build_app
+        from bot.slack.app import build_app
         from metrics.errors import MetricsError
 
         try:
             app = build_app(svc)
-            engine = svc.engine()
+            svc.engine()  # a database that is down stops the start, not the first event
         except BoltError as error:
             fail(f"Slack rejected the bot token ({error}); check SLACK_BOT_TOKEN.")
         except MetricsError as error:
@@ -80,13 +80,13 @@ def register(cli: click.Group) -> None:
                 fail(str(error))
         scheduler = None
         if config.story_channel:
-            from bot.scheduler import start_scheduler
+            from bot.scheduling.scheduler import start_scheduler
 
-            scheduler = start_scheduler(config, app.client, engine)
+            scheduler = start_scheduler(svc)
             log.info("story scheduler started for %s", config.story_channel)
         try:
             if http:
-                from bot.server import create_server
+                from bot.slack.server import create_server
 
                 bind = port or config.port
                 try:
@@ -101,7 +101,7 @@ def register(cli: click.Group) -> None:
                 )
                 server.run()
             else:
-                from bot.socket_mode import socket_mode_handler
+                from bot.slack.socket_mode import socket_mode_handler
 
                 click.echo("journeybot connecting to Slack in Socket Mode")
                 socket_mode_handler(app, config).start()

@@ -6,7 +6,7 @@ Send button), not in a modal: nobody has to dismiss anything to skip it.
 
 from __future__ import annotations
 
-from bot.feedback import MAX_COMMENT_CHARS
+from metrics.feedback import MAX_COMMENT_CHARS
 
 FEEDBACK_COMMENT = "feedback_comment"
 FEEDBACK_COMMENT_SEND = "feedback_comment_send"

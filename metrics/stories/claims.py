@@ -6,7 +6,7 @@ INSERT (channel, iso_week) under the unique constraint owns the week. A claim le
 (posted_at still null after `STALE_AFTER`) is taken over with one conditional UPDATE, so
 exactly one process wins the takeover too. The crash may have come after Slack accepted the
 post, so a takeover says when the stale claim was made: the caller must look for that post
-before posting again (bot/story_history.py).
+before posting again (bot/stories/history.py).
 
 `/story share` uses the same rows with a per-channel key (`manual:sharing`) while it posts, so
 shares in one channel happen one at a time; once posted, the row is renamed to the message's

@@ -1,6 +1,6 @@
 """Fixtures for tests that run `journeybot serve --http`'s real stack on loopback: waitress +
 Bolt, with requests signed exactly as Slack signs them, and Web API calls going to the
-stand-in in tests/slack_web_api.py. Imported by the conftest.py of tests/bot and tests/hostile."""
+stand-in in tests/slack_web_api.py. A plugin of tests/conftest.py, so every folder may use them."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot_harness import KB_DOCS, BotServer, bot_settings, start_bot
-from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 
-from bot.server import stop_server
+from bot.slack.server import stop_server
+from tests.bot.bot_harness import KB_DOCS, BotServer, bot_settings, start_bot
+from tests.slack_web_api import SlackWebApi
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +44,7 @@ def knowledge_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def make_bot(
-    slack_web_api: SlackWebApi,  # noqa: F811 (the fixture imported above)
+    slack_web_api: SlackWebApi,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Any]:

@@ -17,12 +17,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from slack_bolt import App
-from slack_web_api import SlackWebApi
 
-from bot.app import build_app
 from bot.config import Settings
-from bot.server import create_server
 from bot.services import Services
+from bot.slack.app import build_app
+from bot.slack.server import create_server
+from tests.slack_web_api import Call, SlackWebApi
 
 SIGNING_SECRET = "test-signing-secret"
 _TRIGGERS = itertools.count(1)
@@ -209,3 +209,43 @@ def seed_nps(database_url: str, *, current: list[int], previous: list[int]) -> N
         )
         rebuild(conn)  # written past the import: the rollups are refreshed by hand
     engine.dispose()
+
+
+# ---- what Slack sends, and what the bot posted -----------------------------------------
+def mention(ts: str, text: str, thread_ts: str | None = None) -> dict:
+    event = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "text": text,
+        "ts": ts,
+        "channel": "C0GENERAL",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def message(ts: str, text: str, **extra: object) -> dict:
+    return {
+        "type": "message",
+        "user": "U0ALICE",
+        "text": text,
+        "ts": ts,
+        "channel": "C0GENERAL",
+        "channel_type": "channel",
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def block_text(call: Call) -> str:
+    blocks = call.params["blocks"]
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    parts = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict))
+    return "\n".join(str(p) for p in parts)

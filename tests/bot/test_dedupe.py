@@ -1,16 +1,17 @@
-"""Delivery claims (bot.dedupe): kept long enough to stop retries and replays, not forever."""
+"""Delivery claims (metrics/delivery_claims.py, claimed by bot/slack/dedupe.py): kept long
+enough to stop retries and replays, not forever."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot_harness import BotServer
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
-from bot.dedupe import claim, prune
 from metrics.db import connect
+from metrics.delivery_claims import claim, prune
 from metrics.schema import processed_events
+from tests.bot.bot_harness import BotServer
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bot_harness import KB_DOCS
 from click.testing import CliRunner, Result
-from openai_stand_in import Behaviour, openai_stand_in
-from slack_web_api import SlackWebApi
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from metrics.db import head_revision, safe_url
+from tests.bot.bot_harness import KB_DOCS
+from tests.openai_stand_in import Behaviour, openai_stand_in
+from tests.slack_web_api import SlackWebApi
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_SCOPES = yaml.safe_load((ROOT / "manifest.yml").read_text())["oauth_config"]["scopes"][

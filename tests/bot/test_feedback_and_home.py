@@ -7,14 +7,15 @@ import io
 import json
 import re
 
-from bot_harness import BotServer, seed_nps
 from click.testing import CliRunner
 
+from bot.answering.feedback import store_answer
 from bot.cli import main
-from bot.feedback import export_csv, store_answer
 from bot.listeners.events.app_home_opened import HEADLINE_KPIS
 from knowledge.models import Answer, Source
 from metrics.db import connect
+from metrics.feedback import export_csv
+from tests.bot.bot_harness import BotServer, seed_nps
 
 
 def stored_answer(database_url: str) -> int:
@@ -77,7 +78,7 @@ def test_a_thumbs_up_is_stored_with_question_answer_and_sources_and_exported(
 
 def test_feedback_export_cli_writes_a_csv_file(tmp_path, monkeypatch) -> None:
     url = f"sqlite:///{tmp_path / 'fb.db'}"
-    from bot.feedback import record_rating
+    from metrics.feedback import record_rating
 
     answer_id = stored_answer(url)
     record_rating(connect(url), answer_id, user_id="U1", rating=-1)
@@ -242,7 +243,7 @@ def test_the_send_button_sends_the_note_typed_in_the_field(make_bot, database_ur
 
 
 def test_a_vote_changed_to_helpful_drops_the_note_of_the_thumbs_down(database_url: str) -> None:
-    from bot.feedback import record_comment, record_rating
+    from metrics.feedback import record_comment, record_rating
 
     engine = connect(database_url)
     answer_id = stored_answer(database_url)

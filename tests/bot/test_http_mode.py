@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot_harness import BotServer
+from tests.bot.bot_harness import BotServer
 
 
 def test_url_verification_echoes_the_challenge(make_bot) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot_harness import BotServer, seed_nps
+from tests.bot.bot_harness import BotServer, seed_nps
 
 
 def replies(bot: BotServer, count: int = 1) -> list[dict]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot_harness import BotServer
 from sqlalchemy import insert
-from test_questions import block_text, mention
 
 from metrics.db import connect
 from metrics.rollups import rebuild
 from metrics.schema import customers, nps_responses
+from tests.bot.bot_harness import BotServer, block_text, mention
 
 
 def october() -> int:

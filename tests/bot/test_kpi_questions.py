@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.kpi_questions import Route, read_question
+from bot.answering.kpi_questions import Route, read_question
 from metrics.periods import resolve_period
 from metrics.registry import get_kpi
 

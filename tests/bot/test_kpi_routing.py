@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.kpi_questions import Route, read_question
+from bot.answering.kpi_questions import Route, read_question
 
 QUESTIONS = yaml.safe_load(
     (Path(__file__).parents[1] / "data" / "kpi_routing.yaml").read_text(encoding="utf-8")

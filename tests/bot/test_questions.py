@@ -2,49 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from bot_harness import BotServer
-from slack_web_api import Call
-
-
-def mention(ts: str, text: str, thread_ts: str | None = None) -> dict:
-    event = {
-        "type": "app_mention",
-        "user": "U0ALICE",
-        "text": text,
-        "ts": ts,
-        "channel": "C0GENERAL",
-        "event_ts": ts,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
-
-
-def message(ts: str, text: str, **extra: object) -> dict:
-    return {
-        "type": "message",
-        "user": "U0ALICE",
-        "text": text,
-        "ts": ts,
-        "channel": "C0GENERAL",
-        "channel_type": "channel",
-        "event_ts": ts,
-        **extra,
-    }
-
-
-def block_text(call: Call) -> str:
-    blocks = call.params["blocks"]
-    if isinstance(blocks, str):
-        blocks = json.loads(blocks)
-    parts = []
-    for block in blocks:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict))
-    return "\n".join(str(p) for p in parts)
+from tests.bot.bot_harness import BotServer, block_text, mention, message
+from tests.slack_web_api import Call
 
 
 def test_a_mention_is_answered_in_its_thread_with_sources_and_buttons(

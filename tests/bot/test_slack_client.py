@@ -1,13 +1,13 @@
-"""The bot's WebClient (bot.slack_client) retries what is worth retrying, against the stand-in."""
+"""The bot's WebClient (bot.slack.client) retries what is worth retrying, against the stand-in."""
 
 from __future__ import annotations
 
 import pytest
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 
 from bot.config import Settings
-from bot.slack_client import make_client
+from bot.slack.client import make_client
+from tests.slack_web_api import SlackWebApi
 
 FAILURES = {
     "a connection reset": lambda api, method: api.reset_once(method),

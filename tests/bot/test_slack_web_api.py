@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_web_api import SlackWebApi
+
+from tests.slack_web_api import SlackWebApi
 
 
 def test_posting_a_message_is_recorded_and_returns_a_ts(slack_web_api: SlackWebApi) -> None:

@@ -9,13 +9,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import bot_settings
-from slack_web_api import SlackWebApi
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot.app import build_app
 from bot.services import Services
-from bot.socket_mode import socket_mode_handler
+from bot.slack.app import build_app
+from bot.slack.socket_mode import socket_mode_handler
+from tests.bot.bot_harness import bot_settings
+from tests.slack_web_api import SlackWebApi
 
 ENVELOPE_ID = "env-0001"
 

@@ -6,25 +6,15 @@ Slack markup. Database probes run on SQLite and PostgreSQL (the `database_url` f
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(TESTS / "bot"))
-# With only tests/ on sys.path `import knowledge` could become an empty namespace package
-# (tests/knowledge has no __init__.py); with the repo root on the path the real one wins.
-if str(TESTS.parent) not in sys.path:
-    sys.path.append(str(TESTS.parent))
-
-from bot_fixtures import knowledge_home, make_bot  # noqa: E402, F401 (pytest fixtures)
-from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
-
-from bot.server import stop_server  # noqa: E402
+from bot.slack.server import stop_server
+from tests.bot.bot_harness import BotServer, bot_settings, start_bot
+from tests.slack_web_api import SlackWebApi
 
 #: Documents a careless or malicious author could put in the knowledge base.
 HOSTILE_DOCS = {
@@ -71,7 +61,7 @@ def hostile_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def start(
-    slack_web_api: SlackWebApi,  # noqa: F811 (the fixture imported above)
+    slack_web_api: SlackWebApi,
     home: Path,
 ) -> Iterator[Callable[..., BotServer]]:
     """Starts a bot on `database_url` (and `journeybot_home`, default: an empty one)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot_harness import BotServer
-from story_payloads import view_submission
+from tests.bot.bot_harness import BotServer
+from tests.story_payloads import view_submission
 
 
 def mention(ts: str, text: str = "<@UBOT0001> How is NPS calculated?") -> dict:

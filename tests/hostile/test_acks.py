@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from bot_harness import BotServer
-from payloads import feedback_click, mention, story_form, wait_until
 from sqlalchemy import inspect, text
 
 from metrics.db import connect
+from tests.bot.bot_harness import BotServer
+from tests.hostile.payloads import feedback_click, mention, story_form, wait_until
 
 UNREACHABLE_DATABASE = "postgresql+psycopg://nobody@127.0.0.1:1/none"
 

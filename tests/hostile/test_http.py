@@ -13,9 +13,9 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-from bot_harness import BotServer, sign
 
-from bot.server import wsgi_app
+from bot.slack.server import wsgi_app
+from tests.bot.bot_harness import BotServer, sign
 
 MARKER = "PROBE-7f3a"
 JSON = "application/json"

@@ -14,9 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from crafted_pdf import stalling_pdf
-
 from knowledge import store_check
+from tests.crafted_pdf import stalling_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "knowledge" / "corpus"

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot_harness import BotServer
-from markup_probe import assert_nothing_live
 from sqlalchemy import insert
 
 from metrics.db import connect
 from metrics.rollups import rebuild
 from metrics.schema import customers, nps_responses
 from metrics.stories.adding import add_story
+from tests.bot.bot_harness import BotServer
+from tests.hostile.markup_probe import assert_nothing_live
 
 ALICE = "U0ALICE"
 MARKUP = (

@@ -9,15 +9,15 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot_harness import BotServer
-from payloads import feedback_click, story_form, wait_until
 from sqlalchemy import func, select
 
-from bot.feedback import store_answer
+from bot.answering.feedback import store_answer
 from knowledge.models import Answer
 from metrics.db import connect
 from metrics.schema import answer_feedback, stories
 from metrics.stories.adding import add_story
+from tests.bot.bot_harness import BotServer
+from tests.hostile.payloads import feedback_click, story_form, wait_until
 
 FORM = "application/x-www-form-urlencoded"
 ALREADY_HANDLED = "was already handled"
@@ -26,7 +26,7 @@ ALREADY_HANDLED = "was already handled"
 def replay(bot: BotServer, body: bytes, caplog, *, handled: Callable[[], object]) -> None:
     """Sends `body` signed once, waits until it is handled, then sends the very same bytes
     (same timestamp, same signature) again and waits until the bot has decided about it."""
-    caplog.set_level(logging.INFO, logger="bot.dedupe")
+    caplog.set_level(logging.INFO, logger="bot.slack.dedupe")
     ts = int(time.time())
     assert bot.post(body, FORM, timestamp=ts).status == 200
     handled()

@@ -10,13 +10,14 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.config import Settings, SettingsError, default_home, load_settings
-from bot.cron import parse_crontab
-from bot.scheduler import JOB_ID, start_scheduler
+from bot.scheduling.cron import parse_crontab
+from bot.scheduling.scheduler import JOB_ID, start_scheduler
+from bot.services import Services
+from tests.slack_web_api import SlackWebApi
 
 TZ = "Europe/Copenhagen"
 #: Sunday 22 November 2026, 12:00 in Copenhagen.
@@ -67,7 +68,7 @@ def test_the_weekly_job_scheduled_for_monday_runs_on_monday(
     home: Path,
     engine: Engine,
     database_url: str,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     settings = Settings(
         journeybot_home=home,
@@ -79,8 +80,9 @@ def test_the_weekly_job_scheduled_for_monday_runs_on_monday(
         story_tz=TZ,
     )
     client = WebClient(token="xoxb-test", base_url=slack_web_api.api_url)
+    services = Services(settings, engine=engine, slack_client=client)
     # Before this week's slot: no catch-up run is added, only the weekly job.
-    scheduler = start_scheduler(settings, client, engine, now=MONDAY_EARLY)
+    scheduler = start_scheduler(services, now=MONDAY_EARLY)
     try:
         jobs = [job.id for job in scheduler.get_jobs()]
         next_run = scheduler.get_job(JOB_ID).next_run_time

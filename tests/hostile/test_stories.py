@@ -9,7 +9,6 @@ PostgreSQL.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,28 +17,22 @@ import click
 import pytest
 from click.testing import CliRunner
 from slack_sdk import WebClient
-from slack_web_api import Call, SlackWebApi, slack_web_api  # noqa: F401 (pytest fixture)
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-TESTS = Path(__file__).resolve().parents[1]
-for helpers in (TESTS / "bot", TESTS / "stories"):
-    if str(helpers) not in sys.path:
-        sys.path.insert(0, str(helpers))
-
-from bot_harness import BotServer, bot_settings, start_bot  # noqa: E402
-from story_payloads import view_submission  # noqa: E402
-from story_rows import add_customer, add_nps  # noqa: E402
-
-from bot.cli import story as story_cli  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.server import stop_server  # noqa: E402
-from bot.slack_client import make_client  # noqa: E402
-from bot.stories import post_weekly_story  # noqa: E402
-from metrics.csv_import import import_csv  # noqa: E402
-from metrics.schema import stories, story_posts  # noqa: E402
-from metrics.stories.adding import add_story  # noqa: E402
-from metrics.stories.claims import claim_week, week_status  # noqa: E402
+from bot.cli import story as story_cli
+from bot.config import Settings
+from bot.slack.client import make_client
+from bot.slack.server import stop_server
+from bot.stories.posting import post_weekly_story
+from metrics.csv_import import import_csv
+from metrics.schema import stories, story_posts
+from metrics.stories.adding import add_story
+from metrics.stories.claims import claim_week, week_status
+from tests.bot.bot_harness import BotServer, bot_settings, start_bot
+from tests.slack_web_api import Call, SlackWebApi
+from tests.stories.story_rows import add_customer, add_nps
+from tests.story_payloads import view_submission
 
 CHANNEL = "C0STORIES"
 WEEK = "2026-W49"
@@ -67,7 +60,7 @@ def _running_bot(
 
 @pytest.fixture
 def bot(
-    slack_web_api: SlackWebApi,  # noqa: F811 (the fixture imported above)
+    slack_web_api: SlackWebApi,
     home: Path,
     database_url: str,
 ) -> Iterator[BotServer]:
@@ -77,7 +70,7 @@ def bot(
 
 @pytest.fixture
 def approving_bot(
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
     home: Path,
     database_url: str,
 ) -> Iterator[BotServer]:
@@ -90,7 +83,7 @@ def _engine(bot: BotServer) -> Engine:
 
 
 def _client(api: SlackWebApi) -> WebClient:
-    """The client the bot and the CLI use (bot/slack_client.py)."""
+    """The client the bot and the CLI use (bot/slack/client.py)."""
     return make_client(Settings(slack_bot_token="xoxb-test", slack_api_url=api.api_url))
 
 
@@ -136,7 +129,7 @@ def test_three_story_shares_at_once_post_one_story(bot: BotServer) -> None:
 
 def test_a_weekly_post_slack_accepted_before_a_crash_is_found_and_not_posted_again(
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
@@ -155,7 +148,7 @@ def test_a_weekly_post_slack_accepted_before_a_crash_is_found_and_not_posted_aga
 
 def test_a_post_slack_took_but_never_answered_is_recorded_once_not_repeated(
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
@@ -173,7 +166,7 @@ def test_a_post_slack_took_but_never_answered_is_recorded_once_not_repeated(
 
 def test_a_client_that_resends_on_a_dropped_connection_still_posts_once(
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
@@ -186,7 +179,7 @@ def test_a_client_that_resends_on_a_dropped_connection_still_posts_once(
 
 def test_an_unanswered_post_is_looked_for_again_when_its_claim_is_taken_over(
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
@@ -203,7 +196,7 @@ def test_an_unanswered_post_is_looked_for_again_when_its_claim_is_taken_over(
 
 def test_without_the_history_scope_a_possibly_posted_week_is_not_posted_blindly(
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     add_customer(engine, "c1", "Jens Hansen")
     add_nps(engine, "n1", "c1", 10, PRAISE, consent=True)
@@ -233,7 +226,7 @@ def test_rerunning_the_cli_after_an_unanswered_post_does_not_post_twice(
     home: Path,
     engine: Engine,
     database_url: str,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -306,7 +299,7 @@ def test_a_story_without_a_customer_names_nobody_known_and_no_address_number_or_
 
 def test_a_promoter_comment_naming_another_customer_does_not_show_that_name(
     engine: Engine,
-    slack_web_api: SlackWebApi,  # noqa: F811
+    slack_web_api: SlackWebApi,
 ) -> None:
     add_customer(engine, "c1", "Jens Hansen")
     add_customer(engine, "c2", "Astrid Lindqvist")

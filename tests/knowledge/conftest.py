@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from crafted_pdf import minimal_pdf
+
+from tests.crafted_pdf import minimal_pdf
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hand_made import MemoryIndex, chunks
 
 from knowledge.abstention import ABSTAIN_BELOW, evidence_strength, should_abstain
 from knowledge.glossary import concepts_of
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import Chunk, Hit
+from tests.knowledge.hand_made import MemoryIndex, chunks
 
 
 def _strength(question: str, language: str) -> float:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from hand_made import MemoryIndex, chunks
-
 from knowledge.answer import MAX_ANSWER_CHARS, SNIPPET_CHARS, extractive_answer, split_sentences
 from knowledge.models import Hit
+from tests.knowledge.hand_made import MemoryIndex, chunks
 
 
 def _hits(question: str, language: str) -> list[Hit]:

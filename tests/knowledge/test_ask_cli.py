@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hand_made import MemoryIndex, chunks
 
 from bot.cli import main
 from bot.config import load_settings
 from bot.services import Services
 from knowledge.knowledge_base import KnowledgeBase
+from tests.knowledge.hand_made import MemoryIndex, chunks
 
 
 def run(base: KnowledgeBase, args: list[str], input: str | None = None) -> Result:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hand_made import MemoryIndex, chunks
 
 from knowledge.errors import EmptyKnowledgeBase, InvalidQuestion
 from knowledge.knowledge_base import KnowledgeBase
+from tests.knowledge.hand_made import MemoryIndex, chunks
 
 
 def _knowledge_base(tmp_path: Path, index: MemoryIndex | None = None) -> KnowledgeBase:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hand_made import MemoryIndex, chunks
-from openai_stand_in import Behaviour, openai_stand_in
 
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.llm_answer import LlmUnavailable
+from tests.knowledge.hand_made import MemoryIndex, chunks
+from tests.openai_stand_in import Behaviour, openai_stand_in
 
 QUESTION = "How is NPS measured?"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crafted_pdf import stalling_pdf
-
 from knowledge.models import Chunk
 from knowledge.parse_workers import FileBudget, parse_files
+from tests.crafted_pdf import stalling_pdf
 
 
 def _note(path: Path, text: str) -> Path:

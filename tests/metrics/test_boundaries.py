@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kpi_check import compute_kpi
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from metrics.errors import NoData
 from metrics.schema import customers, nps_responses, orders, tickets
+from tests.metrics.kpi_check import compute_kpi
 
 OCT = datetime(2026, 10, 1, tzinfo=UTC)
 NOV = datetime(2026, 11, 1, tzinfo=UTC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kpi_check import compute_kpi
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -18,6 +17,7 @@ from metrics.schema import (
     orders,
     tickets,
 )
+from tests.metrics.kpi_check import compute_kpi
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 OCT = datetime(2026, 10, 1, tzinfo=UTC)

@@ -1,5 +1,5 @@
 """Why did a KPI move: the shift-share decomposition on hand-computed cases, and the same
-over a real database (SQLite and PostgreSQL) through compute_kpi breakdowns."""
+over a real database (SQLite and PostgreSQL) through the KPI service's breakdowns."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from metrics.errors import WhyUnavailable
+from metrics.kpi_query import KpiQuery
+from metrics.kpi_service import KpiService
 from metrics.rollups import rebuild
 from metrics.schema import customers, nps_responses
-from metrics.why import GroupValue, explain_change, shift_share
+from metrics.why import GroupValue, shift_share
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 
@@ -184,7 +186,9 @@ def seed(engine: Engine) -> None:
 
 def test_why_splits_nps_by_segment_and_country_on_both_databases(engine: Engine) -> None:
     seed(engine)
-    why = explain_change(engine, "nps", "2026-10", min_sample=2, now=NOW)
+    why = KpiService(lambda: engine, min_sample=2).explain(
+        KpiQuery(name="nps", period="2026-10"), now=NOW
+    )
     assert (why.previous, why.value, why.change) == (50.0, 75.0, 25.0)
     assert why.previous_period.label == "2026-09"
     segment, country = why.decompositions
@@ -206,7 +210,9 @@ def test_why_splits_nps_by_segment_and_country_on_both_databases(engine: Engine)
 def test_why_compares_with_last_year_when_asked(engine: Engine) -> None:
     seed(engine)
     with pytest.raises(WhyUnavailable) as error:
-        explain_change(engine, "nps", "2026-10 compare=yoy", now=NOW)
+        KpiService(lambda: engine).explain(
+            KpiQuery(name="nps", period="2026-10", compare="yoy"), now=NOW
+        )
     assert str(error.value) == (
         "Nothing to explain: there is no data for the same period last year (2025-10)."
     )
@@ -219,7 +225,7 @@ def test_why_is_one_sentence_for_kpis_that_are_not_a_weighted_mean(
     engine: Engine, kpi: str, title: str
 ) -> None:
     with pytest.raises(WhyUnavailable) as error:
-        explain_change(engine, kpi, "2026-10", now=NOW)
+        KpiService(lambda: engine).explain(KpiQuery(name=kpi, period="2026-10"), now=NOW)
     assert str(error.value).startswith(f"Why is not available for {title}: ")
     assert str(error.value).count(".") == 1
 

@@ -7,7 +7,7 @@ from multiprocessing.synchronize import Barrier
 
 from slack_sdk import WebClient
 
-from bot.stories import post_weekly_story
+from bot.stories.posting import post_weekly_story
 from metrics.db import connect
 
 

@@ -9,12 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import Engine
-from story_rows import T0
 
 from knowledge.language import detect
 from metrics import db
 from metrics.schema import metadata, stories
 from metrics.stories.selection import candidates
+from tests.stories.story_rows import T0
 
 BODY = "Ordren kom hurtigt, og supporten hjalp med det samme. Tak for det!"
 

@@ -9,16 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from story_rows import T0, add_customer, add_nps
-from story_workers import race_for_the_week
 
-import bot.stories
-from bot.stories import post_weekly_story
+import bot.stories.posting
+from bot.stories.posting import post_weekly_story
 from metrics.schema import nps_responses, story_posts
 from metrics.stories.claims import claim_week, week_status
+from tests.slack_web_api import SlackWebApi
+from tests.stories.story_rows import T0, add_customer, add_nps
+from tests.stories.story_workers import race_for_the_week
 
 CHANNEL = "C0STORIES"
 COMMENT = (
@@ -77,7 +77,7 @@ def test_consent_withdrawn_after_selection_still_stops_the_post(
     engine: Engine, slack_web_api: SlackWebApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _seed(engine)
-    real_prepare = bot.stories.prepare_card
+    real_prepare = bot.stories.posting.prepare_card
 
     def prepare_then_withdraw(*args: object, **kwargs: object) -> object:
         card = real_prepare(*args, **kwargs)
@@ -85,7 +85,7 @@ def test_consent_withdrawn_after_selection_still_stops_the_post(
             conn.execute(update(nps_responses).values(consent_to_share=False))
         return card
 
-    monkeypatch.setattr(bot.stories, "prepare_card", prepare_then_withdraw)
+    monkeypatch.setattr(bot.stories.posting, "prepare_card", prepare_then_withdraw)
     result = post_weekly_story(engine, _client(slack_web_api), CHANNEL, week="2026-W48")
     assert result.outcome == "nothing_to_post"
     assert slack_web_api.calls_to("chat.postMessage") == []
@@ -96,7 +96,9 @@ def test_a_claim_left_by_a_crash_is_taken_over_and_posted_by_the_next_run(
 ) -> None:
     _seed(engine)
     crashed_at = datetime.now(UTC) - timedelta(minutes=30)
-    assert claim_week(engine, CHANNEL, "2026-W48", claimed_by="crashed", now=crashed_at).state == "won"
+    assert (
+        claim_week(engine, CHANNEL, "2026-W48", claimed_by="crashed", now=crashed_at).state == "won"
+    )
     result = post_weekly_story(
         engine, _client(slack_web_api), CHANNEL, week="2026-W48", claimed_by="next"
     )

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from story_rows import T0, add_customer, add_nps, add_resolved_ticket
 
 from knowledge.language import detect
 from metrics.schema import stories
@@ -16,6 +15,7 @@ from metrics.stories.approvals import decide
 from metrics.stories.claims import claim_week, record_post
 from metrics.stories.selection import candidates, is_consented, next_story, story_for_review
 from metrics.stories.validation import InvalidStory
+from tests.stories.story_rows import T0, add_customer, add_nps, add_resolved_ticket
 
 PRAISE = "Ordren kom hurtigt, og jeg fik hjælp med det samme af jeres support."
 

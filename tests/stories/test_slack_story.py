@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot_harness import BotServer
 from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from story_payloads import view_submission
-from story_rows import T0, add_customer, add_nps
 
 from bot.listeners.actions.story_shortcut import open_story_form
-from bot.stories import post_weekly_story
+from bot.stories.posting import post_weekly_story
 from metrics.schema import stories, story_posts
+from tests.bot.bot_harness import BotServer
+from tests.stories.story_rows import T0, add_customer, add_nps
+from tests.story_payloads import view_submission
 
 PRAISE = "Pakken kom dagen efter, og Jens fra lageret ringede selv for at sige det."
 OTHER_PRAISE = "Vi fik hjælp til opsætningen på under en time, og alt virkede bagefter."

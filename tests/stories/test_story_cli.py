@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from slack_web_api import SlackWebApi
-from story_rows import add_customer, add_nps
 
 from bot.cli import story as story_cli
 from metrics.db import connect
+from tests.slack_web_api import SlackWebApi
+from tests.stories.story_rows import add_customer, add_nps
 
 COMMENT = "Supporten hjalp mig med det samme; skriv til mette@example.dk hvis du vil vide mere."
 

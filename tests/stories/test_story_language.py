@@ -4,12 +4,12 @@ detector (knowledge/language.py), which bot/ hands to the metrics layer."""
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from story_rows import T0, add_customer, add_nps
 
-from bot.stories import prepare_card
+from bot.stories.posting import prepare_card
 from knowledge.language import detect
 from metrics.stories.adding import add_story
 from metrics.stories.selection import candidates
+from tests.stories.story_rows import T0, add_customer, add_nps
 
 NORWEGIAN = (
     "Kundeservice hjalp meg å finne riktig størrelse, og pakken kom dagen etter bestillingen."

@@ -4,10 +4,11 @@ redacted before it is sent and the reply again after; any failure gives the temp
 from __future__ import annotations
 
 import pytest
-from openai_stand_in import Behaviour, openai_stand_in
 
-from bot.story_writer import write_story
+from bot.stories.writer import write_story
+from knowledge.chat_model import ChatModel
 from metrics.stories.cards import StoryCard
+from tests.openai_stand_in import Behaviour, openai_stand_in
 
 CARD = StoryCard(
     key="nps:n1",
@@ -26,9 +27,8 @@ def _write(monkeypatch: pytest.MonkeyPatch, behaviour: Behaviour) -> tuple[Story
     with openai_stand_in(lambda prompt: behaviour) as stand_in:
         monkeypatch.setenv("OPENAI_BASE_URL", stand_in.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "test")
-        card = write_story(
-            CARD, llm_model="openai:gpt-4o-mini", names=["Jens Hansen"], timeout_seconds=5
-        )
+        chat = ChatModel("openai:gpt-4o-mini", timeout_seconds=5)
+        card = write_story(CARD, llm_model=chat, names=["Jens Hansen"])
         return card, stand_in.prompts
 
 

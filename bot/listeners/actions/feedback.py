@@ -14,9 +14,8 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.dedupe import once
-from bot.failures import DATABASE_DOWN, database_down_text, request_id
-from bot.feedback import HELPFUL, NOT_HELPFUL, record_comment, record_rating
+from bot.slack.dedupe import once
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.views.answer import FEEDBACK_DOWN, FEEDBACK_UP
 from bot.views.feedback import (
     ANSWER_GONE,
@@ -28,6 +27,7 @@ from bot.views.feedback import (
     answer_id_of_block,
     not_helpful_blocks,
 )
+from metrics.feedback import HELPFUL, NOT_HELPFUL, record_comment, record_rating
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.answering import compose_answer
-from bot.dedupe import once
-from bot.kpi_answering import figure, read
-from bot.kpi_questions import Route
+from bot.answering.answer import compose_answer
+from bot.answering.kpi_figures import figure, read
+from bot.answering.kpi_questions import Route
+from bot.slack.dedupe import once
 from bot.views.kpi_question import EXPLAIN_KPI, SHOW_KPI, read_choice
 
 NOT_YOURS = "Only the person who asked can choose; ask me yourself to get your own answer."

@@ -14,9 +14,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.dedupe import once
-from bot.failures import DATABASE_DOWN, database_down_text, request_id
-from bot.feedback import logged_answer
+from bot.answering.feedback import logged_answer
+from bot.slack.dedupe import once
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.views.answer import SHARE_ANSWER, asked_text, shared_answer_blocks
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Approve / Reject under a story an approver was asked about (bot/story_review.py)."""
+"""Approve / Reject under a story an approver was asked about (bot/stories/review.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
-from bot.story_review import record_click
+from bot.stories.review import record_click
 from bot.views.story import APPROVE_ACTION, REJECT_ACTION
 
 

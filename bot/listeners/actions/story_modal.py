@@ -8,7 +8,7 @@ into "Saving…" and the lazy part stores the story, then updates the modal to "
 to the form with what was typed and why it was not saved (an unknown customer id, the database
 down). Slack recommends this loading-then-views.update pattern for work that may outlast the
 ack. With STORY_APPROVERS set, the story is saved `pending` and each approver then gets a DM
-with the redacted card and Approve / Reject (bot/story_review.py).
+with the redacted card and Approve / Reject (bot/stories/review.py).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.dedupe import once
-from bot.story_review import ask_approvers
+from bot.slack.dedupe import once
+from bot.stories.review import ask_approvers
 from bot.views.story import (
     BODY_ACTION,
     BODY_BLOCK,

@@ -10,8 +10,8 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.answering import answer_privately
-from bot.dedupe import once
+from bot.answering.answer import answer_privately
+from bot.slack.dedupe import once
 from bot.views.answer import WORKING_TEXT
 from bot.views.mrkdwn import plain
 

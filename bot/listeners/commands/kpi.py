@@ -17,9 +17,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
-from bot.dedupe import once
-from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.services import Services
+from bot.slack.dedupe import once
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import cap_blocks
 from bot.views.limits import context as context_block

@@ -12,10 +12,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
-from bot.dedupe import once
-from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
-from bot.stories import PostResult
+from bot.slack.dedupe import once
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
+from bot.stories.posting import PostResult
 from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
 from metrics.errors import MetricsError

@@ -1,6 +1,6 @@
 """App Home: headline KPIs, the last customer story and how to ask, computed when opened.
 
-The KPIs follow the same access rule as `/kpi` (bot.access): someone `/kpi` refuses sees the
+The KPIs follow the same access rule as `/kpi` (bot.slack.access): someone `/kpi` refuses sees the
 refusal here too, not the figures. A database outage is one sentence, not an empty tab.
 """
 
@@ -12,9 +12,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
-from bot.dedupe import once
-from bot.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.services import Services
+from bot.slack.dedupe import once
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.views.home import Headline, home_view
 from metrics.errors import MetricsError
 

@@ -10,8 +10,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
-from bot.answering import answer_in_thread, bot_in_thread, strip_mentions, thread_history
-from bot.dedupe import once
+from bot.answering.answer import answer_in_thread, bot_in_thread, strip_mentions, thread_history
+from bot.slack.dedupe import once
 
 
 def acknowledge(ack: Ack) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 import prompts
-from knowledge.chat_model import ChatModel, LlmFailed, LlmUnavailable
+from knowledge.chat_model import ChatModel, LlmFailed
 from metrics.stories.cards import StoryCard
 from metrics.stories.redaction import KnownNames, redact
 
@@ -37,24 +37,20 @@ def story_prompt(card: StoryCard) -> str:
 def write_story(
     card: StoryCard,
     *,
-    llm_model: ChatModel | str | None,
+    llm_model: ChatModel | None,
     names: list[str],
     known_names: KnownNames | None = None,
-    timeout_seconds: float = 20.0,
 ) -> StoryCard:
     """The card with an LLM-written body, or the card unchanged (the template) without one.
 
-    `llm_model` is the composition root's chat model (bot/services.py); a model name is
-    loaded here, for callers without the services (the scheduler)."""
-    if not llm_model:
+    `llm_model` is the composition root's one chat model (bot/services.py `llm()`), never a
+    model built here."""
+    if llm_model is None:
         return card
     try:
-        chat = (
-            llm_model if isinstance(llm_model, ChatModel) else ChatModel(llm_model, timeout_seconds)
-        )
         safe_material = redact(story_prompt(card), names=names, replacement_who=card.who)
-        reply = chat.complete(safe_material, temperature=STORY_TEMPERATURE)
-    except (LlmFailed, LlmUnavailable) as error:  # any model failure means: use the template
+        reply = llm_model.complete(safe_material, temperature=STORY_TEMPERATURE)
+    except LlmFailed as error:  # any model failure means: use the template
         log.warning("story writer failed (%s); using the template", error)
         return card
     if not reply:

@@ -9,7 +9,7 @@ post, so a consent withdrawn a second ago still stops the story.
 
 Slack has no idempotency key. A post whose outcome we do not know (a timeout, or a crash after
 Slack accepted it) leaves its claim; whoever takes that claim over first looks for the post in
-the channel's history by its metadata marker (bot/story_history.py) and records it instead
+the channel's history by its metadata marker (bot/stories/history.py) and records it instead
 of posting again. If the history cannot be read, nothing is posted and the reason is given.
 """
 
@@ -29,15 +29,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
-from bot.story_history import (
+from bot.stories.history import (
     FoundPost,
     HistoryUnreadable,
     find_unrecorded_post,
     story_metadata,
 )
-from bot.story_writer import write_story
+from bot.stories.workspace_people import known_people
+from bot.stories.writer import write_story
 from bot.views.story import story_message
-from bot.workspace_people import known_people
 from knowledge.chat_model import ChatModel
 from knowledge.language import detect
 from metrics.stories.cards import StoryCard
@@ -98,7 +98,7 @@ def prepare_card(
     engine: Engine,
     *,
     allow_repeats: bool,
-    llm_model: ChatModel | str | None,
+    llm_model: ChatModel | None,
     client: WebClient | None = None,
 ) -> StoryCard | None:
     """The next consented, redacted card, narrated by the LLM if one is configured. With a
@@ -155,7 +155,7 @@ def _post_once(
     claim_key: str,
     *,
     allow_repeats: bool,
-    llm_model: ChatModel | str | None,
+    llm_model: ChatModel | None,
     now: datetime,
     claimed_by: str | None,
     shared: bool,
@@ -251,7 +251,7 @@ def post_weekly_story(
     week: str | None = None,
     timezone: str = "UTC",
     allow_repeats: bool = False,
-    llm_model: ChatModel | str | None = None,
+    llm_model: ChatModel | None = None,
     now: datetime | None = None,
     claimed_by: str | None = None,
 ) -> PostResult:
@@ -281,7 +281,7 @@ def share_story(
     channel: str,
     *,
     allow_repeats: bool,
-    llm_model: ChatModel | str | None = None,
+    llm_model: ChatModel | None = None,
     claimed_by: str | None = None,
     now: datetime | None = None,
 ) -> PostResult:

@@ -1,10 +1,11 @@
-"""Answer feedback: every answer the bot gives is logged, and 👍/👎 votes point back to it.
+"""The answer log and its 👍/👎 votes (table `answer_feedback`): every write and read of it.
 
-The answer is stored when it is posted (rating 0 = "the answer itself"), and the buttons
-carry only that row's id, so a vote needs no state in the Slack message and works on any
-replica. A vote is a row with the question, answer and sources copied (the export is
-self-contained) and `answer_id` pointing at the answer: one per person and answer, so a
-second click changes the vote instead of counting twice. A 👎 may carry a comment.
+An answer is stored when it is posted (rating 0 = "the answer itself"), and the buttons carry
+only that row's id, so a vote needs no state in the Slack message and works on any replica. A
+vote is a row with the question, answer and sources copied (the export is self-contained) and
+`answer_id` pointing at the answer: one per person and answer, so a second click changes the
+vote instead of counting twice. A 👎 may carry a comment. Sources are plain dicts here; the
+bot turns them into its own models (bot/answering/feedback.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from knowledge.models import Answer, Source
 from metrics.schema import answer_feedback
 
 NOT_RATED = 0
@@ -42,27 +42,28 @@ EXPORT_COLUMNS = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class LoggedAnswer(BaseModel):
-    """An answer as it was given, read back (e.g. to share it in the channel later)."""
+class LoggedAnswerRow(BaseModel):
+    """An answer as it was logged: the text and its sources as stored."""
 
     id: int
     user_id: str
     channel: str | None
     question: str
-    answer: Answer
+    answer: str
+    sources: list[dict[str, Any]]
 
 
-def store_answer(
+def log_answer(
     engine: Engine,
     *,
     user_id: str,
     channel: str | None,
     thread_ts: str | None,
     question: str,
-    answer: Answer,
+    answer: str,
+    sources: list[dict[str, Any]],
 ) -> int:
     """Log an answer as given; returns the id the feedback buttons refer to."""
-    sources = [source.model_dump() for source in answer.sources]
     with engine.begin() as conn:
         result = conn.execute(
             insert(answer_feedback).values(
@@ -71,7 +72,7 @@ def store_answer(
                 channel=channel,
                 thread_ts=thread_ts,
                 question=question,
-                answer=answer.answer,
+                answer=answer,
                 sources=json.dumps(sources, ensure_ascii=False),
                 rating=NOT_RATED,
             )
@@ -79,19 +80,19 @@ def store_answer(
         return int(result.inserted_primary_key[0])
 
 
-def logged_answer(engine: Engine, answer_id: int) -> LoggedAnswer | None:
+def logged_answer(engine: Engine, answer_id: int) -> LoggedAnswerRow | None:
     """The logged answer with this id (None if there is none, or the id is a vote's)."""
     with engine.connect() as conn:
         row = _answer_row(conn, answer_id)
     if row is None:
         return None
-    sources = [Source(**source) for source in json.loads(row.sources or "[]")]
-    return LoggedAnswer(
+    return LoggedAnswerRow(
         id=row.id,
         user_id=row.user_id,
         channel=row.channel,
         question=row.question,
-        answer=Answer(answered=True, answer=row.answer, language="en", sources=sources),
+        answer=row.answer,
+        sources=json.loads(row.sources or "[]"),
     )
 
 

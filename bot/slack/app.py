@@ -6,9 +6,9 @@
 - A large `listener_executor`: Bolt's default of 5 threads lets slow listeners queue acks.
 - Nothing before an ack touches the database or the index: retried events and replayed
   commands or interactions are dropped by a database claim at the start of the lazy part
-  (bot.dedupe.once), not by a middleware in front of the ack.
+  (bot.slack.dedupe.once), not by a middleware in front of the ack.
 - Requests with a bad signature or a timestamp more than 5 minutes off get 401 before Bolt
-  parses them (bot.server); Bolt's own RequestVerification checks again, and is kept from
+  parses them (bot.slack.server); Bolt's own RequestVerification checks again, and is kept from
   logging the body it rejected.
 """
 

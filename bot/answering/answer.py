@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot import feedback, kpi_answering
-from bot.failures import request_id, unexpected_error_text
+from bot.answering import feedback, kpi_figures
 from bot.services import Services
+from bot.slack.failures import request_id, unexpected_error_text
 from bot.views.answer import (
     WORKING_TEXT,
     answer_blocks,
@@ -143,7 +143,7 @@ def answer_in_thread(
 ) -> None:
     """Post 'working on it' in the thread, then replace it with the answer (or one sentence)."""
     placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING_TEXT)
-    figure = kpi_answering.answer_if_kpi(client, services, user_id=user_id, question=question)
+    figure = kpi_figures.answer_if_kpi(client, services, user_id=user_id, question=question)
     if figure is not None:
         reply = Reply(*figure)
     else:
@@ -170,7 +170,7 @@ def answer_privately(
     """The answer only the asker sees (through the command's response_url, which works in
     any conversation, the bot a member or not), with a button to share it. A question for
     one of our KPI figures gets the figure instead (its chart in the asker's DM)."""
-    figure = kpi_answering.answer_if_kpi(client, services, user_id=user_id, question=question)
+    figure = kpi_figures.answer_if_kpi(client, services, user_id=user_id, question=question)
     if figure is not None:
         respond(response_type="ephemeral", text=figure[0], blocks=figure[1])
         return

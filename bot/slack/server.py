@@ -24,7 +24,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from sqlalchemy import text
 
 from bot.services import Services
-from bot.signing import signed_by_slack
+from bot.slack.signing import signed_by_slack
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """The customer-story use cases with their settings bound once: preview, share, weekly post.
 
-Slack's `/story`, the CLI's `journeybot story` and `journeybot demo` call these, so none of
-them spells out STORY_ALLOW_REPEATS, STORY_TZ or LLM_MODEL again; bot/stories.py does the work.
+Slack's `/story`, the CLI's `journeybot story`, `journeybot demo` and the weekly job
+(bot/scheduling/scheduler.py) call these, so none of them spells out STORY_ALLOW_REPEATS,
+STORY_TZ or LLM_MODEL again; bot/stories/posting.py does the work.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot.stories import PostResult, post_weekly_story, prepare_card, share_story
+from bot.stories.posting import PostResult, post_weekly_story, prepare_card, share_story
 from knowledge.chat_model import ChatModel, LlmUnavailable
 from metrics.stories.cards import StoryCard
 

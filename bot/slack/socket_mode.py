@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.config import Settings
-from bot.slack_client import make_client
+from bot.slack.client import make_client
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:

@@ -14,13 +14,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.stories.workspace_people import known_people
 from bot.views.story import (
     APPROVE_ACTION,
     approval_request,
     decided_blocks,
     decision_line,
 )
-from bot.workspace_people import known_people
 from knowledge.language import detect
 from metrics.stories.approvals import decide
 from metrics.stories.selection import story_for_review

@@ -1,10 +1,10 @@
 """Questions in words that ask for our KPI figures, answered from the metrics layer.
 
-A mention, DM or `/ask` is read by bot.kpi_questions first: our figure ("Hvad var vores NPS i
-oktober?") is computed exactly as `/kpi` computes it, with the same access rule, errors and
-chart (sent to the asker's DM, as for a private /kpi reply); a concept ("Hvordan beregnes
-NPS?") or a question naming no KPI goes on to the knowledge base; when it is unclear which
-was meant, the reply asks back with two buttons (bot.listeners.actions.kpi_question).
+A mention, DM or `/ask` is read by bot.answering.kpi_questions first: our figure ("Hvad var
+vores NPS i oktober?") is computed exactly as `/kpi` computes it, with the same access rule,
+errors and chart (sent to the asker's DM, as for a private /kpi reply); a concept ("Hvordan
+beregnes NPS?") or a question naming no KPI goes on to the knowledge base; when it is unclear
+which was meant, the reply asks back with two buttons (bot.listeners.actions.kpi_question).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
-from bot.kpi_questions import KpiQuestion, Route, read_question
+from bot.answering.kpi_questions import KpiQuestion, Route, read_question
 from bot.services import Services
+from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.views.answer import error_reply
 from bot.views.kpi import kpi_summary_text
 from bot.views.kpi_question import ask_back_blocks, ask_back_text, kpi_answer_blocks
@@ -26,7 +26,7 @@ from metrics.registry import get_kpi
 
 log = logging.getLogger(__name__)
 
-#: (notification text, blocks), as bot.answering.Reply takes them.
+#: (notification text, blocks), as bot.answering.answer.Reply takes them.
 Message = tuple[str, list[dict]]
 
 
@@ -62,7 +62,7 @@ def figure(client: WebClient, services: Services, *, user_id: str, asked: KpiQue
     if asked.problem or asked.kpi is None:
         return error_reply(asked.problem or "")
     # /kpi's own computation, so both give the same figure. Imported here: the listener
-    # package imports bot.answering, which imports this module.
+    # package imports bot.answering.answer, which imports this module.
     from bot.listeners.commands.kpi import COMPUTE_SLOTS, render_chart
     from metrics.kpi_query import KpiQuery
 

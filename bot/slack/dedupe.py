@@ -14,7 +14,8 @@ a rare outage beats never answering), but a retry is dropped: the first delivery
 likely handled, and a retry is exactly what would be answered twice.
 
 Claims older than CLAIM_TTL are deleted now and then, after a claim: Slack retries within
-minutes and signatures expire after five, so an hour-old claim guards nothing.
+minutes and signatures expire after five, so an hour-old claim guards nothing. The table's
+SQL (claim, prune) is metrics/delivery_claims.py; this module decides what to claim and when.
 """
 
 from __future__ import annotations
@@ -24,24 +25,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 from slack_bolt import BoltRequest
 from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.util.utils import get_arg_names_of_callable
-from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import services
+from metrics.delivery_claims import CLAIM_TTL, KEY_CHARS, claim, prune
 from metrics.errors import MetricsError
-from metrics.schema import processed_events
 
 log = logging.getLogger(__name__)
 
-CLAIM_TTL = timedelta(hours=1)
 PRUNE_EVERY_SECONDS = 10 * 60.0
-_KEY_CHARS = processed_events.c.event_id.type.length or 100
 
 _pruned_at: dict[str, float] = {}
 _prune_lock = threading.Lock()
@@ -56,7 +53,7 @@ def delivery_key(request: BoltRequest) -> str | None:
     event_id = body.get("event_id")
     if event_id:
         key = f"event:{event_id}"
-        if len(key) <= _KEY_CHARS:
+        if len(key) <= KEY_CHARS:
             return key
         return "event:" + hashlib.sha256(str(event_id).encode()).hexdigest()
     timestamp = _header(request, "x-slack-request-timestamp")
@@ -70,28 +67,6 @@ def is_retry(request: BoltRequest) -> bool:
     """Slack marks its own re-deliveries of an event (HTTP header, or Socket Mode's
     retry_attempt, which Bolt turns into the same header)."""
     return _header(request, "x-slack-retry-num") not in (None, "", "0")
-
-
-def claim(engine: Engine, key: str, *, now: datetime | None = None) -> bool:
-    """True if this process is the first to claim `key` (the insert won)."""
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                insert(processed_events).values(event_id=key, received_at=now or datetime.now(UTC))
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def prune(engine: Engine, *, now: datetime | None = None) -> int:
-    """Deletes claims older than CLAIM_TTL; returns how many."""
-    cutoff = (now or datetime.now(UTC)) - CLAIM_TTL
-    with engine.begin() as conn:
-        result = conn.execute(
-            delete(processed_events).where(processed_events.c.received_at < cutoff)
-        )
-    return result.rowcount or 0
 
 
 def first_delivery(engine_factory: Callable[[], Engine], request: BoltRequest) -> bool:

@@ -8,6 +8,9 @@ finds the week claimed but not posted (a replica crashed mid-post), or whose own
 answer from Slack, retries once that claim is stale; the retry looks in the channel before it
 posts, so a crash followed by a quick restart still posts this week, and only once. A channel
 whose history cannot be read is not retried: that needs a person (the log says what to do).
+
+The job posts through the composition root (`services.stories()`, `services.slack_client()`),
+so it uses the same chat model, STORY_* settings and client as `/story share` and the CLI.
 """
 
 from __future__ import annotations
@@ -19,12 +22,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
-from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
 
-from bot.config import Settings
-from bot.cron import parse_crontab
-from bot.stories import PostResult, current_week, post_weekly_story
+from bot.scheduling.cron import parse_crontab
+from bot.services import Services
+from bot.stories.posting import PostResult, current_week
 from metrics.stories.claims import STALE_AFTER
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,7 @@ def catch_up_due(trigger: BaseTrigger, timezone: str, now: datetime) -> bool:
 
 def schedule_retry(
     scheduler: BaseScheduler,
-    settings: Settings,
-    client: WebClient,
-    engine: Engine,
+    services: Services,
     week: str,
     *,
     now: datetime | None = None,
@@ -68,7 +67,7 @@ def schedule_retry(
         run_weekly_story,
         "date",
         run_date=when,
-        args=(settings, client, engine),
+        args=(services,),
         kwargs={"scheduler": scheduler, "week": week},
         id=RETRY_JOB_ID,
         replace_existing=True,
@@ -78,9 +77,7 @@ def schedule_retry(
 
 
 def run_weekly_story(
-    settings: Settings,
-    client: WebClient,
-    engine: Engine,
+    services: Services,
     *,
     scheduler: BaseScheduler | None = None,
     week: str | None = None,
@@ -88,6 +85,7 @@ def run_weekly_story(
     """One job run; never raises, so the scheduler thread survives any failure. With a
     scheduler, a week claimed but not posted gets a retry once that claim is stale; a retry
     (`week` given) that fires after its week ended does nothing."""
+    settings = services.settings
     if not settings.story_channel:
         return None
     this_week = current_week(settings.story_tz)
@@ -96,14 +94,8 @@ def run_weekly_story(
         return None
     result: PostResult | None = None
     try:
-        result = post_weekly_story(
-            engine,
-            client,
-            settings.story_channel,
-            week=this_week,
-            timezone=settings.story_tz,
-            allow_repeats=settings.story_allow_repeats,
-            llm_model=settings.llm_model,
+        result = services.stories().post_weekly(
+            services.slack_client(), settings.story_channel, week=this_week
         )
     except Exception:
         log.exception("weekly story job failed; retrying once the claim is stale")
@@ -114,17 +106,16 @@ def run_weekly_story(
     unfinished = result is None or result.outcome in ("in_progress_elsewhere", "outcome_unknown")
     if unfinished and scheduler is not None:
         try:
-            when = schedule_retry(scheduler, settings, client, engine, this_week)
+            when = schedule_retry(scheduler, services, this_week)
             log.info("weekly story: %s is not posted yet; retrying at %s", this_week, when)
         except Exception:
             log.exception("could not schedule the weekly story retry")
     return result
 
 
-def start_scheduler(
-    settings: Settings, client: WebClient, engine: Engine, *, now: datetime | None = None
-) -> BackgroundScheduler:
+def start_scheduler(services: Services, *, now: datetime | None = None) -> BackgroundScheduler:
     """Starts the weekly job (and a catch-up run if this week's slot was missed)."""
+    settings = services.settings
     scheduler = BackgroundScheduler(timezone=ZoneInfo(settings.story_tz))
     if not settings.story_channel:
         log.info("STORY_CHANNEL is not set: no weekly customer story will be posted")
@@ -135,7 +126,7 @@ def start_scheduler(
     scheduler.add_job(
         run_weekly_story,
         trigger,
-        args=(settings, client, engine),
+        args=(services,),
         kwargs={"scheduler": scheduler},
         id=JOB_ID,
         coalesce=True,
@@ -146,7 +137,7 @@ def start_scheduler(
     if catch_up_due(trigger, settings.story_tz, now or datetime.now(UTC)):
         scheduler.add_job(
             run_weekly_story,
-            args=(settings, client, engine),
+            args=(services,),
             kwargs={"scheduler": scheduler},
             id=f"{JOB_ID}_catch_up",
         )
