@@ -41,9 +41,7 @@ def upgrade() -> None:
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("value", sa.Float(), nullable=True),
-        sa.CheckConstraint(
-            "state IN ('ok', 'breached')", name=op.f("ck_alert_states_state_known")
-        ),
+        sa.CheckConstraint("state IN ('ok', 'breached')", name=op.f("ck_alert_states_state_known")),
         sa.PrimaryKeyConstraint("rule", "channel", name=op.f("pk_alert_states")),
     )
 
