@@ -106,6 +106,8 @@ def check_alerts(
 def _foresee(engine: Engine, check: AlertCheck, evaluation: Evaluation, channel: str) -> AlertCheck:
     """What a real check would do now, from the state as it is (nothing written)."""
     before = current(engine, check.rule, channel)
+    if before is None and evaluation.verdict == "no_data":
+        return check  # never checked with data: no state yet
     state: StateName = before.state if before else "ok"
     episode = before.episode if before else 0
     if evaluation.verdict != "no_data" and (evaluation.verdict == "breached") != (
