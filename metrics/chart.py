@@ -208,3 +208,45 @@ def render_trend(result: KpiResult) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
+
+
+def render_panels(results: list[KpiResult], title: str) -> bytes:
+    """Several KPIs in one PNG, one small trend per KPI (each with its own scale, its period
+    highlighted and its target line), two to a row: the weekly digest's one chart."""
+    columns = 1 if len(results) == 1 else 2
+    rows = max(1, -(-len(results) // columns))
+    figure = Figure(figsize=(WIDTH_PX / DPI, (80 + 260 * rows) / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontsize=15, fontweight="bold", x=0.01, ha="left")
+    for index in range(rows * columns):
+        axes = figure.add_subplot(rows, columns, index + 1)
+        if index >= len(results):
+            axes.set_visible(False)
+            continue
+        result = results[index]
+        plan = plan_trend(result)
+        points = result.series
+        known = [(x, p.value) for x, p in enumerate(points) if p.value is not None]
+        if known:
+            xs, ys = zip(*known, strict=True)
+            axes.plot(xs, ys, color=LINE, linewidth=1.8, marker="o", markersize=3, zorder=2)
+        if plan.highlight is not None:
+            axes.scatter([plan.highlight], [points[plan.highlight].value], s=50, color=HIGHLIGHT)
+        if plan.target is not None:
+            draw_target(axes, plan.target)
+            axes.legend(loc="best", frameon=False, fontsize=8, labelcolor="linecolor")
+        axes.set_ylim(*plan.y_limits)
+        step = max(1, len(points) // 6)
+        ticks = list(range(0, len(points), step))
+        axes.set_xticks(ticks, [points[i].label for i in ticks], fontsize=8)
+        axes.tick_params(axis="y", labelsize=8)
+        axes.set_title(
+            f"{result.title}: {result.value:,.1f} {result.unit}", fontsize=10, loc="left"
+        )
+        axes.grid(axis="y", color="#e9ecef")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()

@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "bot.cli.demo",
         "Seed demo data and the starter knowledge base, then show what to try.",
     ),
+    "digest": (
+        "bot.cli.digest",
+        "The weekly KPI digest: preview it, or post it to a channel once per week.",
+    ),
     "doctor": (
         "bot.cli.doctor",
         "Check settings, database, index, Slack token and LLM; say what to fix.",

@@ -42,3 +42,19 @@ def race_for_the_alerts(
     outcomes = [(c.rule, c.state, c.posting.outcome if c.posting else None) for c in checks]
     results.put((name, outcomes))
     engine.dispose()
+
+
+def race_for_the_digest(
+    database_url: str, api_url: str, week: str, name: str, barrier: Barrier, results: Queue
+) -> None:
+    """One replica: wait for the others, then post the week's digest."""
+    from bot.digest import post_digest
+
+    engine = connect(database_url)
+    client = WebClient(token="xoxb-test", base_url=api_url)
+    barrier.wait(timeout=60)
+    posted = post_digest(
+        engine, client, KpiService(lambda: engine), "C0DIGEST", week, ["nps"], claimed_by=name
+    )
+    results.put((name, posted.posting.outcome, posted.posting.message_ts))
+    engine.dispose()
