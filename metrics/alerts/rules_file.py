@@ -55,18 +55,11 @@ def load_rule_book(path: Path | None = None) -> RuleBook:
 
 def parse_rule_book(text: str, source: str = "<rules>") -> RuleBook:
     """The RuleBook written in `text`; `source` names it in errors."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        reason = f"it is not valid YAML ({error.problem or error.context})"
-        raise RulesFileError(source, reason, mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as error:
-        raise RulesFileError(source, f"it is not valid YAML ({error})") from None
+    root = _yaml(yaml.compose, text, source)
     if root is None:
         return RuleBook()
     _check_nodes(root, source)
-    data = yaml.load(text, Loader=_Loader)
+    data = _yaml(yaml.load, text, source)  # tags (!!python/…) and bad values fail here
     if not isinstance(data, dict):
         raise RulesFileError(
             source, "the file must be a mapping with `targets:` and `alerts:`", _line(root)
@@ -82,6 +75,20 @@ def parse_rule_book(text: str, source: str = "<rules>") -> RuleBook:
         first = error.errors(include_url=False)[0]
         node = _node_at(root, first["loc"])
         raise RulesFileError(source, _reason(first), _line(node)) from None
+
+
+def _yaml(read: Any, text: str, source: str) -> Any:  # noqa: ANN401 (a node or the data)
+    """`read(text)` with every YAML failure as RulesFileError, naming the line if known."""
+    try:
+        return read(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = f"it is not valid YAML ({error.problem or error.context})"
+        raise RulesFileError(source, reason, mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as error:
+        raise RulesFileError(source, f"it is not valid YAML ({error})") from None
+    except RecursionError:
+        raise RulesFileError(source, "it is nested too deeply") from None
 
 
 def _line(node: yaml.Node) -> int:
@@ -155,8 +162,11 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def _reason(error: dict[str, Any]) -> str:
     """A pydantic error as words an operator acts on."""
-    kind, loc, given = error["type"], tuple(error["loc"]), error.get("input")
+    kind, loc, raw = error["type"], tuple(error["loc"]), error.get("input")
+    given = repr(raw) if isinstance(raw, str) else str(raw)
     field = _field(loc)
+    if "[key]" in loc and kind != "value_error":
+        return f"`{loc[loc.index('[key]') - 1]}` is not a KPI name"
     if kind == "missing":
         return f"`{field}` is missing"
     if kind == "extra_forbidden":
@@ -167,11 +177,11 @@ def _reason(error: dict[str, Any]) -> str:
         message = str(error["ctx"]["error"])
         return f"`{field}` {message[3:]}" if message.startswith("it ") else message
     if kind in ("float_parsing", "float_type"):
-        return f"`{field}` must be a number, not {given!r}"
+        return f"`{field}` must be a number, not {given}"
     if kind == "finite_number":
         return f"`{field}` must be a finite number"
     if kind == "string_type":
-        return f"`{field}` must be text, not {given!r}"
+        return f"`{field}` must be text, not {given}"
     if kind == "list_type":
         return f"`{field}` must be a list of rules, each starting with `- name:`"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

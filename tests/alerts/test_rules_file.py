@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from metrics.alerts.rules import AlertRule, Condition
 from metrics.alerts.rules_file import DEFAULT_FILE, load_rule_book, parse_rule_book
@@ -174,3 +176,65 @@ def test_a_rule_is_a_frozen_declaration() -> None:
     rule = AlertRule(name="r", kpi="nps", below=30)
     with pytest.raises(ValueError):
         rule.below = 20  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("x: !!python/object:os.system {}\n", "could not determine a constructor for the tag"),
+        ("a: !!binary zzz\n", "failed to decode base64 data"),
+        ("{? [a]: 1}\n", "found unhashable key"),
+        ("targets: {1: 2}\n", "`1` is not a KPI name"),
+        ("targets: {nps: 2026-01-01}\n", "`nps` must be a number, not 2026-01-01"),
+    ],
+)
+def test_tags_odd_keys_and_dates_are_mistakes_with_a_line_not_crashes(
+    text: str, reason: str
+) -> None:
+    error = error_of(text)
+    assert reason in error.reason and error.line == 1
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "targets:",
+                "alerts:",
+                "  - name: a",
+                "    kpi: nps",
+                "    below: 30",
+                "  nps: 40",
+                "    period: 30d",
+                "    rises_by: x",
+                "    channel: C0A",
+                "- ",
+                "  ",
+                "&a [1]",
+                "*a",
+                "!!python/object:x {}",
+                "{",
+                "]",
+                ": :",
+                "    segments: {segment: x}",
+                "    language: no",
+                "\t",
+                "'",
+                '"',
+                "#",
+                "    below: .inf",
+                "---",
+                "...",
+            ]
+        )
+        | st.text(max_size=30),
+        max_size=12,
+    )
+)
+def test_any_text_is_a_rule_book_or_one_sentence_never_a_crash(lines: list[str]) -> None:
+    try:
+        parse_rule_book("\n".join(lines), "fuzz.yaml")
+    except RulesFileError as error:
+        sentence = str(error)
+        assert "fuzz.yaml" in sentence and sentence.endswith(".")
