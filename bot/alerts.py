@@ -120,12 +120,20 @@ def _foresee(engine: Engine, check: AlertCheck, evaluation: Evaluation, channel:
     )
     announcement = None
     if owed is not None and evaluation.result is not None:
-        done = claims.status(engine, POSTS, channel, announcement_key(check.rule, episode, owed))
-        if done is None or done.posted_at is None:
+        if not _announced(engine, channel, announcement_key(check.rule, episode, owed)):
             announcement = owed
+        if owed == "recovered" and not _announced(
+            engine, channel, announcement_key(check.rule, episode, "breached")
+        ):
+            announcement = None  # as _settle: no recovery from an unannounced breach
     return check.model_copy(
         update={"state": state, "episode": episode, "announcement": announcement}
     )
+
+
+def _announced(engine: Engine, channel: str, key: str) -> bool:
+    done = claims.status(engine, POSTS, channel, key)
+    return done is not None and done.posted_at is not None
 
 
 def _settle(
@@ -150,15 +158,11 @@ def _settle(
     owed = state.owes
     if owed is None:
         return check
-    if owed == "recovered":
-        breach = announcement_key(check.rule, state.episode, "breached")
-        announced = claims.status(engine, POSTS, channel, breach)
-        if announced is None or announced.posted_at is None:
-            return check.model_copy(
-                update={
-                    "detail": "Recovered from a breach that was never announced; nothing posted."
-                }
-            )
+    breach = announcement_key(check.rule, state.episode, "breached")
+    if owed == "recovered" and not _announced(engine, channel, breach):
+        return check.model_copy(
+            update={"detail": "Recovered from a breach that was never announced; nothing posted."}
+        )
     posting = post_once(
         engine,
         client,

@@ -292,3 +292,19 @@ def test_three_processes_announce_a_breach_once_and_its_recovery_once(
     with engine.connect() as conn:
         keys = sorted(conn.execute(select(post_claims.c.claim_key)).scalars())
     assert keys == ["alert:nps-below-30:1:breached", "alert:nps-below-30:1:recovered"]
+
+
+def test_a_breach_that_was_never_announced_gets_no_recovery_message(
+    engine: Engine, slack_web_api: SlackWebApi
+) -> None:
+    add_nps(engine, [0] * 20, at=days_before(NOW, 5))
+    slack_web_api.respond("chat.postMessage", {"ok": False, "error": "not_in_channel"})
+    check(engine, slack_web_api)
+    del slack_web_api.overrides["chat.postMessage"]
+    add_nps(engine, [10] * 200, at=days_before(NOW, 1))
+    [would] = check(engine, slack_web_api, now=NOW + timedelta(hours=1), dry_run=True)
+    assert (would.state, would.announcement) == ("ok", None)
+    [back] = check(engine, slack_web_api, now=NOW + timedelta(hours=1))
+    assert (back.state, back.announcement, back.posting) == ("ok", None, None)
+    assert back.detail == "Recovered from a breach that was never announced; nothing posted."
+    assert slack_web_api.posted_to(CHANNEL) == []
