@@ -4,11 +4,17 @@ KPI service puts the rules file's target on every result it computes."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from kpi_rows import add_nps
 from matplotlib.image import imread
 
+from bot.config import Settings
+from bot.services import Services
 from metrics.chart import TARGET, plan_trend, render_trend
+from metrics.db import connect
+from metrics.kpi_query import KpiQuery
 from metrics.models import KpiResult, Period, SeriesPoint
 
 
@@ -62,3 +68,21 @@ def test_the_target_is_drawn_as_a_line_across_the_chart() -> None:
     without = render_trend(monthly([21.0, 23.0, 22.0, 24.0, 25.0], target=None))
     assert target_pixels(without) == 0
     assert target_pixels(with_target) > 300, "a dotted line most of 1000 px wide"
+
+
+def test_the_kpi_service_puts_the_rules_files_target_on_every_result(
+    home: Path, tmp_path: Path, database_url: str
+) -> None:
+    engine = connect(database_url)
+    add_nps(engine, [10, 9, 8, 0], at=datetime.now(UTC) - timedelta(days=2))
+    engine.dispose()
+    shipped = Services.from_settings(Settings(journeybot_home=home, database_url=database_url))
+    assert shipped.kpis().compute(KpiQuery(name="nps")).target == 40.0
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("targets:\n  nps: 55\n", encoding="utf-8")
+    own = Services.from_settings(
+        Settings(journeybot_home=home, database_url=database_url, alert_rules_file=rules)
+    )
+    assert own.kpis().compute(KpiQuery(name="NPS", period="30d")).target == 55.0
+    shipped.close()
+    own.close()
