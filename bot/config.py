@@ -151,8 +151,32 @@ class Settings(BaseSettings):
         description="comma-separated Slack user ids such as U0123ABCD who approve stories",
     )
 
+    # Targets, alerts and the weekly KPI digest (schedules in STORY_TZ)
+    alert_rules_file: Path | None = Field(
+        None,
+        description="a YAML file of KPI targets and alert rules in the form of the shipped "
+        "metrics/targets.yaml",
+    )
+    alert_schedule: str = Field("0 * * * *", description=CRONTAB_FORM)
+    alert_channel: str | None = Field(
+        None, description="a Slack channel id such as C0123ABCD (not a #name)"
+    )
+    digest_channel: str | None = Field(
+        None, description="a Slack channel id such as C0123ABCD (not a #name)"
+    )
+    digest_schedule: str = Field("30 8 * * mon", description=CRONTAB_FORM)
+    digest_kpis: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["nps", "csat", "churn_rate", "checkout_completion", "aov"],
+        description="comma-separated KPI names, as `journeybot kpi list` shows them",
+    )
+    channel_language: str = Field("en", description="one of da, no, sv or en")
+
     @field_validator(
-        "kpi_allowed_users", "kpi_allowed_usergroups", "story_approvers", mode="before"
+        "kpi_allowed_users",
+        "kpi_allowed_usergroups",
+        "story_approvers",
+        "digest_kpis",
+        mode="before",
     )
     @classmethod
     def _split_comma_list(cls, value: object) -> object:
@@ -262,18 +286,61 @@ class Settings(BaseSettings):
             raise ValueError(f"{', '.join(wrong)} is not such an id")
         return value
 
-    @field_validator("story_channel")
+    @field_validator("story_channel", "alert_channel", "digest_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
         if value is not None and not _CHANNEL_ID.match(value):
             raise ValueError("it is not a channel id")
         return value
 
-    @field_validator("story_schedule")
+    @field_validator("story_schedule", "alert_schedule", "digest_schedule")
     @classmethod
     def _crontab(cls, value: str) -> str:
         parse_crontab(value, "UTC")  # ValueError says which field is wrong
         return value
+
+    @field_validator("alert_rules_file")
+    @classmethod
+    def _rules_file(cls, value: Path | None) -> Path | None:
+        """Read now, so a mistake stops `serve` at start-up with its line, not an hour later."""
+        if value is None:
+            return None
+        from metrics.alerts.rules_file import load_rule_book
+        from metrics.errors import RulesFileError
+
+        path = value.expanduser().absolute()
+        try:
+            load_rule_book(path)
+        except RulesFileError as error:
+            where = f"line {error.line}: " if error.line is not None else ""
+            raise ValueError(f"{where}{error.reason}") from None
+        return path
+
+    @field_validator("digest_kpis")
+    @classmethod
+    def _kpi_names(cls, value: list[str]) -> list[str]:
+        """Each KPI's own name (`churn` → `churn_rate`), so the digest shows it once."""
+        from metrics.errors import UnknownKpi
+        from metrics.registry import get_kpi
+
+        names: list[str] = []
+        for item in value:
+            try:
+                name = get_kpi(item).name
+            except UnknownKpi as error:
+                raise ValueError(str(error).rstrip(".")) from None
+            if name not in names:
+                names.append(name)
+        if not names:
+            raise ValueError("it names no KPI")
+        return names
+
+    @field_validator("channel_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value.lower() not in ("da", "no", "sv", "en"):
+            raise ValueError("it is not a language journeybot speaks")
+        return value.lower()
 
     @cached_property
     def metrics_database_url(self) -> str:

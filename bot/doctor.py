@@ -50,6 +50,8 @@ def diagnose() -> Report:
         index_check(config),
         slack_check(config),
         llm_check(config),
+        alerts_check(config),
+        digest_check(config),
     ]
     return Report(ok=all(check.status != "failing" for check in checks), checks=checks)
 
@@ -255,6 +257,58 @@ def llm_check(config: Settings) -> Check:
         status="ok",
         detail=f"LLM_MODEL={model!r} answered a test prompt in {seconds:.1f} s.",
         facts={"model": model, "seconds": round(seconds, 3)},
+    )
+
+
+def alerts_check(config: Settings) -> Check:
+    """The rules file was read with the settings (a mistake fails them with its line); this
+    says what it declares and which rules can be posted."""
+    from metrics.alerts.rules_file import DEFAULT_FILE, load_rule_book
+
+    source = config.alert_rules_file or DEFAULT_FILE
+    book = load_rule_book(config.alert_rules_file)
+    unposted = [r.name for r in book.alerts if not (r.channel or config.alert_channel)]
+    targets = ", ".join(f"{kpi} {value:g}" for kpi, value in book.targets.items()) or "none"
+    facts: dict[str, Any] = {
+        "file": str(source),
+        "rules": [r.name for r in book.alerts],
+        "without_channel": unposted,
+        "targets": book.targets,
+    }
+    count = len(book.alerts)
+    declared = (
+        f"{source} declares {count} alert rule{'' if count == 1 else 's'} and targets: {targets}"
+    )
+    if book.alerts and len(unposted) == len(book.alerts):
+        return Check(
+            name="alerts",
+            status="skipped",
+            detail=f"{declared}; no rule has a channel, so none is posted: set ALERT_CHANNEL "
+            "or give the rules a channel.",
+            facts=facts,
+        )
+    without = f"; not posted (no channel): {', '.join(unposted)}" if unposted else ""
+    return Check(
+        name="alerts",
+        status="ok",
+        detail=f"{declared}; checked at '{config.alert_schedule}' ({config.story_tz}){without}.",
+        facts=facts,
+    )
+
+
+def digest_check(config: Settings) -> Check:
+    if not config.digest_channel:
+        return Check(
+            name="digest",
+            status="skipped",
+            detail="DIGEST_CHANNEL is not set, so no weekly KPI digest is posted.",
+        )
+    return Check(
+        name="digest",
+        status="ok",
+        detail=f"The weekly KPI digest ({', '.join(config.digest_kpis)}) goes to "
+        f"{config.digest_channel} at '{config.digest_schedule}' ({config.story_tz}).",
+        facts={"channel": config.digest_channel, "kpis": config.digest_kpis},
     )
 
 

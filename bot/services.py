@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.stories.service import StoryService
     from knowledge.chat_model import ChatModel
     from knowledge.knowledge_base import KnowledgeBase
+    from metrics.alerts.rules import RuleBook
     from metrics.kpi_service import KpiService
 
 CONTEXT_KEY = "journeybot_services"
@@ -126,9 +127,17 @@ class Services:
                 currency=s.kpi_currency,
                 gross_margin=s.kpi_gross_margin,
                 discount_rate=s.kpi_discount_rate,
+                targets=lambda: self.rule_book().targets,
             )
 
         return self._once("kpis", build)
+
+    def rule_book(self) -> RuleBook:
+        """KPI targets and alert rules: ALERT_RULES_FILE (checked with the settings), else the
+        shipped metrics/targets.yaml."""
+        from metrics.alerts.rules_file import load_rule_book
+
+        return self._once("rule_book", lambda: load_rule_book(self.settings.alert_rules_file))
 
     def stories(self) -> StoryService:
         """Story preview, share and weekly post with the STORY_* settings bound."""

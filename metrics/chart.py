@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -23,6 +24,7 @@ WIDTH_PX, HEIGHT_PX, DPI = 1000, 500, 100
 LINE = "#1f4e79"
 HIGHLIGHT = "#d9480f"
 REFERENCE = "#868e96"
+TARGET = "#2b8a3e"
 #: Hard limits of the scale per unit (None: open on that side).
 _SCALE = {"%": (0.0, 100.0), "points": (-100.0, 100.0)}
 #: The smallest y range shown, so noise on a flat trend does not look like a swing.
@@ -42,6 +44,7 @@ class TrendPlan:
     y_label: str
     y_limits: tuple[float, float]
     value_label_above: bool = True
+    target: float | None = None  # the KPI's target (metrics/targets.yaml), drawn as a line
 
 
 def _axis_label(unit: str) -> str:
@@ -119,12 +122,21 @@ def plan_trend(result: KpiResult) -> TrendPlan:
         shown.append(result.value)
     if reference is not None:
         shown.append(reference)
+    if result.target is not None:
+        shown.append(result.target)  # in view, so the gap to the target is visible
     limits = _limits(result.unit, shown)
     above = True
     if highlight is not None and reference is not None:
         gap = reference - series[highlight].value
         above = not 0 <= gap < 0.12 * (limits[1] - limits[0])
-    return TrendPlan(highlight, reference, label, limits, above)
+    return TrendPlan(highlight, reference, label, limits, above, result.target)
+
+
+def draw_target(axes: Axes, target: float) -> None:
+    """The target as a dash-dotted green line across the chart, named in the legend."""
+    axes.axhline(
+        target, color=TARGET, linestyle="-.", linewidth=2, zorder=1, label=f"target {target:,.1f}"
+    )
 
 
 def render_trend(result: KpiResult) -> bytes:
@@ -163,8 +175,11 @@ def render_trend(result: KpiResult) -> bytes:
             zorder=1,
             label=f"previous period {plan.reference:,.1f}",
         )
+    if plan.target is not None:
+        draw_target(axes, plan.target)
+    if plan.reference is not None or plan.target is not None:
         # A legend placed where it covers no line or label, instead of text on the line.
-        axes.legend(loc="best", frameon=False, fontsize=9, labelcolor=REFERENCE)
+        axes.legend(loc="best", frameon=False, fontsize=9, labelcolor="linecolor")
     bottom, top = plan.y_limits
     if bottom < 0 < top:
         axes.axhline(0, color="#ced4da", linewidth=0.8, zorder=0)
@@ -189,6 +204,48 @@ def render_trend(result: KpiResult) -> bytes:
     axes.grid(axis="y", color="#e9ecef")
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def render_panels(results: list[KpiResult], title: str) -> bytes:
+    """Several KPIs in one PNG, one small trend per KPI (each with its own scale, its period
+    highlighted and its target line), two to a row: the weekly digest's one chart."""
+    columns = 1 if len(results) == 1 else 2
+    rows = max(1, -(-len(results) // columns))
+    figure = Figure(figsize=(WIDTH_PX / DPI, (80 + 260 * rows) / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontsize=15, fontweight="bold", x=0.01, ha="left")
+    for index in range(rows * columns):
+        axes = figure.add_subplot(rows, columns, index + 1)
+        if index >= len(results):
+            axes.set_visible(False)
+            continue
+        result = results[index]
+        plan = plan_trend(result)
+        points = result.series
+        known = [(x, p.value) for x, p in enumerate(points) if p.value is not None]
+        if known:
+            xs, ys = zip(*known, strict=True)
+            axes.plot(xs, ys, color=LINE, linewidth=1.8, marker="o", markersize=3, zorder=2)
+        if plan.highlight is not None:
+            axes.scatter([plan.highlight], [points[plan.highlight].value], s=50, color=HIGHLIGHT)
+        if plan.target is not None:
+            draw_target(axes, plan.target)
+            axes.legend(loc="best", frameon=False, fontsize=8, labelcolor="linecolor")
+        axes.set_ylim(*plan.y_limits)
+        step = max(1, len(points) // 6)
+        ticks = list(range(0, len(points), step))
+        axes.set_xticks(ticks, [points[i].label for i in ticks], fontsize=8)
+        axes.tick_params(axis="y", labelsize=8)
+        axes.set_title(
+            f"{result.title}: {result.value:,.1f} {result.unit}", fontsize=10, loc="left"
+        )
+        axes.grid(axis="y", color="#e9ecef")
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)

@@ -49,3 +49,17 @@ class DatabaseBusy(DatabaseUnavailable):
 class WhyUnavailable(MetricsError):
     """The change of this KPI cannot be split into mix and rate (not a weighted mean of groups,
     or nothing to compare with)."""
+
+
+class RulesFileError(MetricsError):
+    """The targets and alert rules file cannot be used; `line` and `reason` say where and why."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        if line is None:
+            message = f"The alert rules file {path} cannot be used: {reason}."
+        else:
+            message = f"Line {line} of the alert rules file {path}: {reason}."
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+        self.line = line

@@ -7,7 +7,7 @@ settings, the default period) are given once, to the constructor, by the composi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -34,9 +34,12 @@ class KpiService:
         currency: str = "DKK",
         gross_margin: float = 0.30,
         discount_rate: float = 0.10,
+        targets: Callable[[], Mapping[str, float]] = dict,
     ) -> None:
-        """`engine` is called when a KPI is computed, so listing KPIs needs no database."""
+        """`engine` is called when a KPI is computed, so listing KPIs needs no database;
+        `targets` when a result is made (the rules file's, read once by the caller)."""
         self._engine = engine
+        self._targets = targets
         self.default_period = default_period
         self.timezone = timezone
         self.min_sample = min_sample
@@ -50,7 +53,7 @@ class KpiService:
 
     def compute(self, query: KpiQuery, *, now: datetime | None = None) -> KpiResult:
         """Raises UnknownKpi, BadPeriod, BadSegment, NoData and DatabaseUnavailable."""
-        return compute_kpi(
+        result = compute_kpi(
             self._engine(),
             query.name,
             self.period(query),
@@ -64,6 +67,11 @@ class KpiService:
             discount_rate=self.discount_rate,
             raw=query.raw,
         )
+        return result.model_copy(update={"target": self.target(result.kpi)})
+
+    def target(self, name: str) -> float | None:
+        """The KPI's target (by its own name, not an alias), or None."""
+        return self._targets().get(name)
 
     def period(self, query: KpiQuery) -> str:
         """The period text compute_kpi takes, with the query's comparison: `ytd compare=yoy`."""

@@ -79,3 +79,5 @@ class KpiResult(BaseModel):
     min_sample: int
     segments: dict[str, str] = Field(default_factory=dict)
     extra: dict[str, float] = Field(default_factory=dict)
+    #: The KPI's target from the rules file (metrics/targets.yaml), if it has one.
+    target: float | None = None

@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -188,6 +189,37 @@ story_posts = Table(
     Column("message_ts", String(30)),
     UniqueConstraint("channel", "iso_week"),
     Index("ix_story_posts_story_key", "story_key"),
+)
+
+#: Claims for posts other than the weekly story (metrics/claims.py): the KPI digest
+#: (`digest:2026-W48`) and alert messages (`alert:<rule>:<episode>:breached`).
+post_claims = Table(
+    "post_claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(50), nullable=False),
+    Column("claim_key", String(200), nullable=False),
+    Column("claimed_by", String(100), nullable=False),
+    Column("claimed_at", UtcDateTime(), nullable=False),
+    Column("posted_at", UtcDateTime()),
+    Column("message_ts", String(30)),
+    UniqueConstraint("channel", "claim_key"),
+)
+
+#: Where each alert rule stands in its channel (metrics/alerts/state.py): `ok` or `breached`,
+#: and how many breaches it has had (`episode`), so a breach is announced once and its
+#: recovery once, whichever replica checks.
+alert_states = Table(
+    "alert_states",
+    metadata,
+    Column("rule", String(100), primary_key=True),
+    Column("channel", String(50), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("episode", Integer, nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+    Column("checked_at", UtcDateTime(), nullable=False),
+    Column("value", Float),
+    CheckConstraint("state IN ('ok', 'breached')", name="state_known"),
 )
 
 processed_events = Table(

@@ -16,6 +16,10 @@ import click
 #: command → (module that registers it, its one-line help as `--help` lists it). A test
 #: checks each line against the command's own docstring, so the two cannot drift apart.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "alerts": (
+        "bot.cli.alerts",
+        "Check the alert rules (ALERT_RULES_FILE) and announce breaches and recoveries.",
+    ),
     "ask": (
         "bot.cli.ask",
         "Answer QUESTION from the knowledge base, with numbered sources ('-' = stdin lines).",
@@ -24,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
         "bot.cli.demo",
         "Seed demo data and the starter knowledge base, then show what to try.",
+    ),
+    "digest": (
+        "bot.cli.digest",
+        "The weekly KPI digest: preview it, or post it to a channel once per week.",
     ),
     "doctor": (
         "bot.cli.doctor",

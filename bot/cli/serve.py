@@ -78,12 +78,15 @@ def register(cli: click.Group) -> None:
                 svc.llm()  # answers and stories share it
             except KnowledgeError as error:
                 fail(str(error))
-        scheduler = None
-        if config.story_channel:
-            from bot.scheduling.scheduler import start_scheduler
+        from bot.alerts import schedule_alerts
+        from bot.digest import schedule_digest
+        from bot.scheduling.scheduler import start_scheduler
 
-            scheduler = start_scheduler(svc)
+        scheduler = start_scheduler(svc)
+        if config.story_channel:
             log.info("story scheduler started for %s", config.story_channel)
+        schedule_alerts(scheduler, svc, app.client)  # each logs what it will post, or why not
+        schedule_digest(scheduler, svc, app.client)
         try:
             if http:
                 from bot.slack.server import create_server
@@ -106,5 +109,4 @@ def register(cli: click.Group) -> None:
                 click.echo("journeybot connecting to Slack in Socket Mode")
                 socket_mode_handler(app, config).start()
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)

@@ -39,7 +39,7 @@ def story_metadata(claim_key: str, story_key: str) -> dict:
     return {"event_type": EVENT_TYPE, "event_payload": {"claim": claim_key, "story_key": story_key}}
 
 
-def _unreadable(channel: str, reason: str) -> HistoryUnreadable:
+def _unreadable(channel: str, reason: str, what: str = "story") -> HistoryUnreadable:
     fix = (
         "give the app the channels:history scope (groups:history for a private channel), "
         "reinstall it and run again"
@@ -47,7 +47,7 @@ def _unreadable(channel: str, reason: str) -> HistoryUnreadable:
         else "check that the bot is in the channel and run again"
     )
     return HistoryUnreadable(
-        f"Cannot read {channel}'s history ({reason}) to check whether the story already went "
+        f"Cannot read {channel}'s history ({reason}) to check whether the {what} already went "
         f"out, so nothing was posted to avoid posting it twice: {fix}."
     )
 
@@ -59,9 +59,11 @@ def find_unrecorded_post(
     *,
     since: datetime,
     recorded: set[str],
+    event_type: str = EVENT_TYPE,
+    what: str = "story",
 ) -> FoundPost | None:
-    """The story message posted for `claim_key` since `since` whose ts is not in `recorded`,
-    or None. Raises HistoryUnreadable when Slack will not say (scope, membership, network,
+    """The message marked `event_type` posted for `claim_key` since `since` whose ts is not in
+    `recorded` (a story, unless told otherwise), or None. Raises HistoryUnreadable when Slack will not say (scope, membership, network,
     or more messages since then than we read)."""
     oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
     cursor: str | None = None
@@ -78,16 +80,19 @@ def find_unrecorded_post(
                 metadata = message.get("metadata") or {}
                 payload = metadata.get("event_payload") or {}
                 if (
-                    metadata.get("event_type") == EVENT_TYPE
+                    metadata.get("event_type") == event_type
                     and payload.get("claim") == claim_key
                     and message.get("ts") not in recorded
                 ):
-                    return FoundPost(message_ts=message["ts"], story_key=payload["story_key"])
+                    return FoundPost(
+                        message_ts=message["ts"], story_key=payload.get("story_key", "")
+                    )
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not page.get("has_more") or not cursor:
                 return None
     except SlackApiError as error:
-        raise _unreadable(channel, str(error.response.get("error", "unknown_error"))) from error
+        reason = str(error.response.get("error", "unknown_error"))
+        raise _unreadable(channel, reason, what) from error
     except OSError as error:
-        raise _unreadable(channel, type(error).__name__) from error
-    raise _unreadable(channel, f"more than {PAGE_SIZE * MAX_PAGES} messages since the claim")
+        raise _unreadable(channel, type(error).__name__, what) from error
+    raise _unreadable(channel, f"more than {PAGE_SIZE * MAX_PAGES} messages since the claim", what)

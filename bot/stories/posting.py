@@ -15,10 +15,7 @@ of posting again. If the history cannot be read, nothing is posted and the reaso
 
 from __future__ import annotations
 
-import copy
 import logging
-import os
-import socket
 from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -26,9 +23,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
+from bot.post_once import without_resends, worker_id
 from bot.stories.history import (
     FoundPost,
     HistoryUnreadable,
@@ -85,11 +82,6 @@ class PostResult(BaseModel):
     detail: str = ""
 
 
-def worker_id() -> str:
-    """Who holds a claim: host and pid, so a stale claim in the table can be traced."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def current_week(timezone: str, now: datetime | None = None) -> str:
     return iso_week((now or datetime.now(UTC)).astimezone(ZoneInfo(timezone)))
 
@@ -115,22 +107,10 @@ def prepare_card(
     )
 
 
-def _without_resends(client: WebClient) -> WebClient:
-    """`client` without the retries that resend a request Slack may have carried out (a
-    dropped connection, a server error): a resent chat.postMessage is a second post. Rate
-    limits (429) are still waited out: Slack did not carry those out."""
-    kept = [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
-    if len(kept) == len(client.retry_handlers):
-        return client
-    poster = copy.copy(client)
-    poster.retry_handlers = kept
-    return poster
-
-
 def post_card(client: WebClient, channel: str, card: StoryCard, *, claim_key: str) -> str:
     """Posts the card once, marked with its claim, and returns the message ts."""
     text, blocks = story_message(card)
-    response = _without_resends(client).chat_postMessage(
+    response = without_resends(client).chat_postMessage(
         channel=channel,
         text=text,
         blocks=blocks,
