@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from slack_sdk import WebClient  # noqa: E402
 from slack_web_api import start_slack_web_api  # noqa: E402
 
-from bot.alerts import check_alerts  # noqa: E402
+from bot.scheduling.alerts import check_alerts  # noqa: E402
 from metrics.alerts.rules_file import load_rule_book, parse_rule_book  # noqa: E402
 from metrics.chart import render_panels  # noqa: E402
 from metrics.db import connect  # noqa: E402

@@ -1,5 +1,5 @@
 """`journeybot alerts check [--dry-run] [--json]`: every alert rule checked now, for cron; the
-same code `journeybot serve` runs on ALERT_SCHEDULE (bot/alerts.py)."""
+same code `journeybot serve` runs on ALERT_SCHEDULE (bot/scheduling/alerts.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import formatting
-from bot.alerts import AlertCheck, check_with_services
 from bot.cli.common import fail, print_json, services
+from bot.scheduling.alerts import AlertCheck, check_with_services
 from metrics.errors import MetricsError
 
 #: Outcomes after which the command exits 1: something needs a person or another run.

@@ -1,5 +1,5 @@
 """`journeybot digest preview|post`: the weekly KPI digest without waiting for Monday, the same
-code paths as `serve` (bot/digest.py)."""
+code paths as `serve` (bot/scheduling/digest.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import formatting
 from bot.cli.common import fail, print_json, services
 from bot.cli.render import ARROWS
-from bot.digest import post_with_services
+from bot.scheduling.digest import post_with_services
 from bot.views.why import split_lines
 from metrics.digest import Digest, build_digest, last_complete_week
 from metrics.errors import MetricsError

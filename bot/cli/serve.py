@@ -78,8 +78,8 @@ def register(cli: click.Group) -> None:
                 svc.llm()  # answers and stories share it
             except KnowledgeError as error:
                 fail(str(error))
-        from bot.alerts import schedule_alerts
-        from bot.digest import schedule_digest
+        from bot.scheduling.alerts import schedule_alerts
+        from bot.scheduling.digest import schedule_digest
         from bot.scheduling.scheduler import start_scheduler
 
         scheduler = start_scheduler(svc)

@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.post_once import without_resends, worker_id
+from bot.slack.post_once import without_resends, worker_id
 from bot.stories.history import (
     FoundPost,
     HistoryUnreadable,

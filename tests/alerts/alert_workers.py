@@ -9,7 +9,7 @@ from multiprocessing.synchronize import Barrier
 
 from slack_sdk import WebClient
 
-from bot.alerts import check_alerts
+from bot.scheduling.alerts import check_alerts
 from metrics.alerts.rules_file import parse_rule_book
 from metrics.db import connect
 from metrics.kpi_service import KpiService
@@ -48,7 +48,7 @@ def race_for_the_digest(
     database_url: str, api_url: str, week: str, name: str, barrier: Barrier, results: Queue
 ) -> None:
     """One replica: wait for the others, then post the week's digest."""
-    from bot.digest import post_digest
+    from bot.scheduling.digest import post_digest
 
     engine = connect(database_url)
     client = WebClient(token="xoxb-test", base_url=api_url)

@@ -16,7 +16,7 @@ from slack_web_api import SlackWebApi
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.alerts import AlertCheck, check_alerts
+from bot.scheduling.alerts import AlertCheck, check_alerts
 from metrics.alerts.rules_file import parse_rule_book
 from metrics.alerts.state import current
 from metrics.kpi_service import KpiService

@@ -16,7 +16,7 @@ from slack_web_api import SlackWebApi
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.digest import post_digest
+from bot.scheduling.digest import post_digest
 from bot.views.digest import digest_message
 from metrics.claims import POSTS, status
 from metrics.digest import biggest_mover, build_digest, last_complete_week, movement

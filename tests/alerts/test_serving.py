@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from kpi_rows import add_nps
 from slack_web_api import SlackWebApi
 
-from bot.alerts import run_alert_checks, schedule_alerts
 from bot.cli import main
 from bot.config import Settings
-from bot.digest import schedule_digest
 from bot.doctor import alerts_check, digest_check
+from bot.scheduling.alerts import run_alert_checks, schedule_alerts
+from bot.scheduling.digest import schedule_digest
 from bot.services import Services
 from metrics.db import connect
 from metrics.digest import last_complete_week

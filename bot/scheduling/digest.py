@@ -1,5 +1,5 @@
 """The weekly KPI digest in Slack: built (metrics/digest.py), posted once per channel and ISO
-week (bot/post_once.py, claim `digest:2026-W48`), its one chart in the message's thread.
+week (bot/slack/post_once.py, claim `digest:2026-W48`), its one chart in the message's thread.
 
 The digest reports on the last complete ISO week in STORY_TZ, so the Monday post covers
 Monday to Sunday just ended; `--week` names another. `journeybot serve` posts it at
@@ -22,9 +22,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
 from bot.i18n import say
-from bot.post_once import Posting, post_once
 from bot.scheduling.cron import parse_crontab
 from bot.scheduling.scheduler import RETRY_AFTER, catch_up_due
+from bot.slack.post_once import Posting, post_once
 from bot.views.digest import digest_message
 from metrics.chart import render_panels
 from metrics.digest import Digest, build_digest, last_complete_week

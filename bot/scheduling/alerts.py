@@ -1,5 +1,5 @@
 """Alert rules checked and announced: each rule's verdict moves its state (metrics/alerts/),
-and what the state owes its channel (a breach, a recovery) is posted once (bot/post_once.py).
+and what the state owes its channel (a breach, a recovery) is posted once (bot/slack/post_once.py).
 
 So a breach is announced on the first check that sees it, not again while it lasts, and its
 recovery once when it is over, however many replicas check, and across restarts: the state
@@ -19,8 +19,8 @@ from pydantic import BaseModel
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot.post_once import Posting, post_once
 from bot.scheduling.cron import parse_crontab
+from bot.slack.post_once import Posting, post_once
 from bot.views.alert import alert_message
 from metrics import claims
 from metrics.alerts.evaluate import Evaluation, Verdict, evaluate
