@@ -41,6 +41,7 @@ def chunk_document(document: Document) -> list[Chunk]:
             language=document.language,
             position=position,
             about=about if position == 0 else "",
+            url=document.url,
         )
         for position, (heading, text) in enumerate(pieces)
     ]
