@@ -1,5 +1,6 @@
 """Citations people can open: a source is named by its path relative to the ingested folder
-(never a server path) and links to its own URL or its folder's mapped base URL."""
+(never a server path) and links to its own URL or its folder's mapped base URL; a
+summary that says what the body does not is found like any passage."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import store_check
+from knowledge.chunking import chunk_document
 from knowledge.citations import mapped_url, parse_url_map, shown_source, web_url
 from knowledge.index import LEXICAL_CACHE, Index, _load_cache
 from knowledge.knowledge_base import KnowledgeBase
@@ -290,3 +292,59 @@ def test_a_damaged_store_is_rebuilt_under_the_names_its_sources_had(tmp_path: Pa
         ): "confluence/Customer success/Onboarding | calls.md",
         str((docs / "warranty.md").resolve()): "warranty.md",
     }
+
+
+# --- summaries ----------------------------------------------------------------------------
+
+REFUNDS_WITH_SUMMARY = """---
+title: Refund desk
+summary: "Refunds above 5,000 kr are approved by Ingrid Halvorsen in finance."
+tags: [refunds, finance]
+---
+
+# Refund desk
+
+A customer asks for a refund through the order page or by writing to support. Support
+checks the order, the delivery date and the condition of the returned goods, and then
+pays the money back to the original card.
+"""
+
+
+def test_a_summary_is_found_by_a_question_only_the_summary_answers(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "refunds.md").write_text(REFUNDS_WITH_SUMMARY, encoding="utf-8")
+    base = _base(tmp_path)
+    base.ingest([docs])
+    answer = base.ask("Who approves refunds above 5,000 kr?")
+    assert answer.answered, answer
+    assert "Ingrid Halvorsen" in answer.answer
+    assert answer.sources[0].title == "Refund desk"
+
+
+def test_a_summary_that_retells_the_body_adds_no_chunk_and_tags_stay_on_the_body(
+    tmp_path: Path,
+) -> None:
+    retelling = REFUNDS_WITH_SUMMARY.replace(
+        "Refunds above 5,000 kr are approved by Ingrid Halvorsen in finance.",
+        "How support checks a refund and pays the money back to the card.",
+    )
+    path = tmp_path / "refunds.md"
+    path.write_text(retelling, encoding="utf-8")
+    [body] = chunk_document(load_document(path))
+    assert body.about == "Tags: refunds, finance." and "Refund desk" not in body.text
+
+    path.write_text(REFUNDS_WITH_SUMMARY, encoding="utf-8")
+    summary, body = chunk_document(load_document(path))
+    assert summary.text == "Refunds above 5,000 kr are approved by Ingrid Halvorsen in finance."
+    assert (summary.section, summary.title, summary.about) == ("", "Refund desk", "")
+    assert body.about == "Tags: refunds, finance." and body.position == 1
+
+
+def test_no_starter_corpus_summary_is_indexed_as_they_retell_their_documents() -> None:
+    """Their summaries are teasers; as passages they cost answers (knowledge/chunking.py)."""
+    corpus = Path(__file__).resolve().parents[2] / "knowledge" / "corpus"
+    for path in sorted(corpus.rglob("*.md")):
+        document = load_document(path)
+        assert document.description, path
+        assert chunk_document(document)[0].text != document.description, path
