@@ -187,6 +187,7 @@ def test_a_damaged_index_is_rebuilt_from_its_sources_with_a_warning_instead_of_c
     asked = _journeybot(home, "ask", "--json", "What is customer churn?")
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["answered"] is True
+    assert str(tmp_path) not in asked.stdout  # no server path, after a rebuild too
     warning = asked.stderr.strip()
     assert warning.startswith(f"The index at {home / 'index'} was damaged"), warning
     assert f"moved to {home / 'index.damaged'} and is being rebuilt" in warning
