@@ -29,7 +29,7 @@ from knowledge.language import detect
 from knowledge.models import Document, Section
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, Tag
+    from bs4 import Tag
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 _LANGUAGE_ALIASES = {"da": "da", "no": "no", "nb": "no", "nn": "no", "sv": "sv", "en": "en"}
@@ -568,17 +568,18 @@ def _html_sections(text: str) -> tuple[list[Section], str, str]:
     return sections, title or walk.first_h1, canonical
 
 
-def _html_url(soup: Tag | BeautifulSoup) -> str:
+def _html_url(soup: Tag) -> str:
     """The page's canonical address: `<link rel="canonical">`, else `og:url` (an exported
     wiki page usually carries one); checked by web_url like a front-matter url."""
     from bs4 import Tag
 
-    for tag in soup.find_all("link", href=True):
-        rel = tag.get("rel") or []
-        if isinstance(tag, Tag) and "canonical" in [str(r).lower() for r in rel]:
+    links = [tag for tag in soup.find_all("link", href=True) if isinstance(tag, Tag)]
+    for tag in links:
+        if "canonical" in [str(rel).lower() for rel in tag.get_attribute_list("rel")]:
             return web_url(str(tag["href"])) or ""
-    for tag in soup.find_all("meta", content=True):
-        if isinstance(tag, Tag) and str(tag.get("property", "")).lower() == "og:url":
+    metas = [tag for tag in soup.find_all("meta", content=True) if isinstance(tag, Tag)]
+    for tag in metas:
+        if str(tag.get("property", "")).lower() == "og:url":
             return web_url(str(tag["content"])) or ""
     return ""
 
