@@ -229,7 +229,7 @@ def test_files_over_their_budget_are_skipped_with_one_line_each_and_the_rest_is_
     ]
     asked = _journeybot(home, "ask", "--json", "How long do customers have to return an order?")
     assert asked.returncode == 0, asked.stderr
-    assert json.loads(asked.stdout)["sources"][0]["source"] == str(docs / "refunds.md")
+    assert json.loads(asked.stdout)["sources"][0]["source"] == "refunds.md"  # not a server path
 
 
 # Dies (SIGKILL, nothing to clean up) right after the first write of an ingest landed.
@@ -274,7 +274,7 @@ def test_an_ingest_killed_part_way_leaves_a_usable_index_and_the_next_one_finish
 
     asked = _journeybot(home, "ask", "--json", "How long do customers have to return an order?")
     assert asked.returncode == 0, asked.stderr
-    assert json.loads(asked.stdout)["sources"][0]["source"] == str(notes / "a-refunds.md")
+    assert json.loads(asked.stdout)["sources"][0]["source"] == "a-refunds.md"
     again = _journeybot(home, "ingest", str(notes), str(CORPUS))
     assert again.returncode == 0, again.stderr
     corpus = len(list(CORPUS.rglob("*.md")))
