@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.scheduling.cron import EXPECTED as CRONTAB_FORM
 from bot.scheduling.cron import parse_crontab
+from knowledge.citations import parse_url_map
 from metrics.periods import ACCEPTED_FORMS as PERIOD_FORMS
 
 #: Settings whose values never appear in messages, logs or `journeybot doctor`.
@@ -101,6 +102,11 @@ class Settings(BaseSettings):
     )
     ingest_lock_wait_seconds: float = Field(
         120.0, ge=0, le=3600, allow_inf_nan=False, description="seconds from 0 to 3600"
+    )
+    source_url_map: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="comma-separated FOLDER/=BASE_URL pairs, folders relative to the ingested "
+        "one, e.g. confluence/=https://wiki.example.com/display/CX/",
     )
 
     # Metrics
@@ -184,6 +190,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("source_url_map", mode="before")
+    @classmethod
+    def _url_map(cls, value: object) -> object:
+        """Written `wiki/=https://…,drive/=https://…`; the first bad entry is named."""
+        return parse_url_map(value) if isinstance(value, str) else value
 
     @field_validator("journeybot_home")
     @classmethod

@@ -75,6 +75,8 @@ def _value(name: str, value: object) -> str:
         return "(hidden)"
     if isinstance(value, list):
         value = ",".join(value)
+    if isinstance(value, dict):
+        value = ",".join(f"{key}={item}" for key, item in value.items())
     return shown(name, value)
 
 

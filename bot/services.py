@@ -108,6 +108,7 @@ class Services:
                     max_seconds=s.ingest_max_file_seconds,
                 ),
                 lock_wait_seconds=s.ingest_lock_wait_seconds,
+                source_urls=s.source_url_map,
             )
 
         return self._once("knowledge_base", build)

@@ -392,4 +392,5 @@ def source_of(hit: Hit, cited_text: str | None = None) -> Source:
         snippet=shorten(text, SNIPPET_CHARS),
         score=round(float(hit.score), 4),
         section=hit.chunk.section,
+        url=hit.chunk.url or None,
     )

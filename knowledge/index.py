@@ -23,7 +23,7 @@ import pickle
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa:
 from chromadb.config import Settings  # noqa: E402
 
 from knowledge import glossary, store_check, text  # noqa: E402
+from knowledge.citations import shown_source  # noqa: E402
 from knowledge.dense import exact_neighbours  # noqa: E402
 from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
 from knowledge.errors import IndexUnavailable, KnowledgeError  # noqa: E402
@@ -49,6 +50,9 @@ from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
+#: Bumped when the cached Chunk model changes (2: chunks carry `url`); an older cache holds
+#: chunks without the new field and is rebuilt instead of failing on first use.
+_CACHE_FORMAT = 2
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
@@ -97,6 +101,7 @@ class _Prepared:
 def _prepared(
     file: Path,
     key: str,
+    name: str,
     is_new: bool,
     digest: str,
     chunks: list[Chunk],
@@ -104,7 +109,8 @@ def _prepared(
 ) -> _Prepared:
     """Chunk ids come from the file's path and the chunk's position, so a changed file's
     chunks overwrite its old ones; each chunk carries the file's hash and chunk count,
-    which make up the manifest."""
+    which make up the manifest. The absolute path is the manifest's key only: the source
+    people see is `name`, the path relative to the ingested folder."""
     prefix = uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]
     ids = [f"{prefix}-{chunk.position}" for chunk in chunks]
     metadatas = [
@@ -112,12 +118,13 @@ def _prepared(
             "file": key,
             "content_hash": digest,
             "chunks": len(chunks),
-            "source": chunk.source,
+            "source": name,
             "title": chunk.title,
             "section": chunk.section,
             "language": chunk.language,
             "position": chunk.position,
             "about": chunk.about,
+            "url": chunk.url,
         }
         for chunk in chunks
     ]
@@ -269,7 +276,10 @@ class Index:
             (self.path / LEXICAL_CACHE).unlink(missing_ok=True)  # may predate the last write
             store_check.mark_clean(self.path)
             return
-        files = [Path(file) for file in store_check.indexed_files(self.path)]
+        names = {
+            file: shown_source(name) for file, name in store_check.indexed_files(self.path).items()
+        }
+        files = [Path(file) for file in names]
         present = [file for file in files if file.is_file()]
         aside = store_check.set_aside(self.path)
         message = f"The index at {self.path} was damaged ({reason}); it was moved to {aside}"
@@ -283,7 +293,7 @@ class Index:
         )
         log.warning(f"{message} and is being rebuilt from its {len(files)} source files{gone}.")
         self._client = self._collection = None
-        self._ingest_locked(present, None, time.perf_counter())
+        self._ingest_locked(present, None, time.perf_counter(), names)
 
     def _metadata(self) -> dict[str, Any]:
         """The collection's metadata as stored now (another process may have ingested)."""
@@ -343,6 +353,7 @@ class Index:
         entries: dict[str, ManifestEntry] = {}
         expected: dict[str, int] = {}
         hashes: dict[str, set[str]] = {}
+        outdated: set[str] = set()
         for chunk_id, meta in zip(stored["ids"], stored["metadatas"], strict=False):
             key = str(meta.get("file", ""))
             entry = entries.setdefault(key, ManifestEntry(str(meta.get("content_hash", ""))))
@@ -350,9 +361,13 @@ class Index:
             hashes.setdefault(key, set()).add(str(meta.get("content_hash", "")))
             if "chunks" in meta:  # absent from chunks written before it was recorded
                 expected[key] = int(meta["chunks"])
+            if "url" not in meta:
+                # Written before sources were stored relative to the ingested folder (and
+                # summaries indexed): the next ingest does the file again.
+                outdated.add(key)
         for key, entry in entries.items():
             whole = len(entry.chunk_ids) == expected.get(key, len(entry.chunk_ids))
-            if len(hashes[key]) > 1 or not whole:
+            if len(hashes[key]) > 1 or not whole or key in outdated:
                 entry.content_hash = ""
         return entries
 
@@ -372,8 +387,15 @@ class Index:
             return self._ingest_locked([Path(p) for p in paths], progress, started)
 
     def _ingest_locked(
-        self, paths: list[Path], progress: Callable[[int, int], None] | None, started: float
+        self,
+        paths: list[Path],
+        progress: Callable[[int, int], None] | None,
+        started: float,
+        names: Mapping[str, str] | None = None,
     ) -> IngestReport:
+        """`names` keeps the shown names of files rebuilt one by one (a damaged store), which
+        would otherwise be named as if each were ingested on its own."""
+        names = names or {}
         with ParsePool(self.file_budget) as parser:  # its workers load while we plan
             self._chroma()
             self._reembed_if_provider_changed()
@@ -396,7 +418,10 @@ class Index:
                     report.skipped_files.append(SkippedFile(path=str(file), reason=chunks))
                 else:
                     key = file_key(file)
-                    pending.append(_prepared(file, key, is_new, digest, chunks, manifest.get(key)))
+                    name = names.get(key) or work.names.get(key) or file.name
+                    pending.append(
+                        _prepared(file, key, name, is_new, digest, chunks, manifest.get(key))
+                    )
                 if sum(len(item.ids) for item in pending) >= _WRITE_BATCH or done == len(queue):
                     self._embed_and_write(pending, report)
                     pending = []
@@ -550,6 +575,7 @@ class Index:
                 language=str(meta.get("language", "en")),
                 position=int(meta.get("position", 0)),
                 about=str(meta.get("about", "")),
+                url=str(meta.get("url", "")),
             )
             for chunk_id, text, meta in zip(
                 stored["ids"], stored["documents"], stored["metadatas"], strict=False
@@ -684,10 +710,10 @@ def _new_version() -> str:
 def _load_cache(path: Path, version: str) -> LexicalIndex | None:
     try:
         with path.open("rb") as handle:
-            stored_version, lexical = pickle.load(handle)
+            cache_format, stored_version, lexical = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
         return None
-    return lexical if stored_version == version else None
+    return lexical if (cache_format, stored_version) == (_CACHE_FORMAT, version) else None
 
 
 def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
@@ -696,7 +722,7 @@ def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
         with partial.open("wb") as handle:
-            pickle.dump((version, lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_CACHE_FORMAT, version, lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
     except OSError:
         pass  # the cache only saves start-up time; the index works without it

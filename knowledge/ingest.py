@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.citations import shown_name
 from knowledge.models import SkippedFile
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm", ".pdf"})
@@ -37,6 +38,7 @@ class IngestPlan:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # manifest keys gone from disk
     skipped: list[SkippedFile] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # file key -> shown_name
 
 
 def file_key(path: Path) -> str:
@@ -58,6 +60,7 @@ class Walked:
     folders: list[Path] = field(default_factory=list)  # walked: their deleted files go
     missing: list[SkippedFile] = field(default_factory=list)  # named, but do not exist
     unreadable: list[SkippedFile] = field(default_factory=list)  # folders not listable
+    names: dict[str, str] = field(default_factory=dict)  # file key -> shown_name
 
 
 def walk(paths: Iterable[Path]) -> Walked:
@@ -89,6 +92,7 @@ def walk(paths: Iterable[Path]) -> Walked:
             if key not in seen:
                 seen.add(key)
                 walked.files.append(candidate)
+                walked.names[key] = shown_name(candidate, path)
     return walked
 
 
@@ -117,7 +121,7 @@ def plan(paths: Iterable[Path], manifest: Mapping[str, ManifestEntry]) -> Ingest
     """Compare the files under `paths` with the manifest, by content hash."""
     walked = walk(paths)
     files, folders, missing = walked.files, walked.folders, walked.missing
-    result = IngestPlan(skipped=list(missing))
+    result = IngestPlan(skipped=list(missing), names=walked.names)
     present: set[str] = set()
     for file in files:
         key = file_key(file)

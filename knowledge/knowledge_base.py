@@ -10,12 +10,13 @@ are created on first use and kept, so a batch of questions loads them once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knowledge.abstention import Vocabulary, evidence_strength, passage_evidence, should_abstain
 from knowledge.answer import extractive_answer
+from knowledge.citations import with_links
 from knowledge.errors import EmptyKnowledgeBase
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.language import detect
@@ -56,10 +57,12 @@ class KnowledgeBase:
         lock_wait_seconds: float = LOCK_WAIT_SECONDS,
         index: Index | None = None,
         chat_model: Callable[[], ChatModel | None] | None = None,
+        source_urls: Mapping[str, str] | None = None,
     ) -> None:
         """`chat_model` gives the chat model the composition root built once and shares with
         the story writer (called on first use: ingesting never loads a model); without it,
-        `llm_model` is loaded on first use."""
+        `llm_model` is loaded on first use. `source_urls` maps folder prefixes to base URLs
+        (knowledge/citations.py), applied to each answer's sources."""
         self.path = Path(path)
         self.chroma_host = chroma_host
         self.chroma_port = chroma_port
@@ -71,6 +74,7 @@ class KnowledgeBase:
         self.lock_wait_seconds = lock_wait_seconds
         self._index = index
         self._chat_model = chat_model
+        self.source_urls = dict(source_urls or {})
         self._llm: LlmAnswerer | None = None
         self._loading = threading.Lock()  # Slack listeners ask from many threads at once
 
@@ -126,8 +130,12 @@ class KnowledgeBase:
 
         `history` is the earlier turns of a thread, oldest first: a short follow-up such
         as "and in Sweden?" is retrieved together with the turn before it, but the answer
-        is to the new question, in its language.
+        is to the new question, in its language. Each source is named by its path relative
+        to the ingested folder and carries a URL where one is known.
         """
+        return with_links(self._answer(question, history), self.source_urls)
+
+    def _answer(self, question: str, history: Sequence[str]) -> Answer:
         text = validate_question(question, self.max_question_chars)
         language = detect(text)
         if self.index.count() == 0:

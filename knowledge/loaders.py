@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from knowledge.citations import web_url
 from knowledge.errors import KnowledgeError
 from knowledge.language import detect
 from knowledge.models import Document, Section
@@ -62,7 +63,8 @@ def load_document(path: Path) -> Document:
     else:
         text = _decode(raw, path)
         if suffix in (".html", ".htm"):
-            meta, (sections, fallback_title) = {}, _html_sections(text)
+            sections, fallback_title, canonical = _html_sections(text)
+            meta = {"url": canonical}
         else:
             meta, body = _split_front_matter(text, path)
             parse = _markdown_sections if suffix in (".md", ".markdown") else _text_sections
@@ -78,6 +80,7 @@ def load_document(path: Path) -> Document:
         language=_language(meta, f"{title}\n{full_text}"),
         tags=_tags(meta.get("tags", meta.get("keywords"))),
         description=_clean_inline(str(meta.get("description") or meta.get("summary") or "")),
+        url=web_url(meta.get("url")) or "",
         sections=sections,
         content_hash=hashlib.sha256(raw).hexdigest(),
     )
@@ -544,14 +547,16 @@ _INLINE_TAGS = frozenset(
 )
 
 
-def _html_sections(text: str) -> tuple[list[Section], str]:
+def _html_sections(text: str) -> tuple[list[Section], str, str]:
     """Every text of the page in reading order: text directly inside a div, section or
     span counts as much as text in a p (Confluence pages are nested divs), list items keep
-    a marker on a line of their own, a table becomes one "Column: value; …" line per row."""
+    a marker on a line of their own, a table becomes one "Column: value; …" line per row.
+    Also the page's title and its own address (canonical link or og:url), "" if none."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    canonical = _html_url(soup)
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     if soup.head:
@@ -560,7 +565,23 @@ def _html_sections(text: str) -> tuple[list[Section], str]:
     walk.visit(soup.body or soup)
     walk.blocks.close_section("")
     sections = _drop_empty_headings(walk.blocks.sections)
-    return sections, title or walk.first_h1
+    return sections, title or walk.first_h1, canonical
+
+
+def _html_url(soup: Tag) -> str:
+    """The page's canonical address: `<link rel="canonical">`, else `og:url` (an exported
+    wiki page usually carries one); checked by web_url like a front-matter url."""
+    from bs4 import Tag
+
+    links = [tag for tag in soup.find_all("link", href=True) if isinstance(tag, Tag)]
+    for tag in links:
+        if "canonical" in [str(rel).lower() for rel in tag.get_attribute_list("rel")]:
+            return web_url(str(tag["href"])) or ""
+    metas = [tag for tag in soup.find_all("meta", content=True) if isinstance(tag, Tag)]
+    for tag in metas:
+        if str(tag.get("property", "")).lower() == "og:url":
+            return web_url(str(tag["content"])) or ""
+    return ""
 
 
 class _HtmlWalk:

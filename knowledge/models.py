@@ -19,11 +19,12 @@ class Section(BaseModel):
 
 
 class Document(BaseModel):
-    source: str  # path as given to ingest, or a URL
+    source: str  # path as given to ingest; the index stores it relative to the folder
     title: str
     language: Language
     tags: list[str] = Field(default_factory=list)
     description: str = ""
+    url: str = ""  # where people can open it (front-matter url, HTML canonical), if known
     sections: list[Section]
     content_hash: str
 
@@ -39,6 +40,7 @@ class Chunk(BaseModel):
     # The front matter's tags, on a document's first chunk: retrieval ranks them, the
     # answer never quotes them (they describe the text, they are not its content).
     about: str = ""
+    url: str = ""  # the document's own web address, "" when it has none
 
 
 class Hit(BaseModel):
@@ -66,11 +68,22 @@ class IngestReport(BaseModel):
 
 
 class Source(BaseModel):
+    """One cited passage. `source` is the path relative to the ingested folder (never a
+    server path); `url` is where people can open it, None when no web address is known."""
+
     title: str
     source: str
     snippet: str
     score: float
     section: str = ""
+    url: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`Title — Section`, or the title alone when the section repeats it or is empty."""
+        if not self.section or self.section == self.title:
+            return self.title
+        return f"{self.title} — {self.section}"
 
 
 class Answer(BaseModel):

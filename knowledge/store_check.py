@@ -70,18 +70,22 @@ def probe(path: Path) -> str | None:
     return lines[-1][:300] if lines else f"the check failed (exit code {done.returncode})"
 
 
-def indexed_files(path: Path) -> list[str]:
-    """The source files the store's chunks came from, read straight from chroma.sqlite3
-    (opening the store through Chroma is what crashes). Recovery only: this is Chroma's
-    own table layout; [] when it cannot be read."""
+def indexed_files(path: Path) -> dict[str, str]:
+    """The source files the store's chunks came from, each with the name it is shown by
+    (its path relative to the folder it was ingested from), read straight from
+    chroma.sqlite3 (opening the store through Chroma is what crashes). Recovery only: this
+    is Chroma's own table layout; {} when it cannot be read."""
     try:
         with sqlite3.connect(f"file:{path / SQLITE}?mode=ro", uri=True) as db:
             rows = db.execute(
-                "SELECT DISTINCT string_value FROM embedding_metadata WHERE key = 'file'"
+                "SELECT file.string_value, MAX(source.string_value) FROM embedding_metadata "
+                "AS file LEFT JOIN embedding_metadata AS source "
+                "ON source.id = file.id AND source.key = 'source' "
+                "WHERE file.key = 'file' GROUP BY file.string_value"
             ).fetchall()
     except sqlite3.Error:
-        return []
-    return sorted(str(value) for (value,) in rows if value)
+        return {}
+    return {str(file): str(source or "") for file, source in sorted(rows) if file}
 
 
 def set_aside(path: Path) -> Path:

@@ -13,14 +13,14 @@ from metrics.stories.cards import StoryCard
 
 
 def render_answer(answer: Answer) -> str:
-    """The answer, its numbered sources and the footer note, as plain text."""
+    """The answer, its numbered sources (each with its URL, else its path relative to the
+    ingested folder) and the footer note, as plain text."""
     lines = [answer.answer]
     if answer.sources:
         lines.append("")
         lines.append("Sources:")
         for number, source in enumerate(answer.sources, start=1):
-            where = f"{source.title} — {source.section}" if source.section else source.title
-            lines.append(f"[{number}] {where} ({source.source})")
+            lines.append(f"[{number}] {source.label} ({source.url or source.source})")
     if answer.note:
         lines.append("")
         lines.append(answer.note)

@@ -27,6 +27,10 @@ FEEDBACK_DOWN = "feedback_down"
 SHARE_ANSWER = "share_answer"
 #: How a shared `/ask` answer names its asker; `asked_question` reads the question back.
 _ASKED = re.compile(r"^<@[A-Z0-9]+(?:\|[^>]*)?> asked: (?P<question>.+)$", re.DOTALL)
+#: A citation marker in an answer: `[2]` refers to the second source listed under it.
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+#: Longest title — section shown as a source's link text.
+MAX_LINK_LABEL = 200
 #: Shown under an answer the knowledge base could not give, in the asker's language (the
 #: answer above it already is), so a Danish question never gets an English footer.
 NOT_ANSWERED_HINTS = {
@@ -47,12 +51,34 @@ def not_answered_hint(language: str) -> str:
 
 
 def source_line(number: int, source: Source) -> str:
-    """`1. Title — Section · path-or-link`: enough to find the passage again."""
-    where = source.source
-    location = link(where, where) if safe_url(where) else f"`{escape(where)}`"
-    title = f"*{escape(source.title)}*"
-    section_part = f" — {escape(source.section)}" if source.section else ""
-    return f"{number}. {title}{section_part} · {location}"
+    """`1. <url|Title — Section>` where the source can be opened, else
+    `1. *Title* — Section · `folder/file.md`` (its path relative to the ingested folder):
+    enough to find the passage again. A link that would not fit whole in a context
+    element is not built (a cut link is a broken one)."""
+    url = source_url(source)
+    if url:
+        line = f"{number}. {link(url, clip(source.label, MAX_LINK_LABEL))}"
+        if len(line) <= MAX_CONTEXT_TEXT:
+            return line
+    section = source.label.removeprefix(source.title)  # " — Section", or ""
+    return f"{number}. *{escape(source.title)}*{escape(section)} · `{escape(source.source)}`"
+
+
+def source_url(source: Source) -> str | None:
+    """The source's URL if Slack can link it (bot/views/mrkdwn.py checks it again)."""
+    return safe_url(source.url) if source.url else None
+
+
+def linked_markers(text: str, sources: list[Source]) -> str:
+    """Each `[n]` in (escaped) answer text links to source n when it has a URL, so the
+    marker opens what the numbered list below names."""
+
+    def marker(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        url = source_url(sources[number - 1]) if 1 <= number <= len(sources) else None
+        return link(url, match.group(0)) if url else match.group(0)
+
+    return _MARKER.sub(marker, text)
 
 
 def answer_blocks(
@@ -62,6 +88,8 @@ def answer_blocks(
     text = escape(answer.answer.strip()) or "I don't know."
     if not answer.answered:
         text = f"{text}\n_{not_answered_hint(answer.language)}_"
+    else:
+        text = linked_markers(text, answer.sources)
     blocks: list[dict] = [section(piece) for piece in split_text(text)]
     if answer.note:
         blocks.append(context(f"_{escape(answer.note)}_"))

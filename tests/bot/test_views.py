@@ -88,15 +88,21 @@ def test_many_sources_fit_one_context_block() -> None:
     assert all(len(e["text"]) <= 2000 for b in blocks for e in b.get("elements", []))
 
 
-def test_a_link_source_is_a_link_and_a_path_is_code() -> None:
+def test_a_source_with_a_url_is_a_link_and_one_without_names_its_path_as_code() -> None:
     sources = [
-        Source(title="Web", source="https://example.com/a", snippet="", score=1, section=""),
+        Source(title="Web", source="a.md", snippet="", score=1, section="", url="https://e.com/a"),
         Source(title="File", source="docs/b.md", snippet="", score=1, section="Intro"),
+        Source(title="Same", source="c.md", snippet="", score=1, section="Same"),
     ]
-    blocks = answer_blocks(Answer(answered=True, answer="x", language="en", sources=sources))
+    answer = Answer(answered=True, answer="One. [1] Two. [2]", language="en", sources=sources)
+    blocks = answer_blocks(answer)
     context = [e["text"] for e in blocks[-1]["elements"]]
-    assert "1. *Web* · <https://example.com/a|https://example.com/a>" in context
-    assert "2. *File* — Intro · `docs/b.md`" in context
+    assert context[1:] == [
+        "1. <https://e.com/a|Web>",
+        "2. *File* — Intro · `docs/b.md`",
+        "3. *Same* · `c.md`",  # a section that repeats the title is not shown twice
+    ]
+    assert blocks[0]["text"]["text"] == "One. <https://e.com/a|[1]> Two. [2]"
 
 
 def test_split_text_never_exceeds_the_limit_and_loses_nothing() -> None:

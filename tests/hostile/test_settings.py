@@ -150,6 +150,8 @@ def test_a_malformed_story_schedule_stops_serve_with_one_sentence(
         ("STORY_CHANNEL", "#general", "a Slack channel id such as C0123ABCD"),
         ("STORY_ALLOW_REPEATS", "sometimes", "true or false"),
         ("DATABASE_URL", "localhost:5432/journeybot", "a SQLAlchemy URL"),
+        ("SOURCE_URL_MAP", "wiki/=https://w.example/,drive", "comma-separated FOLDER/=BASE_URL"),
+        ("SOURCE_URL_MAP", "wiki/=javascript:alert(1)", "comma-separated FOLDER/=BASE_URL"),
     ],
 )
 def test_a_bad_setting_is_one_sentence_naming_the_variable_the_value_and_what_is_expected(
@@ -314,3 +316,13 @@ def test_the_cli_finds_the_same_database_from_any_working_directory(
     assert "No customers were active" not in result.output
     assert result.exit_code == 0, result.output
     assert not (elsewhere / ".journeybot").exists()
+
+
+def test_a_bad_source_url_map_entry_is_named_in_the_sentence(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_URL_MAP", "confluence/=https://wiki.example.com/,drive")
+    result = CliRunner().invoke(main, ["ask", "What is NPS?"])
+    assert result.exit_code == 1
+    assert "(the entry 'drive' has no '=' between folder and URL)" in result.output
+    assert result.output.count("\n") == 1 and not home.exists()
