@@ -43,6 +43,10 @@ class Period(BaseModel):
     end: datetime
     label: str
     comparison: str | None = None
+    #: The same comparison as data, for readers in other languages: which kind ("previous"
+    #: or "yoy") and the compared period's label.
+    compared_with: Literal["previous", "yoy"] | None = None
+    previous_label: str | None = None
 
 
 class SeriesPoint(BaseModel):

@@ -232,8 +232,14 @@ def resolve_period(
             previous = previous.model_copy(update={"label": label})
         year_before = _resolve(form.yoy[0].text, form.yoy[0].text, tz, form.yoy[0].now).current
         same_as_last_year = (previous.start, previous.end) == (year_before.start, year_before.end)
-        kind = COMPARISONS["yoy" if same_as_last_year else comparison]
-        current = form.current.model_copy(update={"comparison": f"{kind} ({previous.label})"})
+        compared_with = "yoy" if same_as_last_year else comparison
+        current = form.current.model_copy(
+            update={
+                "comparison": f"{COMPARISONS[compared_with]} ({previous.label})",
+                "compared_with": compared_with,
+                "previous_label": previous.label,
+            }
+        )
         series = _clip(form.series, now)
         # Every boundary must also exist in UTC (the engine compares in UTC): year 1 in a
         # timezone east of UTC starts in year 0.
