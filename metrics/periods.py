@@ -123,7 +123,12 @@ def _months(start_year: int, start_month: int, count: int, tz: ZoneInfo) -> list
 
 
 def _bad(text: str) -> BadPeriod:
-    return BadPeriod(f"I don't understand the period {text!r}; use {ACCEPTED_FORMS}.")
+    return BadPeriod(
+        f"I don't understand the period {text!r}; use {ACCEPTED_FORMS}.",
+        code="bad_period",
+        text=repr(text),
+        forms=ACCEPTED_FORMS,
+    )
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -201,7 +206,9 @@ def _split_comparison(text: str, compare: str | None) -> tuple[str, Comparison]:
         shown = asked if chosen not in COMPARISONS else f"{compare} and {asked}"
         raise BadPeriod(
             "Compare with `previous` (the period before) or `yoy` (the same period last "
-            f"year), not {shown!r}."
+            f"year), not {shown!r}.",
+            code="bad_comparison",
+            shown=repr(shown),
         )
     return cleaned, chosen  # type: ignore[return-value]
 
@@ -355,7 +362,11 @@ def _iso_week(year: int, week: int, text: str, tz: ZoneInfo, now: datetime) -> _
     weeks = iso_weeks_in(year)
     if not 1 <= week <= weeks:
         raise BadPeriod(
-            f"{year}-W{week:02d} does not exist: {year} has {weeks} ISO weeks (W01–W{weeks})."
+            f"{year}-W{week:02d} does not exist: {year} has {weeks} ISO weeks (W01–W{weeks}).",
+            code="no_such_week",
+            week=f"{year}-W{week:02d}",
+            year=str(year),
+            weeks=weeks,
         )
     monday = date.fromisocalendar(year, week, 1)
     series = []
@@ -387,7 +398,10 @@ def _date(year: str, month: str, day: str, text: str) -> date:
         return date(int(year), int(month), int(day))
     except ValueError as error:
         raise BadPeriod(
-            f"{year}-{month}-{day} in {text.strip()!r} is not a date; write days as YYYY-MM-DD."
+            f"{year}-{month}-{day} in {text.strip()!r} is not a date; write days as YYYY-MM-DD.",
+            code="not_a_date",
+            day=f"{year}-{month}-{day}",
+            text=repr(text.strip()),
         ) from error
 
 
@@ -401,10 +415,17 @@ def _day_range(first: date, last: date, text: str, tz: ZoneInfo, now: datetime) 
     days = (last - first).days + 1
     if days < 1:
         raise BadPeriod(
-            f"The range {text.strip()!r} ends before it starts; write the earlier day first."
+            f"The range {text.strip()!r} ends before it starts; write the earlier day first.",
+            code="range_backwards",
+            text=repr(text.strip()),
         )
     if days > MAX_DAYS:
-        raise BadPeriod(f"The range {text.strip()!r} is longer than {MAX_DAYS} days.")
+        raise BadPeriod(
+            f"The range {text.strip()!r} is longer than {MAX_DAYS} days.",
+            code="range_too_long",
+            text=repr(text.strip()),
+            days=MAX_DAYS,
+        )
     start = _local_midnight(first, tz)
     end = _local_midnight(last + timedelta(days=1), tz)
     label = f"{first:%Y-%m-%d} to {last:%Y-%m-%d} inclusive"

@@ -48,14 +48,14 @@ def babel_locale(language: str | None) -> str:
     return LOCALES[language_or_fallback(language)]
 
 
-def say(key: str, language: str | None, **values: object) -> str:
+def say(key: str, language: str | None, /, **values: object) -> str:
     """The text for `key` in `language` (English when it has no translation), filled in."""
     texts = catalogue()[key]
     template = texts.get(language_or_fallback(language)) or texts[FALLBACK]
     return template.format(**values)
 
 
-def say_or(default: str, key: str, language: str | None, **values: object) -> str:
+def say_or(default: str, key: str, language: str | None, /, **values: object) -> str:
     """For keys built from data (a KPI's name, a unit, an error code): `default` when the
     catalogue has no such key, so a KPI or unit added without translations still reads."""
     if key not in catalogue():

@@ -80,8 +80,8 @@ def test_a_mention_asking_for_our_october_nps_gets_the_figure_from_the_database(
     bot.event(mention("100.1", "<@UBOT0001> Hvad var vores NPS i oktober?"))
     [update] = bot.api.wait_for("chat.update")
     text = block_text(update)
-    assert f"Vores Net Promoter Score for {october()}-10: *50.0 points*" in text
-    assert "+50.0 points i forhold til perioden før" in text
+    assert f"Vores Net Promoter Score for {october()}-10: *50,0 point*" in text
+    assert "+50,0 point i forhold til perioden før" in text
     assert "n = 8" in text
     assert "Trendgrafen er sendt til dig" in text
     bot.api.wait_for("files.completeUploadExternal")
