@@ -22,6 +22,7 @@ from slack_bolt import BoltContext
 
 from bot.access import KpiAccess
 from bot.config import Settings
+from bot.i18n.reader import ReaderLanguages
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -44,6 +45,8 @@ class Services:
         self.settings = settings
         self.key = uuid.uuid4().hex
         self.kpi_access = KpiAccess(settings.kpi_allowed_users, settings.kpi_allowed_usergroups)
+        #: Which language each Slack user reads (their locale, cached).
+        self.readers = ReaderLanguages()
         self._built: dict[str, Any] = dict(prebuilt)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()

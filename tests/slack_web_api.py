@@ -22,7 +22,9 @@ header or the `token` param):
   `add_history`), newest first, with `oldest`/`latest`/`limit`/`cursor` paging; `metadata`
   only with `include_all_metadata`, as Slack does. GET and POST both work.
 - users.list: the people set with `set_users(members)`, paged by `limit`/`cursor`.
-- auth.test, users.info, reactions.add/remove, views.publish, views.open, views.update.
+- auth.test, reactions.add/remove, views.publish, views.open, views.update.
+- users.info: the user, with the `locale` set by `set_locale(user, "da-DK")` when asked with
+  `include_locale` (as Slack gives it only then).
 - conversations.open: a DM channel id derived from the user (U0ALICE → D0ALICE).
 - conversations.replies: the messages set with `set_thread(channel, ts, messages)`.
 - usergroups.users.list: the users set with `set_usergroup(id, users)`.
@@ -100,10 +102,13 @@ class SlackWebApi:
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    failures: dict[str, tuple[str, int]] = field(default_factory=dict)  # method → (how, retry_after)
+    failures: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # method → (how, retry_after)
     scopes: list[str] | None = None
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     users: list[dict[str, Any]] = field(default_factory=list)
+    locales: dict[str, str] = field(default_factory=dict)
     drops: set[str] = field(default_factory=set)
     paused: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -160,6 +165,10 @@ class SlackWebApi:
     def set_users(self, members: list[dict[str, Any]]) -> None:
         """What users.list returns (Slack's member objects: id, name, real_name, profile…)."""
         self.users = members
+
+    def set_locale(self, user: str, locale: str) -> None:
+        """The Slack locale users.info reports for `user` (with include_locale)."""
+        self.locales[user] = locale
 
     def posted_to(self, channel: str) -> list[dict[str, Any]]:
         """The messages in `channel`'s history, oldest first."""
@@ -280,7 +289,11 @@ class SlackWebApi:
             }
         if method == "users.info":
             user = params.get("user", "U0")
-            return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "tz": "UTC"}}
+            member = {"id": user, "name": user.lower(), "tz": "UTC"}
+            asked = str(params.get("include_locale", "")).lower() in ("1", "true")
+            if asked and user in self.locales:
+                member["locale"] = self.locales[user]
+            return 200, {"ok": True, "user": member}
         if method == "conversations.replies":
             messages = self.threads.get((channel, str(params.get("ts"))), [])
             return 200, {"ok": True, "messages": messages, "has_more": False}
@@ -411,9 +424,7 @@ def _handler(state: SlackWebApi) -> type[BaseHTTPRequestHandler]:
 
         def _reset(self) -> None:
             """Close the connection with a TCP RST (SO_LINGER 0) instead of answering."""
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
             self.connection.close()
 
