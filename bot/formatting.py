@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.i18n import babel_locale, say, say_or
 
 if TYPE_CHECKING:
-    from metrics.models import KpiResult
+    from metrics.models import KpiResult, Period
 
 PERCENT_UNITS = {"%", "percent"}
 #: The English words for a missing value (`value(None, …)` says it in the reader's language).
@@ -106,6 +106,11 @@ def delta(change: float, unit: str, *, locale: str = "en") -> str:
     return f"{sign}{value(abs(change), unit, locale=locale)}"
 
 
+def number(value: float, decimals: int, *, locale: str = "en") -> str:
+    """A plain number with `decimals` places, as the locale writes it: `1,234.5`, `1.234,5`."""
+    return _rounded(value, decimals, locale)
+
+
 def count(n: int, *, locale: str = "en") -> str:
     """A whole number with the locale's grouping: `2,127`, `2.127` (da), `2 127` (sv, no)."""
     return _rounded(n, 0, locale)
@@ -161,7 +166,11 @@ def change(result: KpiResult, *, locale: str = "en") -> Change | None:
 def versus(result: KpiResult, *, locale: str = "en") -> str:
     """What the result is compared with: the comparison computed (`previous period (2026-09)`,
     `same period last year (…)`), or `previous period` when the period does not name one."""
-    period = result.period
+    return comparison(result.period, locale=locale)
+
+
+def comparison(period: Period, *, locale: str = "en") -> str:
+    """`previous period (2026-09)` for a resolved period, in the reader's language."""
     if period.compared_with is None:
         return period.comparison or say("formatting.previous_period", locale)
     kind = say(f"formatting.compared_with.{period.compared_with}", locale)
