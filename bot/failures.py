@@ -13,7 +13,7 @@ import uuid
 
 from sqlalchemy.exc import OperationalError
 
-from bot.i18n import say, say_or
+from bot.i18n import FALLBACK, language_or_fallback, say, say_or
 from bot.views.mrkdwn import escape
 from metrics.errors import DatabaseUnavailable
 
@@ -42,16 +42,16 @@ def unexpected_error_text(
 
 def problem_text(error: Exception, language: str = "en") -> str:
     """The one sentence of a user error (MetricsError, KnowledgeError) in `language`, as Slack
-    mrkdwn: its values may echo what the user typed, so they are escaped. An error without
-    a translated code is its English sentence, escaped."""
+    mrkdwn: its values may echo what the user typed, so they are escaped. In English, and for
+    an error without a translated code, it is the error's own sentence, escaped."""
     from bot.views.kpi import kpi_title
     from metrics.registry import get_kpi
 
     code = getattr(error, "code", "")
     values: dict[str, object] = dict(getattr(error, "values", {}) or {})
     english = escape(str(error))
-    if not code:
-        return english
+    if not code or language_or_fallback(language) == FALLBACK:
+        return english  # the sentence written where the error is raised, every detail kept
     if "kpi" in values:
         try:
             values["title"] = kpi_title(get_kpi(str(values["kpi"])), language)

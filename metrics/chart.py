@@ -47,9 +47,7 @@ def chart_format(filename: str) -> str:
         shown = f"'.{suffix}'" if suffix else "no suffix"
         raise UnknownChartFormat(
             f"A chart can be written as .png, .svg or .pdf, and {filename!r} has {shown}; "
-            "name the file with one of those.",
-            code="unknown_chart_format",
-            name=repr(filename),
+            "name the file with one of those."
         )
     return suffix
 
