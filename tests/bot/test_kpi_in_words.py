@@ -121,7 +121,7 @@ def test_kpi_answers_in_words_follow_the_kpi_access_rule(make_bot, tmp_path) -> 
     bot.event(mention("100.1", "<@UBOT0001> Hvad var vores NPS i oktober?"))
     [update] = bot.api.wait_for("chat.update")
     text = block_text(update)
-    assert "only available to selected people" in text and "U0BOSS" in text
+    assert "kun tilgængelige for udvalgte personer" in text and "<@U0BOSS>" in text
     assert "50.0" not in text
     assert bot.api.calls_to("conversations.open") == []
 
