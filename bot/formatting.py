@@ -22,14 +22,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from bot.i18n import babel_locale, say, say_or
+from bot.i18n import babel_locale, language_or_fallback, say, say_or
 
 if TYPE_CHECKING:
-    from metrics.models import KpiResult, Period
+    from metrics.models import KpiResult, Period, Wording
 
 PERCENT_UNITS = {"%", "percent"}
 #: The English words for a missing value (`value(None, …)` says it in the reader's language).
 NO_DATA = "no data"
+#: Values of a period's wording that are days (ISO dates), written as the reader writes dates.
+_DAY_VALUES = {"day", "first", "last"}
 Direction = Literal["up", "down", "unchanged"]
 Verdict = Literal["better", "worse", "unchanged"]
 
@@ -174,7 +176,29 @@ def comparison(period: Period, *, locale: str = "en") -> str:
     if period.compared_with is None:
         return period.comparison or say("formatting.previous_period", locale)
     kind = say(f"formatting.compared_with.{period.compared_with}", locale)
-    return f"{kind} ({period.previous_label})" if period.previous_label else kind
+    if not period.previous_label:
+        return kind
+    return f"{kind} ({label(period.previous_label, period.previous_wording, locale=locale)})"
+
+
+def period_label(period: Period, *, locale: str = "en") -> str:
+    """`2026-10`, `2026-Q3` as they are; a period in words in the reader's language
+    (`de sidste 30 dage`). English keeps the metrics layer's own label, word for word."""
+    return label(period.label, period.wording, locale=locale)
+
+
+def label(english: str, wording: Wording | None, *, locale: str = "en") -> str:
+    if wording is None or language_or_fallback(locale) == "en":
+        return english
+    values = {
+        key: day(Date.fromisoformat(value), locale=locale)
+        if key in _DAY_VALUES and isinstance(value, str)
+        else count(value, locale=locale)
+        if isinstance(value, int)
+        else value
+        for key, value in wording.values.items()
+    }
+    return say_or(english, f"period.{wording.code}", locale, **values)
 
 
 def extra(name: str, number: float | None, unit: str, *, locale: str = "en") -> tuple[str, str]:

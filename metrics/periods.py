@@ -24,7 +24,10 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from metrics.errors import BadPeriod
-from metrics.models import Period
+from metrics.models import Period, Wording
+
+#: A label in English and as data, for a compared period named in words ("the 30 days before").
+Label = tuple[str, Wording]
 
 ACCEPTED_FORMS = (
     "2026-10 (a calendar month), 2026-Q3 or Q3 (a quarter), 2026 (a year), 2026-W48 (an ISO "
@@ -87,8 +90,8 @@ class _Form:
 
     current: Period
     series: list[Period]
-    previous: tuple[PeriodQuery, str | None]
-    yoy: tuple[PeriodQuery, str | None]
+    previous: tuple[PeriodQuery, Label | None]
+    yoy: tuple[PeriodQuery, Label | None]
 
 
 def zone(name: str) -> ZoneInfo:
@@ -236,7 +239,7 @@ def resolve_period(
         query, label = form.yoy if comparison == "yoy" else form.previous
         previous = _resolve(query.text, query.text, tz, query.now.astimezone(tz)).current
         if label:
-            previous = previous.model_copy(update={"label": label})
+            previous = previous.model_copy(update={"label": label[0], "wording": label[1]})
         year_before = _resolve(form.yoy[0].text, form.yoy[0].text, tz, form.yoy[0].now).current
         same_as_last_year = (previous.start, previous.end) == (year_before.start, year_before.end)
         compared_with = "yoy" if same_as_last_year else comparison
@@ -245,6 +248,7 @@ def resolve_period(
                 "comparison": f"{COMPARISONS[compared_with]} ({previous.label})",
                 "compared_with": compared_with,
                 "previous_label": previous.label,
+                "previous_wording": previous.wording,
             }
         )
         series = _clip(form.series, now)
@@ -432,8 +436,9 @@ def _day_range(first: date, last: date, text: str, tz: ZoneInfo, now: datetime) 
     before_last = first - timedelta(days=1)
     before_first = before_last - timedelta(days=days - 1)
     a_year_ago = [_shift_months(datetime.combine(d, time()), -12).date() for d in (first, last)]
+    wording = Wording(code="range", values={"first": first.isoformat(), "last": last.isoformat()})
     return _Form(
-        current=Period(start=start, end=end, label=label),
+        current=Period(start=start, end=end, label=label, wording=wording),
         series=_trend(start, end, tz),
         previous=(PeriodQuery(_range_text(before_first, before_last), now), None),
         yoy=(PeriodQuery(_range_text(*a_year_ago), now), None),
@@ -455,7 +460,12 @@ def _to_date(kind: str, tz: ZoneInfo, now: datetime) -> _Form:
         start, months_back, name = _month_start(now.year, 1, tz), 12, "year"
         series = _months(now.year, 1, now.month, tz)
     return _Form(
-        current=Period(start=start, end=now, label=f"{name} to {now:%d %b %Y}"),
+        current=Period(
+            start=start,
+            end=now,
+            label=f"{name} to {now:%d %b %Y}",
+            wording=Wording(code=f"{name}_to_date", values={"day": now.date().isoformat()}),
+        ),
         series=series,
         previous=(PeriodQuery(kind, _shift_months(now, -months_back)), None),
         yoy=(PeriodQuery(kind, _shift_months(now, -12)), None),
@@ -475,11 +485,28 @@ def _trailing(amount: int, unit: str, text: str, tz: ZoneInfo, now: datetime) ->
     last_year = _shift_months(now, -12)
     expression = f"{amount}{unit}"
     return _Form(
-        current=Period(start=start, end=now, label=f"last {amount} {word}"),
+        current=Period(
+            start=start,
+            end=now,
+            label=f"last {amount} {word}",
+            wording=Wording(code=f"last_{word}", values={"amount": amount}),
+        ),
         series=_trend(start, now, tz),
-        previous=(PeriodQuery(expression, before), f"the {amount} {word} before"),
+        previous=(
+            PeriodQuery(expression, before),
+            (
+                f"the {amount} {word} before",
+                Wording(code=f"{word}_before", values={"amount": amount}),
+            ),
+        ),
         yoy=(
             PeriodQuery(expression, last_year),
-            f"the {amount} {word} to {last_year:%d %b %Y}",
+            (
+                f"the {amount} {word} to {last_year:%d %b %Y}",
+                Wording(
+                    code=f"{word}_to",
+                    values={"amount": amount, "day": last_year.date().isoformat()},
+                ),
+            ),
         ),
     )

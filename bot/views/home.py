@@ -70,4 +70,5 @@ def _headline_block(item: Headline, language: str = "en") -> dict:
     r = item.result
     n = formatting.count(r.n, locale=language)
     title = kpi_title(r, language)
-    return section(f"*{title}* ({r.period.label}, n = {n})\n{headline(r, language)}")
+    shown = formatting.period_label(r.period, locale=language)
+    return section(f"*{title}* ({shown}, n = {n})\n{headline(r, language)}")

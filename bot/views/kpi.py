@@ -83,7 +83,9 @@ def kpi_blocks(
     # Segment values come from the command and from imported CSV data: escaped.
     segments = escape(", ".join(f"{k}={v}" for k, v in sorted(result.segments.items())))
     blocks: list[dict] = [
-        header(f"{kpi_title(result, language)} — {period.label}"),
+        header(
+            f"{kpi_title(result, language)} — {formatting.period_label(period, locale=language)}"
+        ),
         section(headline(result, language)),
         context(
             say("kpi.n", language, n=n),
@@ -132,7 +134,10 @@ def kpi_blocks(
 def chart_alt_text(result: KpiResult, language: str = "en") -> str:
     """What a screen reader says for the chart."""
     return say(
-        "kpi.chart_alt", language, title=kpi_title(result, language), period=result.period.label
+        "kpi.chart_alt",
+        language,
+        title=kpi_title(result, language),
+        period=formatting.period_label(result.period, locale=language),
     )
 
 
@@ -142,7 +147,7 @@ def kpi_summary_text(result: KpiResult, language: str = "en") -> str:
         "kpi.summary",
         language,
         title=kpi_title(result, language),
-        period=result.period.label,
+        period=formatting.period_label(result.period, locale=language),
         value=formatting.value(result.value, result.unit, locale=language),
         n=formatting.count(result.n, locale=language),
     )

@@ -28,7 +28,7 @@ def figure_line(result: KpiResult, language: str) -> str:
         "kpi_question.figure",
         language,
         title=kpi_title(result, language),
-        period=result.period.label,
+        period=formatting.period_label(result.period, locale=language),
         value=formatting.value(result.value, result.unit, locale=language),
     )
     if result.delta is not None:

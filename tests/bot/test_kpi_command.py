@@ -140,7 +140,8 @@ def test_a_kpi_shared_by_a_danish_reader_reads_danish_with_danish_numbers(
     [posted] = bot.api.wait_for("chat.postMessage")
     text = all_text(posted.params["blocks"])
     assert "*33,3 point*" in text
-    assert "+33,3 point i forhold til forrige periode" in text
+    assert "Net Promoter Score — de sidste 30 dage" in text
+    assert "+33,3 point i forhold til forrige periode (de 30 dage før)" in text
     assert ":large_green_circle: bedre" in text
     assert "Kun 3 observationer (færre end 5)" in text
     assert "promotorer: 66,7\u00a0%" in text  # a no-break space, as Danish writes it
