@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import say
 from bot.views.limits import (
     MAX_FALLBACK_TEXT,
     cap_blocks,
@@ -34,21 +35,12 @@ FIELD_BLOCKS: dict[StoryField, str] = {
     "source": SOURCE_BLOCK,
     "consent": CONSENT_BLOCK,
 }
-_HEADING = {
-    "da": "Ugens kundehistorie",
-    "no": "Ukens kundehistorie",
-    "sv": "Veckans kundberättelse",
-    "en": "Customer story of the week",
-}
-_NOTHING = {
-    "en": "No consented customer story is available right now. Add one with `/story add`.",
-}
 
 
 def story_message(card: StoryCard) -> tuple[str, list[dict]]:
     """Fallback text and blocks for a story card; its text is customer words, so escaped
     everywhere mrkdwn is read (the header is plain_text, which Slack never parses)."""
-    heading = _HEADING.get(card.language, _HEADING["en"])
+    heading = say("story.heading", card.language)
     blocks = [
         header(f"{heading}: {card.title}"),
         *(section(piece) for piece in split_text(escape(card.body))),
@@ -60,8 +52,8 @@ def story_message(card: StoryCard) -> tuple[str, list[dict]]:
     return text, cap_blocks(blocks)
 
 
-def nothing_to_share_text() -> str:
-    return _NOTHING["en"]
+def nothing_to_share_text(language: str = "en") -> str:
+    return say("story.nothing", language)
 
 
 def _input(block_id: str, label: str, element: dict, optional: bool = False) -> dict:
