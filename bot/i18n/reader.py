@@ -58,6 +58,16 @@ class ReaderLanguages:
             return language_or_fallback(locale)
         return typed_language(typed)
 
+    def known(self, user_id: str) -> str:
+        """The language from the cache alone, English if the user is not in it: for the few
+        replies made inside the ack (a modal opened with a trigger_id that expires in 3 s),
+        which never wait for Slack."""
+        with self._lock:
+            cached = self._cache.get(user_id)
+        if cached is None or cached[1] is None or cached[0] <= self._clock():
+            return FALLBACK
+        return language_or_fallback(cached[1])
+
     def slack_locale(self, client: WebClient, user_id: str) -> str | None:
         """The user's Slack locale (`da-DK`), or None when Slack would not tell (cached)."""
         if not user_id:

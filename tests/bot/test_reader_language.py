@@ -84,3 +84,14 @@ def test_a_user_without_a_locale_reads_the_language_they_typed(
     slack_web_api: SlackWebApi, client: WebClient
 ) -> None:
     assert ReaderLanguages().of(client, "U0ANNE", typed="Hva var NPS-en vår i fjor?") == "no"
+
+
+def test_inside_an_ack_only_the_cache_is_read_and_slack_is_not_asked(
+    slack_web_api: SlackWebApi, client: WebClient
+) -> None:
+    slack_web_api.set_locale("U0ANNE", "sv-SE")
+    readers = ReaderLanguages()
+    assert readers.known("U0ANNE") == "en"  # never asked yet: English, and no call
+    assert slack_web_api.calls_to("users.info") == []
+    readers.of(client, "U0ANNE")
+    assert readers.known("U0ANNE") == "sv"

@@ -43,10 +43,12 @@ def _word(command: dict) -> str:
     return (command.get("text") or "").strip().lower()
 
 
-def acknowledge(ack: Ack, command: dict, client: WebClient) -> None:
-    """Acks; for `add`, opens the modal first (trigger_id expires after 3 s)."""
+def acknowledge(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+    """Acks; for `add`, opens the modal first (trigger_id expires after 3 s), in the language
+    already known for the user (the ack never waits for users.info)."""
     if _word(command) == "add":
-        view = story_modal(private_metadata=command.get("channel_id", ""))
+        language = services.of(context).readers.known(command.get("user_id", ""))
+        view = story_modal(private_metadata=command.get("channel_id", ""), language=language)
         if not open_story_form(client, command["trigger_id"], view):
             ack(text=FORM_NOT_OPENED)
             return
