@@ -13,6 +13,7 @@ import uuid
 
 from sqlalchemy.exc import OperationalError
 
+from bot.formatting import count
 from bot.i18n import FALLBACK, language_or_fallback, say, say_or
 from bot.views.mrkdwn import escape
 from metrics.errors import DatabaseUnavailable
@@ -61,8 +62,6 @@ def problem_text(error: Exception, language: str = "en") -> str:
         values["compared_with"] = say(
             f"formatting.compared_with.{values.get('compared_with', 'previous')}", language
         )
-    from bot.formatting import count
-
     safe = {
         key: escape(count(value, locale=language) if isinstance(value, int) else str(value))
         for key, value in values.items()

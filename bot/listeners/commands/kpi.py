@@ -149,9 +149,7 @@ def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: 
             blocks=help_blocks(svc.kpis().definitions(), language),
         )
         return
-    rid = request_id()
-    with COMPUTE_SLOTS:
-        reply_with_kpi(svc, request, command, client, respond, rid, language)
+    reply_with_kpi(svc, request, command, client, respond, request_id(), language)
 
 
 def reply_with_kpi(
@@ -163,25 +161,29 @@ def reply_with_kpi(
     rid: str,
     language: str = "en",
 ) -> None:
+    """Computes in one of the COMPUTE_SLOTS, then talks to Slack without holding it (a shared
+    chart may wait seconds for Slack to process the upload)."""
     user = command["user_id"]
     name = request.query.name
-    try:
-        result = compute(svc, request)
-    except DATABASE_DOWN as error:
-        log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
-        respond(response_type="ephemeral", text=database_down_text(rid, language=language))
+    problem = None
+    with COMPUTE_SLOTS:
+        try:
+            result = compute(svc, request)
+        except DATABASE_DOWN as error:
+            log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
+            problem = database_down_text(rid, language=language)
+        except MetricsError as error:
+            problem = problem_text(error, language)
+        except Exception:
+            log.exception("KPI %s failed [request id %s]", name, rid)
+            problem = unexpected_error_text(rid, "computing", language=language, kpi=escape(name))
+        else:
+            why = why_or_reason(svc, request, rid, language) if request.why else []
+            chart = render_chart(result, rid)
+    if problem is not None:
+        respond(response_type="ephemeral", text=problem)
         return
-    except MetricsError as error:
-        respond(response_type="ephemeral", text=problem_text(error, language))
-        return
-    except Exception:
-        log.exception("KPI %s failed [request id %s]", name, rid)
-        text = unexpected_error_text(rid, "computing", language=language, kpi=escape(name))
-        respond(response_type="ephemeral", text=text)
-        return
-    why = why_or_reason(svc, request, rid, language) if request.why else []
     summary = kpi_summary_text(result, language)
-    chart = render_chart(result, rid)
     if request.share:
         share(client, respond, command, result, why, summary, chart, language)
         return
@@ -277,7 +279,7 @@ def share(
 
 def upload_chart(client: WebClient, chart: bytes, kpi: str, title: str) -> str | None:
     """The chart uploaded to no channel (only a message that names it shows it); its file
-    id, or None (logged) when the upload fails and the chart goes to the thread instead."""
+    id, or None (logged) when the upload fails: the figures then go out without a chart."""
     try:
         uploaded = client.files_upload_v2(content=chart, filename=f"{kpi}.png", title=title)
     except Exception:
