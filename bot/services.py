@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from slack_bolt import BoltContext
 
 from bot.config import Settings
+from bot.i18n.reader import ReaderLanguages
 from bot.slack.access import KpiAccess
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class Services:
         self.settings = settings
         self.key = uuid.uuid4().hex
         self.kpi_access = KpiAccess(settings.kpi_allowed_users, settings.kpi_allowed_usergroups)
+        #: Which language each Slack user reads (their locale, cached).
+        self.readers = ReaderLanguages()
         self._built: dict[str, Any] = dict(prebuilt)
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()

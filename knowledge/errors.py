@@ -1,8 +1,19 @@
-"""Errors whose message is one sentence a user can act on (shown as-is in Slack and CLI)."""
+"""Errors whose message is one sentence a user can act on.
+
+`str(error)` is the sentence in English (the CLI prints it). Errors a Slack user can cause
+also carry it as data: `code` names the sentence and `values` fill its blanks, so bot/ says it
+in the reader's language (bot/i18n/catalogue/errors.yaml, key `error.<code>`) without this
+package knowing about Slack or languages. An error without a code is said in English.
+"""
 
 
 class KnowledgeError(Exception):
     """Base class: `str(error)` says what is wrong and what to do."""
+
+    def __init__(self, message: str = "", *, code: str = "", **values: str | int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class InvalidQuestion(KnowledgeError):

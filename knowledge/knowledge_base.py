@@ -139,7 +139,7 @@ class KnowledgeBase:
         text = validate_question(question, self.max_question_chars)
         language = detect(text)
         if self.index.count() == 0:
-            raise EmptyKnowledgeBase(EMPTY_MESSAGE)
+            raise EmptyKnowledgeBase(EMPTY_MESSAGE, code="knowledge_base_empty")
         query = retrieval_query(text, language, history, self.max_question_chars)
         variants = self._query_variants(query, language)
         fused = self._fused(variants)

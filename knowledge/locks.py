@@ -62,7 +62,8 @@ class IndexLocks:
             if handle is None:
                 raise IndexBusy(
                     f"The index at {self.path} stayed locked by another process for "
-                    f"{self.wait_seconds:g} s; try again in a minute."
+                    f"{self.wait_seconds:g} s; try again in a minute.",
+                    code="index_busy",
                 )
             yield
 

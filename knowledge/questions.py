@@ -18,17 +18,26 @@ def validate_question(question: str, max_chars: int) -> str:
     without being scanned, tokenized or embedded.
     """
     if not isinstance(question, str):
-        raise InvalidQuestion("The question must be text: type a question in words.")
+        raise InvalidQuestion(
+            "The question must be text: type a question in words.", code="question_not_text"
+        )
     if len(question) > max_chars * 4 or len(question.strip()) > max_chars:
         raise InvalidQuestion(
             f"The question is {len(question.strip()):,} characters long, more than the limit of "
-            f"{max_chars:,}: ask a shorter question."
+            f"{max_chars:,}: ask a shorter question.",
+            code="question_too_long",
+            length=len(question.strip()),
+            limit=max_chars,
         )
     text = question.strip()
     if not text:
-        raise InvalidQuestion("The question is empty: type a question in words.")
+        raise InvalidQuestion(
+            "The question is empty: type a question in words.", code="question_empty"
+        )
     if not any(unicodedata.category(char)[0] in "LN" for char in text):
         raise InvalidQuestion(
-            "The question has no letters or digits (only emoji or symbols): type a question in words."
+            "The question has no letters or digits (only emoji or symbols): type a question "
+            "in words.",
+            code="question_without_words",
         )
     return text

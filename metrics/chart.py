@@ -1,10 +1,12 @@
-"""Trend charts as PNG bytes, clean enough to paste into a slide.
+"""Trend charts as PNG, SVG or PDF bytes, clean enough to paste into a slide.
 
 matplotlib's object API (`Figure` + Agg canvas), never pyplot: pyplot keeps global state
 and is not safe in the bot's listener threads.
 
 What to draw is decided by `plan_trend`, a pure function tests can assert on; the
-rendering only follows the plan.
+rendering only follows the plan. A quarter or a year is drawn over its months: the months
+that make it up are shaded and the period's own figure is drawn across them, labelled, so
+the headline (a quarter's 3.9 %) is tied to the monthly points it summarises (1.2–1.7 %).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from metrics.errors import MetricsError
 from metrics.models import KpiResult, SeriesPoint
 
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 500, 100
@@ -30,6 +33,25 @@ _SCALE = {"%": (0.0, 100.0), "points": (-100.0, 100.0)}
 #: The smallest y range shown, so noise on a flat trend does not look like a swing.
 _MIN_SPAN = {"%": 2.0, "points": 10.0}
 _PAD = 0.15  # of the data range, above and below
+PERIOD_SHADE = "#e7f0f8"
+#: File formats a chart can be written in (matplotlib's savefig formats we promise).
+FORMATS = ("png", "svg", "pdf")
+
+
+class UnknownChartFormat(MetricsError):
+    """A chart file name whose suffix is not one of FORMATS."""
+
+
+def chart_format(filename: str) -> str:
+    """`trend.svg` → `svg`; raises UnknownChartFormat (one sentence) for other suffixes."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in FORMATS:
+        shown = f"'.{suffix}'" if suffix else "no suffix"
+        raise UnknownChartFormat(
+            f"A chart can be written as .png, .svg or .pdf, and {filename!r} has {shown}; "
+            "name the file with one of those."
+        )
+    return suffix
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,10 @@ class TrendPlan:
     y_limits: tuple[float, float]
     value_label_above: bool = True
     target: float | None = None  # the KPI's target (metrics/targets.yaml), drawn as a line
+    #: The first and last trend point inside the period (a quarter's three months), when
+    #: the period spans several points: shaded, with the period's figure across them.
+    period_span: tuple[int, int] | None = None
+    period_value: float | None = None
 
 
 def _axis_label(unit: str) -> str:
@@ -102,11 +128,24 @@ def _limits(unit: str, values: list[float]) -> tuple[float, float]:
     return bottom, top
 
 
+def _inside(point: SeriesPoint, result: KpiResult) -> bool:
+    return point.start >= result.period.start and point.end <= result.period.end
+
+
+def _period_points(result: KpiResult) -> tuple[int, int] | None:
+    """The run of two or more points that make up the period (a quarter's months), or None."""
+    inside = [i for i, p in enumerate(result.series) if _inside(p, result)]
+    if len(inside) < 2 or inside != list(range(inside[0], inside[-1] + 1)):
+        return None
+    return inside[0], inside[-1]
+
+
 def plan_trend(result: KpiResult) -> TrendPlan:
     """Highlight the last point and draw the previous period only when that point IS the
     period in the subtitle; otherwise (a quarter's monthly points, a 30-day window's
     weekly points) comparing a point with the period's figures would mislead, so the axis
-    names the bucket size instead ('monthly churn rate (%)')."""
+    names the bucket size instead ('monthly churn rate (%)'), and a period made of several
+    points (a quarter's months) is shaded with its own figure drawn across them."""
     series = result.series
     current = bool(series) and _is_current(series[-1], result) and series[-1].value is not None
     if current:
@@ -118,7 +157,8 @@ def plan_trend(result: KpiResult) -> TrendPlan:
         bucket = _bucket_word(series) if series else "trend"
         label = f"{bucket} {_noun(result.title)} ({result.unit})"
     shown = [p.value for p in series if p.value is not None]
-    if current:
+    span = None if current else _period_points(result)
+    if current or span is not None:
         shown.append(result.value)
     if reference is not None:
         shown.append(reference)
@@ -129,7 +169,16 @@ def plan_trend(result: KpiResult) -> TrendPlan:
     if highlight is not None and reference is not None:
         gap = reference - series[highlight].value
         above = not 0 <= gap < 0.12 * (limits[1] - limits[0])
-    return TrendPlan(highlight, reference, label, limits, above, result.target)
+    return TrendPlan(
+        highlight,
+        reference,
+        label,
+        limits,
+        above,
+        result.target,
+        period_span=span,
+        period_value=result.value if span is not None else None,
+    )
 
 
 def draw_target(axes: Axes, target: float) -> None:
@@ -139,8 +188,13 @@ def draw_target(axes: Axes, target: float) -> None:
     )
 
 
-def render_trend(result: KpiResult) -> bytes:
-    """A 1000×500 PNG of the trend, drawn as `plan_trend` decides."""
+def render_trend(result: KpiResult, file_format: str = "png") -> bytes:
+    """The trend as a 1000×500 PNG (or the same figure as SVG or PDF), drawn as `plan_trend`
+    decides."""
+    if file_format not in FORMATS:
+        raise UnknownChartFormat(
+            f"Charts are written as {', '.join(FORMATS)}, not {file_format!r}."
+        )
     plan = plan_trend(result)
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
@@ -165,6 +219,25 @@ def render_trend(result: KpiResult) -> bytes:
             color=HIGHLIGHT,
             fontsize=12,
             fontweight="bold",
+        )
+    if plan.period_span is not None and plan.period_value is not None:
+        first, last = plan.period_span
+        axes.axvspan(first - 0.5, last + 0.5, color=PERIOD_SHADE, zorder=0, linewidth=0)
+        axes.hlines(
+            plan.period_value, first - 0.4, last + 0.4, color=HIGHLIGHT, linewidth=2.5, zorder=3
+        )
+        suffix = "%" if result.unit == "%" else ""
+        axes.annotate(
+            f"{result.period.label}: {plan.period_value:,.1f}{suffix}",
+            xy=((first + last) / 2, plan.period_value),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            color=HIGHLIGHT,
+            fontsize=12,
+            fontweight="bold",
+            zorder=4,
         )
     if plan.reference is not None:
         axes.axhline(
@@ -206,7 +279,7 @@ def render_trend(result: KpiResult) -> bytes:
         axes.spines[side].set_visible(False)
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    figure.savefig(buffer, format=file_format, dpi=DPI)
     return buffer.getvalue()
 
 

@@ -69,14 +69,24 @@ def _no_data(definition: KpiDefinition, period: Period, segments: dict[str, str]
     midnights = all(t.hour == t.minute == t.second == t.microsecond == 0 for t in (start, end))
     shown = "%Y-%m-%d" if midnights else "%Y-%m-%d %H:%M"
     advice = "Import data with `journeybot import` or pick another period."
+    values = {
+        "kpi": definition.name,
+        "start": f"{start:{shown}}",
+        "end": f"{end:{shown}}",
+        "segments": _describe(segments),
+    }
     if definition.measure.no_data == "cohort":
         return NoData(
             f"No customers{_describe(segments)} were active on {start:{shown}}, the start of "
-            f"the period, so there is no {definition.title.lower()} to measure. {advice}"
+            f"the period, so there is no {definition.title.lower()} to measure. {advice}",
+            code="no_customers_at_start",
+            **values,
         )
     return NoData(
         f"No {definition.sample_unit} between {start:{shown}} and {end:{shown}}"
-        f"{_describe(segments)}. {advice}"
+        f"{_describe(segments)}. {advice}",
+        code="no_data",
+        **values,
     )
 
 

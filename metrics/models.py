@@ -33,6 +33,15 @@ class KpiDefinition(BaseModel):
     aliases: list[str] = Field(default_factory=list)
 
 
+class Wording(BaseModel):
+    """A label as data: `code` names the phrase ("last_days") and `values` fill it
+    ({"amount": 30}; days as ISO dates), so a reader in another language can be told the same
+    thing (bot/i18n/catalogue/periods.yaml); `Period.label` is the English phrase."""
+
+    code: str
+    values: dict[str, str | int] = Field(default_factory=dict)
+
+
 class Period(BaseModel):
     """Half-open [start, end), aware datetimes in the configured timezone.
 
@@ -43,6 +52,13 @@ class Period(BaseModel):
     end: datetime
     label: str
     comparison: str | None = None
+    #: The same comparison as data, for readers in other languages: which kind ("previous"
+    #: or "yoy") and the compared period's label.
+    compared_with: Literal["previous", "yoy"] | None = None
+    previous_label: str | None = None
+    #: The label as data, when it is in words (`last 30 days`), and the compared period's.
+    wording: Wording | None = None
+    previous_wording: Wording | None = None
 
 
 class SeriesPoint(BaseModel):

@@ -24,7 +24,10 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from metrics.errors import BadPeriod
-from metrics.models import Period
+from metrics.models import Period, Wording
+
+#: A label in English and as data, for a compared period named in words ("the 30 days before").
+Label = tuple[str, Wording]
 
 ACCEPTED_FORMS = (
     "2026-10 (a calendar month), 2026-Q3 or Q3 (a quarter), 2026 (a year), 2026-W48 (an ISO "
@@ -87,8 +90,8 @@ class _Form:
 
     current: Period
     series: list[Period]
-    previous: tuple[PeriodQuery, str | None]
-    yoy: tuple[PeriodQuery, str | None]
+    previous: tuple[PeriodQuery, Label | None]
+    yoy: tuple[PeriodQuery, Label | None]
 
 
 def zone(name: str) -> ZoneInfo:
@@ -123,7 +126,12 @@ def _months(start_year: int, start_month: int, count: int, tz: ZoneInfo) -> list
 
 
 def _bad(text: str) -> BadPeriod:
-    return BadPeriod(f"I don't understand the period {text!r}; use {ACCEPTED_FORMS}.")
+    return BadPeriod(
+        f"I don't understand the period {text!r}; use {ACCEPTED_FORMS}.",
+        code="bad_period",
+        text=repr(text),
+        forms=ACCEPTED_FORMS,
+    )
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -201,7 +209,9 @@ def _split_comparison(text: str, compare: str | None) -> tuple[str, Comparison]:
         shown = asked if chosen not in COMPARISONS else f"{compare} and {asked}"
         raise BadPeriod(
             "Compare with `previous` (the period before) or `yoy` (the same period last "
-            f"year), not {shown!r}."
+            f"year), not {shown!r}.",
+            code="bad_comparison",
+            shown=repr(shown),
         )
     return cleaned, chosen  # type: ignore[return-value]
 
@@ -229,11 +239,18 @@ def resolve_period(
         query, label = form.yoy if comparison == "yoy" else form.previous
         previous = _resolve(query.text, query.text, tz, query.now.astimezone(tz)).current
         if label:
-            previous = previous.model_copy(update={"label": label})
+            previous = previous.model_copy(update={"label": label[0], "wording": label[1]})
         year_before = _resolve(form.yoy[0].text, form.yoy[0].text, tz, form.yoy[0].now).current
         same_as_last_year = (previous.start, previous.end) == (year_before.start, year_before.end)
-        kind = COMPARISONS["yoy" if same_as_last_year else comparison]
-        current = form.current.model_copy(update={"comparison": f"{kind} ({previous.label})"})
+        compared_with = "yoy" if same_as_last_year else comparison
+        current = form.current.model_copy(
+            update={
+                "comparison": f"{COMPARISONS[compared_with]} ({previous.label})",
+                "compared_with": compared_with,
+                "previous_label": previous.label,
+                "previous_wording": previous.wording,
+            }
+        )
         series = _clip(form.series, now)
         # Every boundary must also exist in UTC (the engine compares in UTC): year 1 in a
         # timezone east of UTC starts in year 0.
@@ -349,7 +366,11 @@ def _iso_week(year: int, week: int, text: str, tz: ZoneInfo, now: datetime) -> _
     weeks = iso_weeks_in(year)
     if not 1 <= week <= weeks:
         raise BadPeriod(
-            f"{year}-W{week:02d} does not exist: {year} has {weeks} ISO weeks (W01–W{weeks})."
+            f"{year}-W{week:02d} does not exist: {year} has {weeks} ISO weeks (W01–W{weeks}).",
+            code="no_such_week",
+            week=f"{year}-W{week:02d}",
+            year=str(year),
+            weeks=weeks,
         )
     monday = date.fromisocalendar(year, week, 1)
     series = []
@@ -381,7 +402,10 @@ def _date(year: str, month: str, day: str, text: str) -> date:
         return date(int(year), int(month), int(day))
     except ValueError as error:
         raise BadPeriod(
-            f"{year}-{month}-{day} in {text.strip()!r} is not a date; write days as YYYY-MM-DD."
+            f"{year}-{month}-{day} in {text.strip()!r} is not a date; write days as YYYY-MM-DD.",
+            code="not_a_date",
+            day=f"{year}-{month}-{day}",
+            text=repr(text.strip()),
         ) from error
 
 
@@ -395,18 +419,26 @@ def _day_range(first: date, last: date, text: str, tz: ZoneInfo, now: datetime) 
     days = (last - first).days + 1
     if days < 1:
         raise BadPeriod(
-            f"The range {text.strip()!r} ends before it starts; write the earlier day first."
+            f"The range {text.strip()!r} ends before it starts; write the earlier day first.",
+            code="range_backwards",
+            text=repr(text.strip()),
         )
     if days > MAX_DAYS:
-        raise BadPeriod(f"The range {text.strip()!r} is longer than {MAX_DAYS} days.")
+        raise BadPeriod(
+            f"The range {text.strip()!r} is longer than {MAX_DAYS} days.",
+            code="range_too_long",
+            text=repr(text.strip()),
+            days=MAX_DAYS,
+        )
     start = _local_midnight(first, tz)
     end = _local_midnight(last + timedelta(days=1), tz)
     label = f"{first:%Y-%m-%d} to {last:%Y-%m-%d} inclusive"
     before_last = first - timedelta(days=1)
     before_first = before_last - timedelta(days=days - 1)
     a_year_ago = [_shift_months(datetime.combine(d, time()), -12).date() for d in (first, last)]
+    wording = Wording(code="range", values={"first": first.isoformat(), "last": last.isoformat()})
     return _Form(
-        current=Period(start=start, end=end, label=label),
+        current=Period(start=start, end=end, label=label, wording=wording),
         series=_trend(start, end, tz),
         previous=(PeriodQuery(_range_text(before_first, before_last), now), None),
         yoy=(PeriodQuery(_range_text(*a_year_ago), now), None),
@@ -428,7 +460,12 @@ def _to_date(kind: str, tz: ZoneInfo, now: datetime) -> _Form:
         start, months_back, name = _month_start(now.year, 1, tz), 12, "year"
         series = _months(now.year, 1, now.month, tz)
     return _Form(
-        current=Period(start=start, end=now, label=f"{name} to {now:%d %b %Y}"),
+        current=Period(
+            start=start,
+            end=now,
+            label=f"{name} to {now:%d %b %Y}",
+            wording=Wording(code=f"{name}_to_date", values={"day": now.date().isoformat()}),
+        ),
         series=series,
         previous=(PeriodQuery(kind, _shift_months(now, -months_back)), None),
         yoy=(PeriodQuery(kind, _shift_months(now, -12)), None),
@@ -448,11 +485,28 @@ def _trailing(amount: int, unit: str, text: str, tz: ZoneInfo, now: datetime) ->
     last_year = _shift_months(now, -12)
     expression = f"{amount}{unit}"
     return _Form(
-        current=Period(start=start, end=now, label=f"last {amount} {word}"),
+        current=Period(
+            start=start,
+            end=now,
+            label=f"last {amount} {word}",
+            wording=Wording(code=f"last_{word}", values={"amount": amount}),
+        ),
         series=_trend(start, now, tz),
-        previous=(PeriodQuery(expression, before), f"the {amount} {word} before"),
+        previous=(
+            PeriodQuery(expression, before),
+            (
+                f"the {amount} {word} before",
+                Wording(code=f"{word}_before", values={"amount": amount}),
+            ),
+        ),
         yoy=(
             PeriodQuery(expression, last_year),
-            f"the {amount} {word} to {last_year:%d %b %Y}",
+            (
+                f"the {amount} {word} to {last_year:%d %b %Y}",
+                Wording(
+                    code=f"{word}_to",
+                    values={"amount": amount, "day": last_year.date().isoformat()},
+                ),
+            ),
         ),
     )

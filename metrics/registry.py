@@ -223,7 +223,12 @@ def get_kpi(name: str, currency: str = "DKK") -> KpiDefinition:
     key = _ALIASES.get(key, key)
     if key not in _BY_NAME:
         known = ", ".join(d.name for d in _DEFINITIONS)
-        raise UnknownKpi(f"There is no KPI called {name!r}; choose one of {known}.")
+        raise UnknownKpi(
+            f"There is no KPI called {name!r}; choose one of {known}.",
+            code="unknown_kpi",
+            name=repr(name),
+            known=known,
+        )
     return _with_currency(_BY_NAME[key], currency)
 
 

@@ -24,7 +24,9 @@ def parse_segment(text: str) -> tuple[str, str]:
     key, sep, value = (text or "").partition("=")
     if not sep or not key.strip() or not value.strip():
         raise BadSegment(
-            f"Write a segment filter as KEY=VALUE (e.g. segment=enterprise), not {text!r}."
+            f"Write a segment filter as KEY=VALUE (e.g. segment=enterprise), not {text!r}.",
+            code="bad_filter",
+            text=repr(text),
         )
     return key.strip().lower(), value.strip()
 
@@ -45,7 +47,11 @@ def add_filter(filters: dict[str, str], key: str, value: str) -> None:
     if previous is not None and previous.lower() != value.lower():
         raise BadSegment(
             f"The filter {key} is given twice ({key}={previous} and {key}={value}); give one "
-            f"value per key, or run the KPI once per value (or break it down by {key})."
+            f"value per key, or run the KPI once per value (or break it down by {key}).",
+            code="filter_twice",
+            key=key,
+            first=previous,
+            second=value,
         )
     filters[key] = value
 
@@ -56,11 +62,19 @@ def normalise_segments(segments: dict[str, str] | None) -> dict[str, str]:
     for key, value in (segments or {}).items():
         key = str(key).strip().lower()
         if key not in SEGMENT_COLUMNS:
-            raise BadSegment(f"Unknown segment key {key!r}; filter by one of: {_allowed()}.")
+            raise BadSegment(
+                f"Unknown segment key {key!r}; filter by one of: {_allowed()}.",
+                code="unknown_filter",
+                key=repr(key),
+                allowed=_allowed(),
+            )
         value = str(value).strip()
         if not value or len(value) > MAX_VALUE_LENGTH:
             raise BadSegment(
-                f"The value for {key} must be 1–{MAX_VALUE_LENGTH} characters, e.g. {key}=DK."
+                f"The value for {key} must be 1–{MAX_VALUE_LENGTH} characters, e.g. {key}=DK.",
+                code="filter_value_length",
+                key=key,
+                most=MAX_VALUE_LENGTH,
             )
         cleaned[key] = value
     return cleaned
@@ -77,5 +91,10 @@ def breakdown_column(by: str | None) -> ColumnElement | None:
         return None
     key = by.strip().lower()
     if key not in SEGMENT_COLUMNS:
-        raise BadSegment(f"Cannot break down by {by!r}; use one of: {_allowed()}.")
+        raise BadSegment(
+            f"Cannot break down by {by!r}; use one of: {_allowed()}.",
+            code="unknown_breakdown",
+            by=repr(by),
+            allowed=_allowed(),
+        )
     return SEGMENT_COLUMNS[key]

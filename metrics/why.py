@@ -193,14 +193,19 @@ def explain_change(kpis: KpiService, query: KpiQuery, *, now: datetime | None = 
     if weighting is None:
         raise WhyUnavailable(
             f"Why is not available for {definition.title}: it is not an average over "
-            "customers, so its change does not split into segment mix and rate."
+            "customers, so its change does not split into segment mix and rate.",
+            code="why_not_an_average",
+            kpi=definition.name,
         )
     moment = now or datetime.now(UTC)
     resolved = resolve_period(period, timezone=kpis.timezone, now=moment)
     previous_query = resolved.previous_query
     assert previous_query is not None  # resolve_period always sets it
     nothing = WhyUnavailable(
-        f"Nothing to explain: there is no data for the {resolved.current.comparison}."
+        f"Nothing to explain: there is no data for the {resolved.current.comparison}.",
+        code="why_nothing_to_compare",
+        compared_with=resolved.current.compared_with or "previous",
+        previous=resolved.current.previous_label or "",
     )
 
     def fetch(kpi: str, text: str, at: datetime, by: str) -> KpiResult:
@@ -212,7 +217,8 @@ def explain_change(kpis: KpiService, query: KpiQuery, *, now: datetime | None = 
     if not groupings:
         raise WhyUnavailable(
             "Why splits a KPI by segment and by country; with both filtered there is one "
-            "group only, so drop a filter to see what moved."
+            "group only, so drop a filter to see what moved.",
+            code="why_one_group",
         )
     decompositions: list[Decomposition] = []
     for by in groupings:

@@ -22,12 +22,17 @@ header or the `token` param):
   `add_history`), newest first, with `oldest`/`latest`/`limit`/`cursor` paging; `metadata`
   only with `include_all_metadata`, as Slack does. GET and POST both work.
 - users.list: the people set with `set_users(members)`, paged by `limit`/`cursor`.
-- auth.test, users.info, reactions.add/remove, views.publish, views.open, views.update.
+- auth.test, reactions.add/remove, views.publish, views.open, views.update.
+- users.info: the user, with the `locale` set by `set_locale(user, "da-DK")` when asked with
+  `include_locale` (as Slack gives it only then).
 - conversations.open: a DM channel id derived from the user (U0ALICE → D0ALICE).
 - conversations.replies: the messages set with `set_thread(channel, ts, messages)`.
 - usergroups.users.list: the users set with `set_usergroup(id, users)`.
 - files.getUploadURLExternal → an upload URL on this server; POST to it stores the bytes;
   files.completeUploadExternal → the files (this is what `files_upload_v2` calls).
+- chat.postMessage with an image block naming a file (`slack_file: {"id": …}`) is refused with
+  `invalid_blocks`, as Slack does, unless that file's upload was completed; `processing(n)`
+  refuses the next n such posts as Slack does while it is still processing an upload.
 - Any other path (use `stand_in.response_url("x")` as a slash command's `response_url`):
   recorded as method "response_url" with the JSON body, answered "ok" like Slack's hooks.
 - apps.connections.open → `{"ok": true, "url": stand_in.socket_url}` (set it for Socket Mode).
@@ -106,6 +111,9 @@ class SlackWebApi:
     scopes: list[str] | None = None
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     users: list[dict[str, Any]] = field(default_factory=list)
+    locales: dict[str, str] = field(default_factory=dict)
+    completed: set[str] = field(default_factory=set)
+    unprocessed_posts: int = 0
     drops: set[str] = field(default_factory=set)
     paused: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -162,6 +170,14 @@ class SlackWebApi:
     def set_users(self, members: list[dict[str, Any]]) -> None:
         """What users.list returns (Slack's member objects: id, name, real_name, profile…)."""
         self.users = members
+
+    def processing(self, posts: int) -> None:
+        """The next `posts` messages naming an uploaded file are refused (not processed yet)."""
+        self.unprocessed_posts = posts
+
+    def set_locale(self, user: str, locale: str) -> None:
+        """The Slack locale users.info reports for `user` (with include_locale)."""
+        self.locales[user] = locale
 
     def posted_to(self, channel: str) -> list[dict[str, Any]]:
         """The messages in `channel`'s history, oldest first."""
@@ -238,11 +254,32 @@ class SlackWebApi:
             "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
         }
 
+    def _unusable_file(self, blocks: Any) -> dict[str, Any] | None:  # noqa: ANN401
+        """Slack's answer to blocks naming a file it cannot show yet (or at all), else None."""
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        for number, block in enumerate(blocks or []):
+            file_id = (
+                (block.get("slack_file") or {}).get("id") if block.get("type") == "image" else None
+            )
+            if file_id is None:
+                continue
+            with self._lock:
+                unready = self.unprocessed_posts > 0 or file_id not in self.completed
+                self.unprocessed_posts = max(0, self.unprocessed_posts - 1)
+            if unready:
+                pointer = f"invalid slack file [json-pointer:/blocks/{number}/slack_file]"
+                return {"ok": False, "error": "invalid_blocks", "errors": [pointer]}
+        return None
+
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method in self.overrides:
             return 200, self.overrides[method]
         channel = params.get("channel") or params.get("channel_id") or "C0TEST01"
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage"):
+            refused = self._unusable_file(params.get("blocks"))
+            if refused is not None:
+                return 200, refused
             ts = self._next_ts()
             message = {"text": params.get("text", ""), "ts": ts, "user": BOT_USER_ID}
             if method == "chat.postEphemeral":
@@ -282,7 +319,11 @@ class SlackWebApi:
             }
         if method == "users.info":
             user = params.get("user", "U0")
-            return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "tz": "UTC"}}
+            member = {"id": user, "name": user.lower(), "tz": "UTC"}
+            asked = str(params.get("include_locale", "")).lower() in ("1", "true")
+            if asked and user in self.locales:
+                member["locale"] = self.locales[user]
+            return 200, {"ok": True, "user": member}
         if method == "conversations.replies":
             messages = self.threads.get((channel, str(params.get("ts"))), [])
             return 200, {"ok": True, "messages": messages, "has_more": False}
@@ -315,6 +356,8 @@ class SlackWebApi:
                 {"id": f["id"], "title": f.get("title"), "name": self.uploads[f["id"]].filename}
                 for f in files or []
             ]
+            with self._lock:
+                self.completed.update(f["id"] for f in described)
             return 200, {"ok": True, "files": described}
         if method == "apps.connections.open":
             return 200, {"ok": True, "url": self.socket_url}

@@ -17,15 +17,16 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.answering import feedback, kpi_figures
+from bot.i18n.reader import typed_language
 from bot.services import Services
-from bot.slack.failures import request_id, unexpected_error_text
+from bot.slack.failures import problem_text, request_id, unexpected_error_text
 from bot.views.answer import (
-    WORKING_TEXT,
     answer_blocks,
     asked_question,
     error_reply,
     fallback_text,
     private_answer_blocks,
+    working_text,
 )
 from bot.views.mrkdwn import plain
 from knowledge.errors import KnowledgeError
@@ -108,10 +109,11 @@ def compose_answer(
     try:
         answer = services.knowledge_base().ask(question, list(history))
     except KnowledgeError as error:
-        return Reply(*error_reply(str(error)))
+        return Reply(*error_reply(problem_text(error, typed_language(question)), escaped=True))
     except Exception:
         log.exception("answering failed [request id %s] question=%r", rid, question[:200])
-        return Reply(*error_reply(unexpected_error_text(rid)))
+        text = unexpected_error_text(rid, language=typed_language(question))
+        return Reply(*error_reply(text, escaped=True))
     feedback_id: int | None = None
     try:
         feedback_id = feedback.store_answer(
@@ -142,7 +144,8 @@ def answer_in_thread(
     history: Sequence[str] = (),
 ) -> None:
     """Post 'working on it' in the thread, then replace it with the answer (or one sentence)."""
-    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING_TEXT)
+    working = working_text(typed_language(question))
+    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=working)
     figure = kpi_figures.answer_if_kpi(client, services, user_id=user_id, question=question)
     if figure is not None:
         reply = Reply(*figure)

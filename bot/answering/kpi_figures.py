@@ -16,7 +16,13 @@ from slack_sdk import WebClient
 
 from bot.answering.kpi_questions import KpiQuestion, Route, read_question
 from bot.services import Services
-from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
+from bot.slack.failures import (
+    DATABASE_DOWN,
+    database_down_text,
+    problem_text,
+    request_id,
+    unexpected_error_text,
+)
 from bot.views.answer import error_reply
 from bot.views.kpi import kpi_summary_text
 from bot.views.kpi_question import ask_back_blocks, ask_back_text, kpi_answer_blocks
@@ -57,8 +63,9 @@ def answer_if_kpi(
 def figure(client: WebClient, services: Services, *, user_id: str, asked: KpiQuestion) -> Message:
     """The KPI as `/kpi` shows it, introduced in the asker's language; the chart goes to the
     asker's DM. Refusals and errors are the same sentences `/kpi` gives."""
+    language = asked.language
     if not services.kpi_access.allows(client, user_id):
-        return error_reply(services.kpi_access.refusal())
+        return error_reply(services.kpi_access.refusal(language), escaped=True)
     if asked.problem or asked.kpi is None:
         return error_reply(asked.problem or "")
     # /kpi's own computation, so both give the same figure. Imported here: the listener
@@ -74,13 +81,14 @@ def figure(client: WebClient, services: Services, *, user_id: str, asked: KpiQue
             chart = render_chart(result, rid)
     except DATABASE_DOWN as error:
         log.error("KPI %s failed, database unavailable [request id %s]: %s", asked.kpi, rid, error)
-        return error_reply(database_down_text(rid))
+        return error_reply(database_down_text(rid, language=language), escaped=True)
     except MetricsError as error:
-        return error_reply(str(error))
+        return error_reply(problem_text(error, language), escaped=True)
     except Exception:
         log.exception("KPI %s failed [request id %s]", asked.kpi, rid)
-        return error_reply(unexpected_error_text(rid, f"computing {asked.kpi}"))
-    summary = kpi_summary_text(result)
+        text = unexpected_error_text(rid, "computing", language=language, kpi=asked.kpi)
+        return error_reply(text, escaped=True)
+    summary = kpi_summary_text(result, language)
     if chart is not None:
         try:
             dm = client.conversations_open(users=user_id)["channel"]["id"]

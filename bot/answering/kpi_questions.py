@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.i18n import say
 from knowledge.language import detect
 from metrics.periods import ACCEPTED_FORMS
 from metrics.registry import list_kpis
@@ -410,7 +411,7 @@ def read_question(text: str, *, now: datetime) -> KpiQuestion | None:
                 return KpiQuestion(
                     route=Route.KPI,
                     language=language,
-                    problem=f"There is no KPI called {word!r}; choose one of {known}.",
+                    problem=say("error.unknown_kpi", language, name=repr(word), known=known),
                 )
         return None
     strong_value = bool(
@@ -435,7 +436,7 @@ def read_question(text: str, *, now: datetime) -> KpiQuestion | None:
         route = Route.UNSURE
     problem = None
     if route is Route.KPI and not named_period and _PERIOD_HINT.search(text):
-        problem = f"I don't understand the period in your question; use {ACCEPTED_FORMS}."
+        problem = say("kpi_question.bad_period", language, forms=ACCEPTED_FORMS)
     return KpiQuestion(
         route=route,
         language=language,

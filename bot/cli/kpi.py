@@ -38,7 +38,11 @@ def register(cli: click.Group) -> None:
     "--why", is_flag=True, help="Split the change by segment and country into mix and rate."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Write a PNG.")
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the trend chart; .png, .svg or .pdf, as the file name says.",
+)
 @click.option("--raw", is_flag=True, help="Compute from the raw rows, not the rollups.")
 def kpi(
     name: str,
@@ -63,6 +67,14 @@ def kpi(
                 click.echo(f"{d.name:<{width}}  {d.title} ({d.unit}): {d.formula}")
         return
 
+    file_format = "png"
+    if chart is not None:
+        from metrics.chart import chart_format
+
+        try:
+            file_format = chart_format(chart.name)
+        except MetricsError as error:
+            fail(str(error))
     try:
         query = KpiQuery.parse(
             name, period=period, filters=segments, by=by, compare=compare, raw=raw
@@ -77,7 +89,7 @@ def kpi(
         from metrics.chart import render_trend
 
         try:
-            chart.write_bytes(render_trend(result))
+            chart.write_bytes(render_trend(result, file_format))
         except OSError as error:
             fail(f"Could not write the chart to {chart} ({error.strerror}); pick a writable path.")
     if as_json and not why:

@@ -16,6 +16,9 @@ import yaml
 
 LANGUAGES = ("da", "no", "sv", "en")
 FALLBACK = "en"
+#: The Babel locale whose number, percent and date formats each language reads
+#: (Norwegian is Bokmål: Slack's `nb-NO`, and what `no` means in CLDR).
+LOCALES = {"da": "da_DK", "no": "nb_NO", "sv": "sv_SE", "en": "en_US"}
 CATALOGUE = Path(__file__).with_name("catalogue")
 
 
@@ -40,8 +43,21 @@ def language_or_fallback(language: str | None) -> str:
     return code if code in LANGUAGES else FALLBACK
 
 
-def say(key: str, language: str | None, **values: object) -> str:
+def babel_locale(language: str | None) -> str:
+    """`da` → `da_DK`: the locale Babel formats numbers and dates for."""
+    return LOCALES[language_or_fallback(language)]
+
+
+def say(key: str, language: str | None, /, **values: object) -> str:
     """The text for `key` in `language` (English when it has no translation), filled in."""
     texts = catalogue()[key]
     template = texts.get(language_or_fallback(language)) or texts[FALLBACK]
     return template.format(**values)
+
+
+def say_or(default: str, key: str, language: str | None, /, **values: object) -> str:
+    """For keys built from data (a KPI's name, a unit, an error code): `default` when the
+    catalogue has no such key, so a KPI or unit added without translations still reads."""
+    if key not in catalogue():
+        return default
+    return say(key, language, **values)

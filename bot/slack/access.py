@@ -40,15 +40,14 @@ class KpiAccess:
             return True
         return any(user_id in self._group_members(client, group) for group in self.usergroups)
 
-    def refusal(self) -> str:
-        """One polite sentence that names who can grant access."""
+    def refusal(self, language: str = "en") -> str:
+        """One polite sentence that names who can grant access, in `language`."""
+        from bot.i18n import say
+
         people = [f"<@{user}>" for user in self.users] + [
             f"<!subteam^{group}>" for group in self.usergroups
         ]
-        return (
-            "Sorry, KPIs are only available to selected people in this workspace; "
-            f"ask {' or '.join(people)} if you need access."
-        )
+        return say("access.refusal", language, people=say("access.or", language).join(people))
 
     def _group_members(self, client: WebClient, group: str) -> frozenset[str]:
         now = time.monotonic()

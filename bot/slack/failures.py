@@ -1,7 +1,10 @@
-"""How a failure reaches a Slack user: one sentence, and a request id that finds the log line.
+"""How a failure reaches a Slack user: one sentence in the reader's language, and a request
+id that finds the log line.
 
 The metrics database being down is the common case (a restart, a network blip), so it has
 its own sentence, the same in /kpi, /story and App Home; the database URL stays in the log.
+Errors from metrics/ and knowledge/ carry a code and values beside their English sentence;
+`problem_text` says them from the catalogue (bot/i18n/catalogue/errors.yaml).
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import uuid
 
 from sqlalchemy.exc import OperationalError
 
+from bot.formatting import count
+from bot.i18n import FALLBACK, language_or_fallback, say, say_or
+from bot.views.mrkdwn import escape
 from metrics.errors import DatabaseUnavailable
 
 #: A database that cannot be opened (DatabaseUnavailable) or that went away under an open
@@ -22,15 +28,45 @@ def request_id() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def database_down_text(rid: str) -> str:
-    return (
-        f"The metrics database is down right now (request id {rid}); "
-        "please try again in a few minutes, or tell whoever runs journeybot."
-    )
+def database_down_text(rid: str, *, language: str = "en") -> str:
+    return say("failures.database_down", language, rid=rid)
 
 
-def unexpected_error_text(rid: str, doing: str = "answering") -> str:
-    return (
-        f"Something went wrong on my side while {doing} (request id {rid}); "
-        "please try again, and give that id to whoever runs journeybot if it keeps happening."
-    )
+def unexpected_error_text(
+    rid: str, doing: str = "answering", *, language: str = "en", **values: str
+) -> str:
+    """`doing` names what failed: a catalogue word (`answering`, `computing` with `kpi=`,
+    `explaining`, `story`) said in `language`, or an English phrase used as it is."""
+    what = say_or(doing, f"failures.doing.{doing}", language, **values)
+    return say("failures.unexpected", language, rid=rid, doing=what)
+
+
+def problem_text(error: Exception, language: str = "en") -> str:
+    """The one sentence of a user error (MetricsError, KnowledgeError) in `language`, as Slack
+    mrkdwn: its values may echo what the user typed, so they are escaped. In English, and for
+    an error without a translated code, it is the error's own sentence, escaped."""
+    from bot.views.kpi import kpi_title
+    from metrics.registry import get_kpi
+
+    code = getattr(error, "code", "")
+    values: dict[str, object] = dict(getattr(error, "values", {}) or {})
+    english = escape(str(error))
+    if not code or language_or_fallback(language) == FALLBACK:
+        return english  # the sentence written where the error is raised, every detail kept
+    if "kpi" in values:
+        try:
+            values["title"] = kpi_title(get_kpi(str(values["kpi"])), language)
+        except Exception:  # an unknown name in an error about it: its own text will do
+            values["title"] = str(values["kpi"])
+    if code == "why_nothing_to_compare":
+        values["compared_with"] = say(
+            f"formatting.compared_with.{values.get('compared_with', 'previous')}", language
+        )
+    safe = {
+        key: escape(count(value, locale=language) if isinstance(value, int) else str(value))
+        for key, value in values.items()
+    }
+    try:
+        return say_or(english, f"error.{code}", language, **safe)
+    except (KeyError, IndexError):  # the catalogue's blanks and the error's values disagree
+        return english

@@ -14,6 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
+from bot.i18n import say
+from bot.i18n.reader import ReaderLanguages
 from bot.stories.workspace_people import known_people
 from bot.views.story import (
     APPROVE_ACTION,
@@ -26,21 +28,28 @@ from metrics.stories.approvals import decide
 from metrics.stories.selection import story_for_review
 
 log = logging.getLogger(__name__)
-NOT_AN_APPROVER = "Only the story approvers (STORY_APPROVERS) can approve or reject stories."
-GONE = "This story no longer exists, so there is nothing to decide."
 
 
-def ask_approvers(engine: Engine, client: WebClient, story_id: str, approvers: list[str]) -> int:
-    """DMs every approver the redacted story with Approve / Reject; returns how many got it."""
+def ask_approvers(
+    engine: Engine,
+    client: WebClient,
+    story_id: str,
+    approvers: list[str],
+    *,
+    readers: ReaderLanguages | None = None,
+) -> int:
+    """DMs every approver the redacted story with Approve / Reject, in the language each
+    reads (English without `readers`); returns how many got it."""
     card = story_for_review(
         engine, story_id, detect_language=detect, known=known_people(engine, client)
     )
     if card is None:
         log.warning("story %s to approve is gone or lacks consent; nobody asked", story_id)
         return 0
-    text, blocks = approval_request(card, story_id)
     asked = 0
     for approver in approvers:
+        language = readers.of(client, approver) if readers is not None else "en"
+        text, blocks = approval_request(card, story_id, language)
         try:
             dm = client.conversations_open(users=approver)["channel"]["id"]
             client.chat_postMessage(channel=dm, text=text, blocks=blocks, unfurl_links=False)
@@ -56,14 +65,23 @@ def ask_approvers(engine: Engine, client: WebClient, story_id: str, approvers: l
 
 
 def record_click(
-    engine: Engine, client: WebClient, body: dict, action: dict, approvers: list[str]
+    engine: Engine,
+    client: WebClient,
+    body: dict,
+    action: dict,
+    approvers: list[str],
+    *,
+    readers: ReaderLanguages | None = None,
 ) -> None:
-    """An Approve / Reject click: decide (once), then show the decision in the DM."""
+    """An Approve / Reject click: decide (once), then show the decision in the DM, in the
+    clicker's language."""
     user = body["user"]["id"]
     channel = (body.get("channel") or {}).get("id", "")
     message = body.get("message") or {}
+    language = readers.of(client, user) if readers is not None else "en"
     if user not in approvers:
-        client.chat_postEphemeral(channel=channel, user=user, text=NOT_AN_APPROVER)
+        text = say("story.not_an_approver", language)
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
         return
     decision = decide(
         engine,
@@ -71,7 +89,9 @@ def record_click(
         approve=action["action_id"] == APPROVE_ACTION,
         decided_by=user,
     )
-    line = decision_line(decision) if decision is not None else GONE
+    line = (
+        decision_line(decision, language) if decision is not None else say("story.gone", language)
+    )
     client.chat_update(
         channel=channel,
         ts=message.get("ts"),

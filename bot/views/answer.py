@@ -1,13 +1,17 @@
 """Block Kit for answers: the text, numbered sources, 👍/👎, and "Share in channel".
 
 Everything from the knowledge base, the model or the asker is escaped (bot.views.mrkdwn): a
-document holding `<!channel>` must not make the bot ping a channel.
+document holding `<!channel>` must not make the bot ping a channel. Our own words around the
+answer (hints, "Sources", buttons) are in the language the question was asked in, as the
+answer is (catalogue/answer.yaml).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from bot.i18n import LANGUAGES, catalogue, say
 from bot.views.limits import (
     MAX_CONTEXT_ELEMENTS,
     MAX_CONTEXT_TEXT,
@@ -25,29 +29,32 @@ WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 SHARE_ANSWER = "share_answer"
-#: How a shared `/ask` answer names its asker; `asked_question` reads the question back.
-_ASKED = re.compile(r"^<@[A-Z0-9]+(?:\|[^>]*)?> asked: (?P<question>.+)$", re.DOTALL)
 #: A citation marker in an answer: `[2]` refers to the second source listed under it.
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 #: Longest title — section shown as a source's link text.
 MAX_LINK_LABEL = 200
-#: Shown under an answer the knowledge base could not give, in the asker's language (the
-#: answer above it already is), so a Danish question never gets an English footer.
-NOT_ANSWERED_HINTS = {
-    "en": "Try rephrasing with the words your documents use, or ask someone to add a document "
-    "on this topic (`journeybot ingest PATH`).",
-    "da": "Prøv at omformulere spørgsmålet med de ord, jeres dokumenter bruger, eller bed nogen "
-    "om at tilføje et dokument om emnet (`journeybot ingest STI`).",
-    "no": "Prøv å omformulere spørsmålet med ordene dokumentene deres bruker, eller be noen om å "
-    "legge til et dokument om temaet (`journeybot ingest STI`).",
-    "sv": "Försök formulera om frågan med de ord som era dokument använder, eller be någon lägga "
-    "till ett dokument om ämnet (`journeybot ingest SÖKVÄG`).",
-}
+
+
+def working_text(language: str = "en") -> str:
+    return say("answer.working", language)
+
+
+@cache
+def _asked_pattern() -> re.Pattern[str]:
+    """How a shared `/ask` answer names its asker in any of our languages (`<@U1> asked: …`,
+    `<@U1> spurgte: …`); `asked_question` reads the question back from it. Each language's
+    `answer.asked` starts with {user} and ends with {question}; the words between differ."""
+    joins = {
+        template.removeprefix("{user}").removesuffix("{question}")
+        for template in (catalogue()["answer.asked"][language] for language in LANGUAGES)
+    }
+    between = "|".join(re.escape(join) for join in sorted(joins))
+    return re.compile(rf"^<@[A-Z0-9]+(?:\|[^>]*)?>(?:{between})(?P<question>.+)$", re.DOTALL)
 
 
 def not_answered_hint(language: str) -> str:
     """The hint in `language`, English for a language we have no words for."""
-    return NOT_ANSWERED_HINTS.get(language, NOT_ANSWERED_HINTS["en"])
+    return say("answer.not_answered_hint", language)
 
 
 def source_line(number: int, source: Source) -> str:
@@ -85,7 +92,8 @@ def answer_blocks(
     answer: Answer, *, feedback_id: int | None = None, shareable: bool = False
 ) -> list[dict]:
     """The reply to a question. Unanswered questions say so and suggest what to do."""
-    text = escape(answer.answer.strip()) or "I don't know."
+    language = answer.language
+    text = escape(answer.answer.strip()) or say("answer.dont_know", language)
     if not answer.answered:
         text = f"{text}\n_{not_answered_hint(answer.language)}_"
     else:
@@ -95,9 +103,10 @@ def answer_blocks(
         blocks.append(context(f"_{escape(answer.note)}_"))
     if answer.answered and answer.sources:
         lines = [source_line(i, s) for i, s in enumerate(answer.sources, start=1)]
-        blocks.append(context("*Sources*", *lines[: MAX_CONTEXT_ELEMENTS - 1]))
+        sources = say("answer.sources", language)
+        blocks.append(context(sources, *lines[: MAX_CONTEXT_ELEMENTS - 1]))
     tail = (
-        [answer_buttons(feedback_id, shareable=shareable and answer.answered)]
+        [answer_buttons(feedback_id, shareable=shareable and answer.answered, language=language)]
         if feedback_id is not None
         else []
     )
@@ -106,19 +115,20 @@ def answer_blocks(
 
 def private_answer_blocks(question: str, answer: Answer, *, feedback_id: int | None) -> list[dict]:
     """An `/ask` reply only the asker sees: their question above, "Share in channel" below."""
-    asked = context(f"You asked: {escape(question)} · only you can see this answer")
+    asked = context(say("answer.you_asked", answer.language, question=escape(question)))
     blocks = answer_blocks(answer, feedback_id=feedback_id, shareable=True)
     return cap_blocks([asked, *blocks], keep_last=1 if feedback_id is not None else 0)
 
 
-def asked_text(user_id: str, question: str) -> str:
+def asked_text(user_id: str, question: str, language: str = "en") -> str:
     """`@ann asked: …`, the line a shared answer opens with (its notification text too)."""
-    return clip(f"<@{user_id}> asked: {escape(question)}", MAX_CONTEXT_TEXT)
+    line = say("answer.asked", language, user=f"<@{user_id}>", question=escape(question))
+    return clip(line, MAX_CONTEXT_TEXT)
 
 
 def asked_question(text: str) -> str | None:
     """The question of a shared answer's first line, as plain text (None if it is not one)."""
-    asked = _ASKED.match(text or "")
+    asked = _asked_pattern().match(text or "")
     return plain(asked.group("question")) if asked else None
 
 
@@ -127,28 +137,35 @@ def shared_answer_blocks(
 ) -> list[dict]:
     """An answer the asker chose to share in the channel, naming them and their question."""
     blocks = answer_blocks(answer, feedback_id=feedback_id)
-    return cap_blocks([section(asked_text(user_id, question)), *blocks], keep_last=1)
+    asked = section(asked_text(user_id, question, answer.language))
+    return cap_blocks([asked, *blocks], keep_last=1)
 
 
 def fallback_text(answer: Answer) -> str:
     """The plain `text` Slack shows in notifications and screen readers."""
-    return clip(escape(answer.answer) or "I don't know.", MAX_FALLBACK_TEXT)
+    return clip(
+        escape(answer.answer) or say("answer.dont_know", answer.language), MAX_FALLBACK_TEXT
+    )
 
 
-def answer_buttons(feedback_id: int, *, shareable: bool = False) -> dict:
+def answer_buttons(feedback_id: int, *, shareable: bool = False, language: str = "en") -> dict:
     """👍/👎 (and "Share in channel" under a private answer); values carry the answer's id."""
     value = str(feedback_id)
     buttons = [
         {
             "type": "button",
             "action_id": FEEDBACK_UP,
-            "text": {"type": "plain_text", "text": "👍 Helpful", "emoji": True},
+            "text": {"type": "plain_text", "text": say("answer.helpful", language), "emoji": True},
             "value": value,
         },
         {
             "type": "button",
             "action_id": FEEDBACK_DOWN,
-            "text": {"type": "plain_text", "text": "👎 Not helpful", "emoji": True},
+            "text": {
+                "type": "plain_text",
+                "text": say("answer.not_helpful", language),
+                "emoji": True,
+            },
             "value": value,
         },
     ]
@@ -157,14 +174,15 @@ def answer_buttons(feedback_id: int, *, shareable: bool = False) -> dict:
             {
                 "type": "button",
                 "action_id": SHARE_ANSWER,
-                "text": {"type": "plain_text", "text": "Share in channel"},
+                "text": {"type": "plain_text", "text": say("answer.share", language)},
                 "value": value,
             }
         )
     return {"type": "actions", "block_id": "answer_feedback", "elements": buttons}
 
 
-def error_reply(message: str) -> tuple[str, list[dict]]:
-    """Fallback text and blocks for one sentence that may echo the question, escaped."""
-    text = clip(escape(message), MAX_FALLBACK_TEXT)
+def error_reply(message: str, *, escaped: bool = False) -> tuple[str, list[dict]]:
+    """Fallback text and blocks for one sentence that may echo the question, escaped (unless
+    it is mrkdwn already, as bot.failures words it)."""
+    text = clip(message if escaped else escape(message), MAX_FALLBACK_TEXT)
     return text, [section(f":warning: {text}")]

@@ -6,18 +6,13 @@ Send button), not in a modal: nobody has to dismiss anything to skip it.
 
 from __future__ import annotations
 
+from bot.i18n import say
 from metrics.feedback import MAX_COMMENT_CHARS
 
 FEEDBACK_COMMENT = "feedback_comment"
 FEEDBACK_COMMENT_SEND = "feedback_comment_send"
 #: The input's block_id carries the answer id, so Enter (which sends only the input) finds it.
 COMMENT_BLOCK_PREFIX = "feedback_comment:"
-
-THANKS_HELPFUL = "Thanks, noted as helpful."
-THANKS_NOT_HELPFUL = "Thanks, noted as not helpful; it helps us improve the sources."
-ANSWER_GONE = "That answer is no longer on record, so the rating was not stored."
-COMMENT_SAVED = "Thanks, your note is saved with your 👎."
-COMMENT_NOT_SAVED = "I found no 👎 of yours on that answer, so the note was not saved."
 
 
 def comment_block_id(answer_id: int) -> str:
@@ -34,23 +29,26 @@ def answer_id_of_block(block_id: str) -> int | None:
         return None
 
 
-def not_helpful_blocks(answer_id: int) -> list[dict]:
+def not_helpful_blocks(answer_id: int, language: str = "en") -> list[dict]:
     """The thanks for a 👎, with an optional one-line "what was wrong?" field."""
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": THANKS_NOT_HELPFUL}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": say("feedback.thanks_not_helpful", language)},
+        },
         {
             "type": "input",
             "block_id": comment_block_id(answer_id),
             "optional": True,
             "dispatch_action": True,
-            "label": {"type": "plain_text", "text": "What was wrong? (optional)"},
+            "label": {"type": "plain_text", "text": say("feedback.what_was_wrong", language)},
             "element": {
                 "type": "plain_text_input",
                 "action_id": FEEDBACK_COMMENT,
                 "max_length": MAX_COMMENT_CHARS,
                 "placeholder": {
                     "type": "plain_text",
-                    "text": "e.g. outdated source, wrong KPI, missing topic",
+                    "text": say("feedback.placeholder", language),
                 },
                 "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
             },
@@ -61,7 +59,7 @@ def not_helpful_blocks(answer_id: int) -> list[dict]:
                 {
                     "type": "button",
                     "action_id": FEEDBACK_COMMENT_SEND,
-                    "text": {"type": "plain_text", "text": "Send"},
+                    "text": {"type": "plain_text", "text": say("feedback.send", language)},
                     "value": str(answer_id),
                 }
             ],

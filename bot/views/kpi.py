@@ -1,6 +1,8 @@
 """Block Kit for KPIs: the figure, its change with a polarity-aware arrow, sample size, period.
 
-Numbers, deltas and verdicts come from bot/formatting.py, as in the terminal.
+Numbers, deltas and verdicts come from bot/formatting.py, as in the terminal; every word comes
+from the catalogue (bot/i18n/catalogue/kpi.yaml) in the reader's `language` (English unless
+told), and numbers and dates are laid out as that language writes them.
 """
 
 from __future__ import annotations
@@ -9,93 +11,151 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot import formatting
-from bot.views.limits import MAX_BLOCKS, cap_blocks, context, header, section
+from bot.i18n import say, say_or
+from bot.views.limits import MAX_BLOCKS, cap_blocks, context, header, image, section
 from bot.views.mrkdwn import escape
 
 if TYPE_CHECKING:
     from metrics.models import KpiDefinition, KpiResult
 
 ARROWS = {"up": ":arrow_up:", "down": ":arrow_down:", "unchanged": ":left_right_arrow:"}
-VERDICTS = {"better": ":large_green_circle: better", "worse": ":small_red_triangle: worse"}
 
 
-def change_line(result: KpiResult) -> str:
+def kpi_title(kpi: KpiResult | KpiDefinition, language: str = "en") -> str:
+    """The KPI's title in `language` (catalogue `kpi.<name>.title`), else its English one."""
+    name = getattr(kpi, "kpi", None) or getattr(kpi, "name", "")
+    return say_or(kpi.title, f"kpi.{name}.title", language)
+
+
+def kpi_description(kpi: KpiResult | KpiDefinition, language: str = "en") -> str:
+    name = getattr(kpi, "kpi", None) or getattr(kpi, "name", "")
+    return say_or(kpi.description, f"kpi.{name}.description", language)
+
+
+def change_line(result: KpiResult, language: str = "en") -> str:
     """`:arrow_up: +4.2 pp vs previous period (2026-09): 37.8% — :large_green_circle: better`;
     the comparison named is the one computed (`ytd` compares with the same period last year)."""
-    moved = formatting.change(result)
+    moved = formatting.change(result, locale=language)
     if moved is None:
-        return f"Nothing to compare with: no data for the {formatting.versus(result)}."
+        return say(
+            "kpi.nothing_to_compare",
+            language,
+            versus=escape(formatting.versus(result, locale=language)),
+        )
+    versus = escape(moved.versus)
     if moved.verdict == "unchanged":
-        return f"{ARROWS['unchanged']} unchanged vs {moved.versus}: {moved.previous}"
-    return (
-        f"{ARROWS[moved.direction]} {moved.delta} vs {moved.versus}: {moved.previous} — "
-        f"{VERDICTS[moved.verdict]}"
+        return say(
+            "kpi.unchanged",
+            language,
+            arrow=ARROWS["unchanged"],
+            versus=versus,
+            previous=moved.previous,
+        )
+    return say(
+        "kpi.moved",
+        language,
+        arrow=ARROWS[moved.direction],
+        delta=moved.delta,
+        versus=versus,
+        previous=moved.previous,
+        verdict=say(f"kpi.{moved.verdict}", language),
     )
 
 
-def extra_line(name: str, value: float | None, unit: str) -> str:
+def extra_line(name: str, value: float | None, unit: str, language: str = "en") -> str:
     """`promoters_pct` → `promoters: 40.0%`."""
-    label, shown = formatting.extra(name, value, unit)
+    label, shown = formatting.extra(name, value, unit, locale=language)
     return f"{label}: {shown}"
 
 
-def headline(result: KpiResult) -> str:
-    return f"*{formatting.value(result.value, result.unit)}*  {change_line(result)}"
+def headline(result: KpiResult, language: str = "en") -> str:
+    shown = formatting.value(result.value, result.unit, locale=language)
+    return f"*{shown}*  {change_line(result, language)}"
 
 
-def kpi_blocks(result: KpiResult) -> list[dict]:
-    """The full /kpi reply (the chart travels separately as an uploaded file)."""
+def kpi_blocks(
+    result: KpiResult, language: str = "en", *, chart_file_id: str | None = None
+) -> list[dict]:
+    """The full /kpi reply; with `chart_file_id` (an uploaded PNG) the trend chart is shown
+    inside the message, under the figure."""
     period = result.period
+    n = formatting.count(result.n, locale=language)
     # Segment values come from the command and from imported CSV data: escaped.
     segments = escape(", ".join(f"{k}={v}" for k, v in sorted(result.segments.items())))
     blocks: list[dict] = [
-        header(f"{result.title} — {period.label}"),
-        section(headline(result)),
+        header(
+            f"{kpi_title(result, language)} — {formatting.period_label(period, locale=language)}"
+        ),
+        section(headline(result, language)),
         context(
-            f"n = {result.n:,}",
-            f"period {period.start:%Y-%m-%d} → {period.end:%Y-%m-%d} (end exclusive)",
-            *([f"segment: {segments}"] if segments else []),
+            say("kpi.n", language, n=n),
+            say(
+                "kpi.period",
+                language,
+                start=formatting.day(period.start, locale=language),
+                end=formatting.day(period.end, locale=language),
+            ),
+            *([say("kpi.segment", language, segments=segments)] if segments else []),
         ),
     ]
+    if chart_file_id is not None:
+        blocks.append(image(chart_file_id, chart_alt_text(result, language)))
     if result.low_sample:
         blocks.append(
             section(
-                f":warning: Only {formatting.observations(result.n)} "
-                f"(fewer than {result.min_sample}): "
-                "treat this figure as indicative, not conclusive."
+                say(
+                    "kpi.low_sample",
+                    language,
+                    observations=formatting.observations(result.n, locale=language),
+                    minimum=formatting.count(result.min_sample, locale=language),
+                )
             )
         )
     if result.extra:
-        blocks.append(context(*(extra_line(k, v, result.unit) for k, v in result.extra.items())))
+        blocks.append(
+            context(*(extra_line(k, v, result.unit, language) for k, v in result.extra.items()))
+        )
     if result.breakdown:
         lines = [
-            f"• *{escape(row.key)}*: {formatting.value(row.value, result.unit)} "
-            f"(n = {row.n:,}{', low sample' if row.low_sample else ''})"
+            say(
+                "kpi.breakdown_row_low" if row.low_sample else "kpi.breakdown_row",
+                language,
+                key=escape(row.key),
+                value=formatting.value(row.value, result.unit, locale=language),
+                n=formatting.count(row.n, locale=language),
+            )
             for row in result.breakdown
         ]
         blocks.append(section("\n".join(lines)))
-    blocks.append(context(f"_{result.description}_"))
+    blocks.append(context(f"_{kpi_description(result, language)}_"))
     return cap_blocks(blocks)[:MAX_BLOCKS]
 
 
-def kpi_summary_text(result: KpiResult) -> str:
+def chart_alt_text(result: KpiResult, language: str = "en") -> str:
+    """What a screen reader says for the chart."""
+    return say(
+        "kpi.chart_alt",
+        language,
+        title=kpi_title(result, language),
+        period=formatting.period_label(result.period, locale=language),
+    )
+
+
+def kpi_summary_text(result: KpiResult, language: str = "en") -> str:
     """Plain fallback text, also the chart upload's comment."""
-    return (
-        f"{result.title} ({result.period.label}): {formatting.value(result.value, result.unit)}, "
-        f"n = {result.n}"
+    return say(
+        "kpi.summary",
+        language,
+        title=kpi_title(result, language),
+        period=formatting.period_label(result.period, locale=language),
+        value=formatting.value(result.value, result.unit, locale=language),
+        n=formatting.count(result.n, locale=language),
     )
 
 
-def help_blocks(kpis: Sequence[KpiDefinition]) -> list[dict]:
-    lines = [f"• `{k.name}` — {k.description}" for k in kpis]
-    usage = (
-        "Usage: `/kpi NAME [PERIOD] [compare=yoy] [segment=…] [country=…] [by=segment] [why] "
-        "[share]`\n"
-        "Periods: `30d`, `12w`, `2026-10`, `2026-Q3`, `Q3`, `2026`, `2026-W48`, "
-        "`2026-09-15..2026-10-15`, `last-month`, `this-quarter`, `mtd`, `qtd`, `ytd`. "
-        "Add `share` to post it in the channel; otherwise only you see it."
-    )
-    blocks = [header("KPIs you can ask for"), section(usage)]
+def help_blocks(kpis: Sequence[KpiDefinition], language: str = "en") -> list[dict]:
+    lines = [f"• `{k.name}` — {kpi_description(k, language)}" for k in kpis]
+    blocks = [header(say("kpi.help_title", language)), section(say("kpi.help_usage", language))]
     chunk: list[str] = []
     for line in lines:
         if sum(len(x) + 1 for x in chunk) + len(line) > 2900:

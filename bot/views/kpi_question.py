@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import formatting
 from bot.i18n import say
-from bot.views.kpi import kpi_blocks
+from bot.views.kpi import kpi_blocks, kpi_title
 from bot.views.limits import MAX_BLOCKS, context, section
 from bot.views.mrkdwn import escape
 
@@ -27,22 +27,24 @@ def figure_line(result: KpiResult, language: str) -> str:
     line = say(
         "kpi_question.figure",
         language,
-        title=result.title,
-        period=result.period.label,
-        value=formatting.value(result.value, result.unit),
+        title=kpi_title(result, language),
+        period=formatting.period_label(result.period, locale=language),
+        value=formatting.value(result.value, result.unit, locale=language),
     )
     if result.delta is not None:
         line += say(
-            "kpi_question.change", language, delta=formatting.delta(result.delta, result.unit)
+            "kpi_question.change",
+            language,
+            delta=formatting.delta(result.delta, result.unit, locale=language),
         )
     return line
 
 
 def kpi_answer_blocks(result: KpiResult, language: str, *, chart_sent: bool) -> list[dict]:
     """The /kpi reply, introduced by one line in the asker's language."""
-    blocks = [section(figure_line(result, language)), *kpi_blocks(result)]
+    blocks = [section(figure_line(result, language)), *kpi_blocks(result, language)]
     if chart_sent:
-        blocks.append(context(say("kpi_question.chart_sent", language)))
+        blocks.append(context(say("kpi.chart_sent", language)))
     return blocks[:MAX_BLOCKS]
 
 

@@ -7,6 +7,7 @@ MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 2000
+MAX_ALT_TEXT = 2000
 #: chat.postMessage's top-level `text` (the notification fallback) is truncated past this.
 MAX_FALLBACK_TEXT = 4000
 
@@ -46,6 +47,16 @@ def context(*texts: str) -> dict:
         for text in texts[:MAX_CONTEXT_ELEMENTS]
     ]
     return {"type": "context", "elements": elements}
+
+
+def image(file_id: str, alt_text: str) -> dict:
+    """An image uploaded to Slack (files.uploadV2), shown inside the message: Slack's image
+    blocks otherwise need a public URL."""
+    return {
+        "type": "image",
+        "slack_file": {"id": file_id},
+        "alt_text": clip(alt_text, MAX_ALT_TEXT),
+    }
 
 
 def cap_blocks(blocks: list[dict], keep_last: int = 0) -> list[dict]:

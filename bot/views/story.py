@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import say
 from bot.views.limits import (
     MAX_FALLBACK_TEXT,
     cap_blocks,
@@ -34,21 +35,12 @@ FIELD_BLOCKS: dict[StoryField, str] = {
     "source": SOURCE_BLOCK,
     "consent": CONSENT_BLOCK,
 }
-_HEADING = {
-    "da": "Ugens kundehistorie",
-    "no": "Ukens kundehistorie",
-    "sv": "Veckans kundberättelse",
-    "en": "Customer story of the week",
-}
-_NOTHING = {
-    "en": "No consented customer story is available right now. Add one with `/story add`.",
-}
 
 
 def story_message(card: StoryCard) -> tuple[str, list[dict]]:
     """Fallback text and blocks for a story card; its text is customer words, so escaped
     everywhere mrkdwn is read (the header is plain_text, which Slack never parses)."""
-    heading = _HEADING.get(card.language, _HEADING["en"])
+    heading = say("story.heading", card.language)
     blocks = [
         header(f"{heading}: {card.title}"),
         *(section(piece) for piece in split_text(escape(card.body))),
@@ -60,8 +52,8 @@ def story_message(card: StoryCard) -> tuple[str, list[dict]]:
     return text, cap_blocks(blocks)
 
 
-def nothing_to_share_text() -> str:
-    return _NOTHING["en"]
+def nothing_to_share_text(language: str = "en") -> str:
+    return say("story.nothing", language)
 
 
 def _input(block_id: str, label: str, element: dict, optional: bool = False) -> dict:
@@ -83,6 +75,7 @@ def story_modal(
     source: str = "",
     consent: bool = False,
     problem: str | None = None,
+    language: str = "en",
 ) -> dict:
     """The "add a story" modal; consent is a required checkbox. Given a draft and a
     `problem`, it is the form again with what was typed and why it was not saved."""
@@ -100,7 +93,7 @@ def story_modal(
         return element
 
     options = [
-        {"text": {"type": "plain_text", "text": source_label(value, "en")}, "value": value}
+        {"text": {"type": "plain_text", "text": source_label(value, language)}, "value": value}
         for value in SOURCES
     ]
     source_element: dict = {"type": "static_select", "action_id": SOURCE_ACTION, "options": options}
@@ -109,7 +102,7 @@ def story_modal(
     consent_option = {
         "text": {
             "type": "plain_text",
-            "text": "The customer has agreed that this story may be shared internally",
+            "text": say("story.consent_option", language),
         },
         "value": CONSENT_VALUE,
     }
@@ -120,53 +113,60 @@ def story_modal(
     }
     if consent:
         consent_element["initial_options"] = [consent_option]
-    blocks = [section(f":warning: Not saved: {escape(problem)}")] if problem else []
+
+    def label(key: str) -> str:
+        return say(f"story.{key}", language)
+
+    blocks = [section(say("story.not_saved", language, problem=escape(problem)))] if problem else []
     blocks += [
-        _input(TITLE_BLOCK, "Title", text_input(TITLE_ACTION, 200, title)),
-        _input(BODY_BLOCK, "Story", text_input(BODY_ACTION, 3000, initial_body, multiline=True)),
+        _input(TITLE_BLOCK, label("field_title"), text_input(TITLE_ACTION, 200, title)),
+        _input(
+            BODY_BLOCK,
+            label("field_story"),
+            text_input(BODY_ACTION, 3000, initial_body, multiline=True),
+        ),
         _input(
             CUSTOMER_BLOCK,
-            "Customer id (optional)",
+            label("field_customer"),
             text_input(CUSTOMER_ACTION, 64, customer_id),
             optional=True,
         ),
-        _input(SOURCE_BLOCK, "Source", source_element),
+        _input(SOURCE_BLOCK, label("field_source"), source_element),
         # optional: validated on submit, so the error can say why
-        _input(CONSENT_BLOCK, "Consent", consent_element, optional=True),
+        _input(CONSENT_BLOCK, label("field_consent"), consent_element, optional=True),
     ]
     return {
         "type": "modal",
         "callback_id": STORY_MODAL_CALLBACK,
         "private_metadata": private_metadata,
-        "title": {"type": "plain_text", "text": "Add a customer story"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": label("form_title")},
+        "submit": {"type": "plain_text", "text": label("save")},
+        "close": {"type": "plain_text", "text": label("cancel")},
         "blocks": blocks,
     }
 
 
-def saving_view(title: str) -> dict:
+def saving_view(title: str, language: str = "en") -> dict:
     """What the modal shows between the submission's ack and the story being stored."""
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Saving the story"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [section(f"Saving *{escape(clip(title, 200))}*…")],
+        "title": {"type": "plain_text", "text": say("story.saving_title", language)},
+        "close": {"type": "plain_text", "text": say("story.close", language)},
+        "blocks": [section(say("story.saving", language, title=escape(clip(title, 200))))],
     }
 
 
-def saved_view(title: str) -> dict:
+def saved_view(title: str, language: str = "en") -> dict:
     """What the modal turns into once the story is saved."""
+    return _done_view("story.saved", title, language)
+
+
+def _done_view(key: str, title: str, language: str) -> dict:
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Story saved"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [
-            section(
-                f"Thanks: *{escape(clip(title, 200))}* is saved. It can be posted as a "
-                "weekly story; names and contact details are removed before it is shown."
-            )
-        ],
+        "title": {"type": "plain_text", "text": say("story.saved_title", language)},
+        "close": {"type": "plain_text", "text": say("story.close", language)},
+        "blocks": [section(say(key, language, title=escape(clip(title, 200))))],
     }
 
 
@@ -176,23 +176,14 @@ APPROVE_ACTION = "story_approve"
 REJECT_ACTION = "story_reject"
 
 
-def pending_view(title: str) -> dict:
+def pending_view(title: str, language: str = "en") -> dict:
     """What the modal turns into when the story waits for an approver."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Story saved"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [
-            section(
-                f"Thanks: *{escape(clip(title, 200))}* is saved and waits for approval; it "
-                "can be posted once an approver has approved it. Names and contact details "
-                "are removed before it is shown."
-            )
-        ],
-    }
+    return _done_view("story.pending", title, language)
 
 
-def approval_request(card: StoryCard, story_id: str) -> tuple[str, list[dict]]:
+def approval_request(
+    card: StoryCard, story_id: str, language: str = "en"
+) -> tuple[str, list[dict]]:
     """An approver's DM: the story as it would be posted (redacted), then Approve / Reject."""
     text, blocks = story_message(card)
     buttons = {
@@ -203,33 +194,39 @@ def approval_request(card: StoryCard, story_id: str) -> tuple[str, list[dict]]:
                 "type": "button",
                 "action_id": APPROVE_ACTION,
                 "style": "primary",
-                "text": {"type": "plain_text", "text": "Approve"},
+                "text": {"type": "plain_text", "text": say("story.approve", language)},
                 "value": story_id,
             },
             {
                 "type": "button",
                 "action_id": REJECT_ACTION,
                 "style": "danger",
-                "text": {"type": "plain_text", "text": "Reject"},
+                "text": {"type": "plain_text", "text": say("story.reject", language)},
                 "value": story_id,
             },
         ],
     }
-    intro = section("A customer story was added in Slack and waits for your approval:")
+    intro = section(say("story.approval_intro", language))
     blocks = cap_blocks([intro, *blocks, buttons], keep_last=1)
-    return clip(f"Approve this customer story? {text}", MAX_FALLBACK_TEXT), blocks
+    return clip(say("story.approval_text", language, text=text), MAX_FALLBACK_TEXT), blocks
 
 
-def _person(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id and re.fullmatch(r"[UW][A-Z0-9]+", user_id) else "someone"
+def _person(user_id: str | None, language: str) -> str:
+    if user_id and re.fullmatch(r"[UW][A-Z0-9]+", user_id):
+        return f"<@{user_id}>"
+    return say("story.someone", language)
 
 
-def decision_line(decision: StoryDecision) -> str:
+def decision_line(decision: StoryDecision, language: str = "en") -> str:
     """Who decided and when; for a later click, that it changed nothing."""
-    verb = "Approved" if decision.approval == APPROVED else "Rejected"
-    when = f" on {decision.decided_at:%Y-%m-%d %H:%M} UTC" if decision.decided_at else ""
-    line = f"{verb} by {_person(decision.decided_by)}{when}."
-    return line if decision.decided_now else f"Already decided: {line} Your click changed nothing."
+    key = "story.approved_by" if decision.approval == APPROVED else "story.rejected_by"
+    when = (
+        say("story.decided_on", language, when=f"{decision.decided_at:%Y-%m-%d %H:%M}")
+        if decision.decided_at
+        else ""
+    )
+    line = say(key, language, person=_person(decision.decided_by, language), when=when)
+    return line if decision.decided_now else say("story.already_decided", language, line=line)
 
 
 def decided_blocks(blocks: list[dict], line: str) -> list[dict]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.formatting import comparison, number, unit_word
+from bot.i18n import say, say_or
 from bot.views.limits import cap_blocks, context, section
 from bot.views.mrkdwn import escape
 
@@ -19,55 +21,67 @@ TOP = 3
 PERCENT_UNITS = {"%", "percent"}
 
 
-def _step(unit: str) -> tuple[str, int]:
+def _step(unit: str, language: str = "en") -> tuple[str, int]:
     """The unit of a change and its decimals: pp for percentages, points for NPS."""
     if unit in PERCENT_UNITS:
-        return "pp", 1
+        return unit_word("pp", language), 1
     if unit == "points":
-        return "points", 1
-    return unit, 2
+        return unit_word("points", language), 1
+    return unit_word(unit, language), 2
 
 
-def signed(value: float, decimals: int) -> str:
+def signed(value: float, decimals: int, language: str = "en") -> str:
     rounded = round(value, decimals)
     if rounded == 0:
-        return f"±{0:.{decimals}f}"
-    return f"{'+' if rounded > 0 else '−'}{abs(rounded):.{decimals}f}"
+        return f"±{number(0, decimals, locale=language)}"
+    return f"{'+' if rounded > 0 else '−'}{number(abs(rounded), decimals, locale=language)}"
 
 
-def _note(c: Contribution, min_sample: int) -> str:
+def _note(c: Contribution, min_sample: int, language: str = "en") -> str:
     notes = []
     if c.presence == "new":
-        notes.append("new this period")
+        notes.append(say("why.new", language))
     elif c.presence == "gone":
-        notes.append("absent this period")
+        notes.append(say("why.gone", language))
     if c.low_sample:
-        notes.append(f"low sample: n = {c.n_before} → {c.n_after}, fewer than {min_sample}")
+        notes.append(
+            say("why.low_sample", language, before=c.n_before, after=c.n_after, minimum=min_sample)
+        )
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def split_lines(split: Decomposition, unit: str, min_sample: int) -> list[tuple[str, str]]:
+def split_lines(
+    split: Decomposition, unit: str, min_sample: int, language: str = "en"
+) -> list[tuple[str, str]]:
     """(label, text) rows: the top three groups, `other`, and the total, adding up."""
-    step, decimals = _step(unit)
+    step, decimals = _step(unit, language)
     total = round(split.change, decimals)
     rows: list[tuple[str, str]] = []
     shown = 0.0
     for c in split.contributions[:TOP]:
         line, mix = round(c.total, decimals), round(c.mix, decimals)
         shown += line
-        rows.append(
-            (
-                c.key,
-                f"{signed(line, decimals)} {step} (mix {signed(mix, decimals)}, "
-                f"rate {signed(line - mix, decimals)}){_note(c, min_sample)}",
-            )
+        text = say(
+            "why.row",
+            language,
+            change=signed(line, decimals, language),
+            step=step,
+            mix=signed(mix, decimals, language),
+            rate=signed(line - mix, decimals, language),
         )
+        rows.append((c.key, text + _note(c, min_sample, language)))
     rest = split.contributions[TOP:]
     other = round(total - shown, decimals)
     if rest or other != 0:
-        what = f"{len(rest)} more group{'' if len(rest) == 1 else 's'}" if rest else "rounding"
-        rows.append(("other", f"{signed(other, decimals)} {step} ({what})"))
-    rows.append(("total", f"{signed(total, decimals)} {step}"))
+        if rest:
+            key = "why.one_more_group" if len(rest) == 1 else "why.more_groups"
+            what = say(key, language, count=len(rest))
+        else:
+            what = say("why.rounding", language)
+        rows.append(
+            (say("why.other", language), f"{signed(other, decimals, language)} {step} ({what})")
+        )
+    rows.append((say("why.total", language), f"{signed(total, decimals, language)} {step}"))
     return rows
 
 
@@ -89,20 +103,21 @@ def why_text(why: WhyResult) -> str:
     return "\n".join(lines)
 
 
-def why_blocks(why: WhyResult) -> list[dict]:
+def why_blocks(why: WhyResult, language: str = "en") -> list[dict]:
     """Block Kit for `/kpi … why` (group names come from imported data: escaped)."""
-    step, decimals = _step(why.unit)
-    comparison = escape(why.period.comparison or why.previous_period.label)
-    blocks = [
-        section(f"*Why it moved* {signed(why.change, decimals)} {step} vs {comparison}"),
-    ]
+    step, decimals = _step(why.unit, language)
+    versus = escape(comparison(why.period, locale=language))
+    change = f"{signed(why.change, decimals, language)} {step}"
+    blocks = [section(say("why.title", language, change=change, versus=versus))]
     for split in why.decompositions:
-        rows = split_lines(split, why.unit, why.min_sample)
+        rows = split_lines(split, why.unit, why.min_sample, language)
         lines = [f"• *{escape(label)}* {escape(text)}" for label, text in rows]
-        blocks.append(section(f"_by {split.by}_\n" + "\n".join(lines)))
-    blocks.append(context("mix: the group's share of the sample moved · rate: its value moved"))
+        by = say_or(split.by, f"dimension.{split.by}", language)
+        blocks.append(section(say("why.by", language, by=by) + "\n" + "\n".join(lines)))
+    blocks.append(context(say("why.legend", language)))
     return cap_blocks(blocks)
 
 
 def why_unavailable_blocks(reason: str) -> list[dict]:
-    return [context(f":grey_question: {escape(reason)}")]
+    """`reason` is Slack mrkdwn already (bot.failures escapes what it quotes)."""
+    return [context(f":grey_question: {reason}")]

@@ -7,6 +7,7 @@ import io
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from bot.answering.feedback import store_answer
@@ -253,3 +254,31 @@ def test_a_vote_changed_to_helpful_drops_the_note_of_the_thumbs_down(database_ur
     [row] = export_rows(database_url)
     assert (row["rating"], row["comment"]) == ("1", "")
     assert not record_comment(engine, answer_id, user_id="U0BOB", comment="no 👎 to attach to")
+
+
+#: What each reader's App Home says, and how it writes a percentage and a thousand.
+HOME_IN = {
+    "da-DK": ("Nøgletal", "Kundefrafald", r"\d,\d\u00a0%", r"\d\.\d{3}"),
+    "nb-NO": ("Nøkkeltall", "Kundeavgang", r"\d,\d\u00a0%", r"\d\u00a0\d{3}"),
+    "sv-SE": ("Nyckeltal", "Kundbortfall", r"\d,\d\u00a0%", r"\d\u00a0\d{3}"),
+    "en-US": ("Headline KPIs", "Churn rate", r"\d\.\d%", r"\d,\d{3}"),
+}
+
+
+@pytest.mark.parametrize("locale", HOME_IN)
+def test_app_home_speaks_the_readers_slack_language_with_its_number_formats(
+    make_bot, tmp_path, locale: str
+) -> None:
+    from metrics.demo import seed_demo
+
+    heading, churn, percent, thousands = HOME_IN[locale]
+    url = f"sqlite:///{tmp_path / 'home.db'}"
+    seed_demo(connect(url))
+    bot = make_bot(database_url=url)
+    bot.api.set_locale("U0ALICE", locale)
+    view = open_home(bot)
+    headers = [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+    assert heading in headers
+    shown = headline_texts(view)
+    assert re.search(rf"\*{percent}\*", shown[churn]), shown[churn]
+    assert any(re.search(rf"n = {thousands}\)", text) for text in shown.values()), shown

@@ -46,3 +46,41 @@ def test_slack_locales_map_to_our_four_languages() -> None:
 def test_an_unknown_key_is_a_programming_error_not_an_empty_message() -> None:
     with pytest.raises(KeyError):
         say("no.such.key", "en")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_shared_answers_first_line_is_read_back_in_every_language(language: str) -> None:
+    from bot.views.answer import asked_question, asked_text
+
+    line = asked_text("U0ANNE", "Hvad er NPS & <churn>?", language)
+    assert asked_question(line) == "Hvad er NPS & <churn>?"
+
+
+#: (percent, thousands, signed change in points, day) as each language writes them.
+FORMATS = {
+    "da": ("3,9\u00a0%", "2.127", "+14,5 point", "1. okt. 2026"),
+    "no": ("3,9\u00a0%", "2\u00a0127", "+14,5 poeng", "1. okt. 2026"),
+    "sv": ("3,9\u00a0%", "2\u00a0127", "+14,5 poäng", "1 okt. 2026"),
+    "en": ("3.9%", "2,127", "+14.5 points", "Oct 1, 2026"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_writes_numbers_percentages_and_days_its_own_way(language: str) -> None:
+    from datetime import date
+
+    from bot import formatting
+
+    percent, thousands, change, day = FORMATS[language]
+    assert formatting.value(3.94, "%", locale=language) == percent
+    assert formatting.count(2127, locale=language) == thousands
+    assert formatting.delta(14.5, "points", locale=language) == change
+    assert formatting.day(date(2026, 10, 1), locale=language) == day
+
+
+def test_the_formatter_defaults_to_english_as_the_cli_prints() -> None:
+    from bot import formatting
+
+    assert formatting.value(1234.5, "DKK") == "1,235 DKK"
+    assert formatting.delta(-0.25, "%") == "−0.3 pp"  # halves away from zero
+    assert formatting.value(1234.5, "DKK", locale="da") == "1.235 DKK"

@@ -70,17 +70,84 @@ def test_the_chart_of_a_private_reply_is_uploaded_to_the_askers_dm(make_bot, tmp
     assert "promoters: 40.0%" in text  # 2 of 5 score 9–10
 
 
-def test_share_posts_in_the_channel_with_the_chart_in_its_thread(make_bot, tmp_path) -> None:
+def image_blocks(blocks: list[dict]) -> list[dict]:
+    return [block for block in blocks if block["type"] == "image"]
+
+
+def test_share_posts_in_the_channel_with_the_chart_inside_the_message(make_bot, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'kpi.db'}"
     seed_nps(url, current=[10, 9, 3], previous=[8, 8])
     bot: BotServer = make_bot(database_url=url)
     bot.command("/kpi", "nps share")
-    [complete] = bot.api.wait_for("files.completeUploadExternal")
-    [posted] = bot.api.calls_to("chat.postMessage")
+    [posted] = bot.api.wait_for("chat.postMessage", where=lambda c: "_failed" not in c.params)
     assert posted.params["channel"] == "C0GENERAL"
-    assert complete.params["channel_id"] == "C0GENERAL"
-    assert complete.params["thread_ts"]
+    [image] = image_blocks(posted.params["blocks"])
+    [complete] = bot.api.calls_to("files.completeUploadExternal")
+    [uploaded] = complete.params["files"]
+    assert image["slack_file"] == {"id": uploaded["id"]}
+    assert image["alt_text"].startswith("Trend chart of Net Promoter Score")
+    assert bot.api.uploads[uploaded["id"]].data[:8] == b"\x89PNG\r\n\x1a\n"
+    # The chart is not posted as a file of its own, in the channel or a thread.
+    assert "channel_id" not in complete.params and "thread_ts" not in complete.params
     assert bot.api.calls_to("response_url") == []
+
+
+def test_a_shared_kpi_waits_for_slack_to_process_the_chart(make_bot, tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url)
+    bot.api.processing(posts=1)  # the first post naming the file is refused, as Slack does
+    bot.command("/kpi", "nps share")
+    refused, posted = bot.api.wait_for("chat.postMessage", count=2)
+    assert image_blocks(refused.params["blocks"]) and image_blocks(posted.params["blocks"])
+    assert len(bot.api.calls_to("files.completeUploadExternal")) == 1
+    assert [m["ts"] for m in bot.api.posted_to("C0GENERAL")] == [
+        bot.api.posted_to("C0GENERAL")[0]["ts"]
+    ]
+
+
+def test_a_chart_slack_never_shows_goes_to_the_thread_and_the_figure_is_posted(
+    make_bot, tmp_path, monkeypatch
+) -> None:
+    from bot.listeners.commands import kpi
+
+    monkeypatch.setattr(kpi, "CHART_READY_WAITS", (0.01, 0.01))
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url)
+    bot.api.processing(posts=10)
+    bot.command("/kpi", "nps share")
+    thread_upload = bot.api.wait_for(
+        "files.completeUploadExternal", where=lambda c: "thread_ts" in c.params
+    )[0]
+    posts = bot.api.calls_to("chat.postMessage")
+    assert len(posts) == 4  # three tries with the chart, then the figure without it
+    assert image_blocks(posts[-1].params["blocks"]) == []
+    [message] = bot.api.posted_to("C0GENERAL")
+    assert thread_upload.params["channel_id"] == "C0GENERAL"
+    assert thread_upload.params["thread_ts"] == message["ts"]
+
+
+def test_a_kpi_shared_by_a_danish_reader_reads_danish_with_danish_numbers(
+    make_bot, tmp_path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'kpi.db'}"
+    # 2 promoters, 1 detractor of 3 → 33.3; before: 0 of 2 → 0
+    seed_nps(url, current=[10, 9, 3], previous=[8, 8])
+    bot: BotServer = make_bot(database_url=url, kpi_min_sample=5)
+    bot.api.set_locale("U0ALICE", "da-DK")
+    bot.command("/kpi", "nps share")
+    [posted] = bot.api.wait_for("chat.postMessage")
+    text = all_text(posted.params["blocks"])
+    assert "*33,3 point*" in text
+    assert "Net Promoter Score — de sidste 30 dage" in text
+    assert "+33,3 point i forhold til forrige periode (de 30 dage før)" in text
+    assert ":large_green_circle: bedre" in text
+    assert "Kun 3 observationer (færre end 5)" in text
+    assert "promotorer: 66,7\u00a0%" in text  # a no-break space, as Danish writes it
+    assert posted.params["text"].startswith("Net Promoter Score (")
+    [image] = image_blocks(posted.params["blocks"])
+    assert image["alt_text"].startswith("Trendgraf for Net Promoter Score")
 
 
 def test_an_unknown_kpi_gets_one_sentence_listing_the_kpis(make_bot) -> None:

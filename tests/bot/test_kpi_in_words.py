@@ -79,8 +79,8 @@ def test_a_mention_asking_for_our_october_nps_gets_the_figure_from_the_database(
     bot.event(mention("100.1", "<@UBOT0001> Hvad var vores NPS i oktober?"))
     [update] = bot.api.wait_for("chat.update")
     text = block_text(update)
-    assert f"Vores Net Promoter Score for {october()}-10: *50.0 points*" in text
-    assert "+50.0 points i forhold til perioden før" in text
+    assert f"Vores Net Promoter Score for {october()}-10: *50,0 point*" in text
+    assert "+50,0 point i forhold til perioden før" in text
     assert "n = 8" in text
     assert "Trendgrafen er sendt til dig" in text
     bot.api.wait_for("files.completeUploadExternal")
@@ -120,7 +120,7 @@ def test_kpi_answers_in_words_follow_the_kpi_access_rule(make_bot, tmp_path) -> 
     bot.event(mention("100.1", "<@UBOT0001> Hvad var vores NPS i oktober?"))
     [update] = bot.api.wait_for("chat.update")
     text = block_text(update)
-    assert "only available to selected people" in text and "U0BOSS" in text
+    assert "kun tilgængelige for udvalgte personer" in text and "<@U0BOSS>" in text
     assert "50.0" not in text
     assert bot.api.calls_to("conversations.open") == []
 

@@ -26,6 +26,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "usergroups_users_list": {"usergroups:read"},  # access by user group
     "auth_test": set(),  # journeybot doctor checks the token
     "users_list": {"users:read"},  # colleagues' names are redacted from stories
+    "users_info": {"users:read"},  # the reader's Slack locale: replies in their language
     "views_open": set(),
     "views_publish": set(),
     "views_update": set(),  # the story modal, after it is saved

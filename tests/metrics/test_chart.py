@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from metrics.chart import plan_trend, render_trend
+from metrics.chart import UnknownChartFormat, chart_format, plan_trend, render_trend
 from metrics.models import KpiResult, Period, SeriesPoint
 
 
@@ -81,6 +81,57 @@ def test_a_quarter_highlights_no_monthly_point_and_draws_no_quarter_line() -> No
     assert plan.highlight is None
     assert plan.reference is None
     assert plan.y_label == "monthly net promoter score (%)"
+
+
+def test_a_quarter_shades_its_months_and_labels_its_own_figure_across_them() -> None:
+    # A quarter's churn (3.9 %) is not the mean of its months (1.2–1.7 %): the chart ties
+    # the headline to the months it covers instead of leaving it beside them unexplained.
+    quarter = Period(
+        start=datetime(2026, 4, 1, tzinfo=UTC),
+        end=datetime(2026, 7, 1, tzinfo=UTC),
+        label="2026-Q2",
+    )
+    months = result(unit="%", values=[1.1, 1.3, 1.2, 1.5, 1.7, 1.2], period=quarter)
+    plan = plan_trend(months.model_copy(update={"value": 3.9}))
+    assert plan.period_span == (3, 5)  # April, May, June
+    assert plan.period_value == 3.9
+    assert plan.y_limits[1] > 3.9  # the quarter's figure is in view
+
+
+def test_a_year_shades_all_its_months() -> None:
+    year = Period(
+        start=datetime(2026, 1, 1, tzinfo=UTC), end=datetime(2027, 1, 1, tzinfo=UTC), label="2026"
+    )
+    plan = plan_trend(result(values=[10.0, 12.0, 14.0, 15.0, 13.0], period=year))
+    assert plan.period_span == (0, 4) and plan.period_value == 13.0
+
+
+def test_a_month_and_a_trailing_window_shade_nothing() -> None:
+    assert plan_trend(result()).period_span is None
+    end = datetime(2026, 6, 1, tzinfo=UTC)
+    window = Period(start=end - timedelta(days=30), end=end, label="last 30 days")
+    assert plan_trend(result(period=window)).period_span is None
+
+
+@pytest.mark.parametrize(("file_format", "magic"), [("svg", b"<?xml"), ("pdf", b"%PDF-")])
+def test_a_quarter_chart_renders_as_svg_and_pdf(file_format: str, magic: bytes) -> None:
+    quarter = Period(
+        start=datetime(2026, 4, 1, tzinfo=UTC),
+        end=datetime(2026, 7, 1, tzinfo=UTC),
+        label="2026-Q2",
+    )
+    data = render_trend(
+        result(unit="%", values=[1.1, 1.3, 1.2, 1.5, 1.7, 1.2], period=quarter), file_format
+    )
+    assert data.startswith(magic)
+    if file_format == "svg":
+        assert b"2026-Q2: 1.2%" in data  # the period's own figure, labelled
+
+
+def test_an_unknown_chart_format_is_refused_in_one_sentence() -> None:
+    with pytest.raises(UnknownChartFormat, match=r"\.png, \.svg or \.pdf"):
+        chart_format("trend.jpg")
+    assert [chart_format(n) for n in ("a.png", "b.SVG", "c.pdf")] == ["png", "svg", "pdf"]
 
 
 def test_a_trailing_window_labels_its_weekly_points() -> None:

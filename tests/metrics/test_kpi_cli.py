@@ -202,3 +202,28 @@ def test_the_warning_says_observation_for_a_single_one(cli_db: Engine) -> None:
     outcome = CliRunner().invoke(main, ["kpi", "nps", "--period", "2d"])
     assert outcome.exit_code == 0, outcome.output
     assert "only 1 observation (< 30): indicative" in outcome.output
+
+
+@pytest.mark.parametrize(
+    ("suffix", "magic"), [("svg", b"<?xml"), ("pdf", b"%PDF-"), ("PNG", b"\x89PNG")]
+)
+def test_the_chart_is_written_in_the_format_its_file_name_asks_for(
+    cli_db: Engine, tmp_path: Path, suffix: str, magic: bytes
+) -> None:
+    chart = tmp_path / f"nps.{suffix}"
+    outcome = CliRunner().invoke(main, ["kpi", "nps", "--period", "30d", "--chart", str(chart)])
+    assert outcome.exit_code == 0, outcome.output
+    assert chart.read_bytes().startswith(magic)
+    assert f"chart written to {chart}" in outcome.output
+
+
+@pytest.mark.parametrize("name", ["nps.jpg", "nps"])
+def test_a_chart_file_name_of_another_format_is_one_sentence_and_nothing_written(
+    cli_db: Engine, tmp_path: Path, name: str
+) -> None:
+    chart = tmp_path / name
+    outcome = CliRunner().invoke(main, ["kpi", "nps", "--period", "30d", "--chart", str(chart)])
+    assert outcome.exit_code != 0
+    assert ".png, .svg or .pdf" in outcome.output
+    assert "Traceback" not in outcome.output and len(outcome.output.strip().splitlines()) == 1
+    assert not chart.exists()

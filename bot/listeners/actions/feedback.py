@@ -14,16 +14,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.i18n import say
 from bot.slack.dedupe import once
 from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.views.answer import FEEDBACK_DOWN, FEEDBACK_UP
 from bot.views.feedback import (
-    ANSWER_GONE,
-    COMMENT_NOT_SAVED,
-    COMMENT_SAVED,
     FEEDBACK_COMMENT,
     FEEDBACK_COMMENT_SEND,
-    THANKS_HELPFUL,
     answer_id_of_block,
     not_helpful_blocks,
 )
@@ -41,46 +38,51 @@ def store_feedback(
 ) -> None:
     rating = HELPFUL if action["action_id"] == FEEDBACK_UP else NOT_HELPFUL
     user = body["user"]["id"]
+    svc = services.of(context)
     try:
         answer_id = int(action["value"])
     except (KeyError, ValueError):
         log.warning("feedback button without a valid answer id: %r", action.get("value"))
         return
     try:
-        stored = record_rating(
-            services.of(context).engine(), answer_id, user_id=user, rating=rating
-        )
+        stored = record_rating(svc.engine(), answer_id, user_id=user, rating=rating)
     except DATABASE_DOWN as error:
         rid = request_id()
         log.error("feedback not stored, database unavailable [request id %s]: %s", rid, error)
-        tell(body, client, respond, database_down_text(rid))
+        language = svc.readers.of(client, user)
+        tell(body, client, respond, database_down_text(rid, language=language))
         return
+    language = svc.readers.of(client, user)
     if not stored:
-        tell(body, client, respond, ANSWER_GONE)
+        tell(body, client, respond, say("feedback.answer_gone", language))
     elif rating == HELPFUL:
-        tell(body, client, respond, THANKS_HELPFUL)
+        tell(body, client, respond, say("feedback.thanks_helpful", language))
     else:
-        blocks = not_helpful_blocks(answer_id)
+        blocks = not_helpful_blocks(answer_id, language)
         tell(body, client, respond, blocks[0]["text"]["text"], blocks)
 
 
-def store_comment(body: dict, action: dict, context: BoltContext, respond: Respond) -> None:
+def store_comment(
+    body: dict, action: dict, client: WebClient, context: BoltContext, respond: Respond
+) -> None:
     answer_id, comment = typed_comment(body, action)
     if answer_id is None:
         log.warning("feedback note without a valid answer id: %r", action.get("block_id"))
         return
     if not comment.strip():
         return
+    svc = services.of(context)
+    user = body["user"]["id"]
     try:
-        saved = record_comment(
-            services.of(context).engine(), answer_id, user_id=body["user"]["id"], comment=comment
-        )
+        saved = record_comment(svc.engine(), answer_id, user_id=user, comment=comment)
     except DATABASE_DOWN as error:
         rid = request_id()
         log.error("feedback note not stored, database unavailable [request id %s]: %s", rid, error)
-        respond(replace_original=True, text=database_down_text(rid))
+        language = svc.readers.of(client, user)
+        respond(replace_original=True, text=database_down_text(rid, language=language))
         return
-    respond(replace_original=True, text=COMMENT_SAVED if saved else COMMENT_NOT_SAVED)
+    said = "feedback.comment_saved" if saved else "feedback.comment_not_saved"
+    respond(replace_original=True, text=say(said, svc.readers.of(client, user)))
 
 
 def typed_comment(body: dict, action: dict) -> tuple[int | None, str]:

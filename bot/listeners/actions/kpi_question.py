@@ -16,10 +16,9 @@ from bot import services
 from bot.answering.answer import compose_answer
 from bot.answering.kpi_figures import figure, read
 from bot.answering.kpi_questions import Route
+from bot.i18n import say
 from bot.slack.dedupe import once
 from bot.views.kpi_question import EXPLAIN_KPI, SHOW_KPI, read_choice
-
-NOT_YOURS = "Only the person who asked can choose; ask me yourself to get your own answer."
 
 
 def acknowledge(ack: Ack) -> None:
@@ -34,10 +33,11 @@ def choose(
         return
     asker, question = choice
     user = body["user"]["id"]
-    if user != asker:
-        respond(response_type="ephemeral", replace_original=False, text=NOT_YOURS)
-        return
     svc = services.of(context)
+    if user != asker:
+        text = say("kpi_question.not_yours", svc.readers.of(client, user))
+        respond(response_type="ephemeral", replace_original=False, text=text)
+        return
     if action["action_id"] == SHOW_KPI:
         asked = read(svc, question)
         if asked is None:

@@ -15,18 +15,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.answering.feedback import logged_answer
+from bot.i18n import say
 from bot.slack.dedupe import once
 from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
 from bot.views.answer import SHARE_ANSWER, asked_text, shared_answer_blocks
 
 log = logging.getLogger(__name__)
-
-NOT_ON_RECORD = "That answer is no longer on record, so it cannot be shared; ask again."
-NOT_YOURS = "Only the person who asked can share this answer."
-CANNOT_POST = (
-    "I can't post in this conversation; invite me with `/invite @journeybot`, "
-    "or copy the answer yourself."
-)
 
 
 def acknowledge(ack: Ack) -> None:
@@ -45,23 +39,28 @@ def share_answer(
     except (KeyError, ValueError):
         log.warning("share button without a valid answer id: %r", action.get("value"))
         return
+    svc = services.of(context)
+    language = svc.readers.of(client, user)
     try:
-        logged = logged_answer(services.of(context).engine(), answer_id)
+        logged = logged_answer(svc.engine(), answer_id)
     except DATABASE_DOWN as error:
         rid = request_id()
         log.error("answer not shared, database unavailable [request id %s]: %s", rid, error)
-        respond(response_type="ephemeral", replace_original=False, text=database_down_text(rid))
+        text = database_down_text(rid, language=language)
+        respond(response_type="ephemeral", replace_original=False, text=text)
         return
     if logged is None or not channel:
-        respond(response_type="ephemeral", replace_original=False, text=NOT_ON_RECORD)
+        text = say("answer.not_on_record", language)
+        respond(response_type="ephemeral", replace_original=False, text=text)
         return
     if logged.user_id != user:
-        respond(response_type="ephemeral", replace_original=False, text=NOT_YOURS)
+        text = say("answer.not_yours", language)
+        respond(response_type="ephemeral", replace_original=False, text=text)
         return
     try:
         client.chat_postMessage(
             channel=channel,
-            text=asked_text(user, logged.question),
+            text=asked_text(user, logged.question, logged.answer.language),
             blocks=shared_answer_blocks(
                 user, logged.question, logged.answer, feedback_id=logged.id
             ),
@@ -70,7 +69,8 @@ def share_answer(
         )
     except SlackApiError as error:
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
-            respond(response_type="ephemeral", replace_original=False, text=CANNOT_POST)
+            text = say("answer.cannot_post", language)
+            respond(response_type="ephemeral", replace_original=False, text=text)
             return
         raise
     respond(delete_original=True)

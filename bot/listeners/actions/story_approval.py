@@ -16,7 +16,8 @@ def acknowledge(ack: Ack) -> None:
 
 def decide_story(body: dict, action: dict, client: WebClient, context: BoltContext) -> None:
     svc = services.of(context)
-    record_click(svc.engine(), client, body, action, svc.settings.story_approvers)
+    approvers = svc.settings.story_approvers
+    record_click(svc.engine(), client, body, action, approvers, readers=svc.readers)
 
 
 def register(app: App) -> None:

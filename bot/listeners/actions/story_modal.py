@@ -71,20 +71,22 @@ def field_errors(story: StoryDraft) -> dict[str, str]:
     return {FIELD_BLOCKS[problem.field]: problem.message for problem in problems(story)}
 
 
-def check_story(ack: Ack, view: dict) -> None:
+def check_story(ack: Ack, view: dict, body: dict, context: BoltContext) -> None:
     story = read_submission(view.get("state", {}).get("values", {}))
     errors = field_errors(story)
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    ack(response_action="update", view=saving_view(story.title))
+    language = services.of(context).readers.known((body.get("user") or {}).get("id", ""))
+    ack(response_action="update", view=saving_view(story.title, language))
 
 
-def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
+def save_story(view: dict, body: dict, client: WebClient, context: BoltContext) -> None:
     story = read_submission(view.get("state", {}).get("values", {}))
     if problems(story):
         return  # the ack returned the errors
     svc = services.of(context)
+    language = svc.readers.of(client, (body.get("user") or {}).get("id", ""))
     approvers = svc.settings.story_approvers
     story_id = None
     try:
@@ -97,7 +99,8 @@ def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
             customer_id=story.customer_id,
             approval=PENDING if approvers else APPROVED,
         )
-        outcome = pending_view(story.title) if approvers else saved_view(story.title)
+        done = pending_view if approvers else saved_view
+        outcome = done(story.title, language)
     except MetricsError as error:
         outcome = story_modal(
             title=story.title,
@@ -107,13 +110,14 @@ def save_story(view: dict, client: WebClient, context: BoltContext) -> None:
             consent=story.consent,
             private_metadata=view.get("private_metadata", ""),
             problem=str(error),
+            language=language,
         )
     try:
         client.views_update(view_id=view["id"], view=outcome)
     except (SlackApiError, OSError) as error:
         log.warning("could not update the story form after saving: %s", error)
     if story_id is not None and approvers:
-        ask_approvers(svc.engine(), client, story_id, approvers)
+        ask_approvers(svc.engine(), client, story_id, approvers, readers=svc.readers)
 
 
 def register(app: App) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import services
 from bot.views.mrkdwn import plain
 from bot.views.story import story_modal
 
@@ -37,10 +38,14 @@ def open_story_form(client: WebClient, trigger_id: str, view: dict) -> bool:
     return True
 
 
-def open_story_modal(ack: Ack, shortcut: dict, client: WebClient, respond: Respond) -> None:
+def open_story_modal(
+    ack: Ack, shortcut: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> None:
     message_text = plain((shortcut.get("message") or {}).get("text", ""))
     channel = (shortcut.get("channel") or {}).get("id", "")
-    view = story_modal(initial_body=message_text, private_metadata=channel)
+    user = (shortcut.get("user") or {}).get("id", "")
+    language = services.of(context).readers.known(user)  # the cache only: this is the ack
+    view = story_modal(initial_body=message_text, private_metadata=channel, language=language)
     opened = open_story_form(client, shortcut["trigger_id"], view)
     ack()
     # Slack shows nothing from a shortcut's ack, so the sentence goes to the response_url.

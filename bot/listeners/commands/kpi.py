@@ -2,7 +2,12 @@
 
 Replies are ephemeral (only the asker sees them) unless `share` is given. Ephemeral
 messages cannot carry uploaded files, so the chart of a private reply goes to the asker's
-direct message with the bot; a shared reply gets its chart in the message's thread.
+direct message with the bot. A shared reply shows its chart inside the message: the PNG is
+uploaded without a channel (files.uploadV2) and the message's image block names the file
+(`slack_file`), since image blocks otherwise need a public URL.
+
+Everything is said in the asker's language (their Slack locale, bot/i18n/reader.py), read in
+the lazy listener, never before the ack.
 """
 
 from __future__ import annotations
@@ -10,16 +15,25 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
+from bot.i18n import say
 from bot.services import Services
 from bot.slack.dedupe import once
-from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
+from bot.slack.failures import (
+    DATABASE_DOWN,
+    database_down_text,
+    problem_text,
+    request_id,
+    unexpected_error_text,
+)
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import cap_blocks
 from bot.views.limits import context as context_block
@@ -28,6 +42,9 @@ from bot.views.why import why_blocks, why_unavailable_blocks
 from metrics.errors import MetricsError
 from metrics.kpi_query import KpiQuery
 
+if TYPE_CHECKING:
+    from metrics.models import KpiResult
+
 log = logging.getLogger(__name__)
 
 HELP_WORDS = {"", "help", "list", "?"}
@@ -35,10 +52,19 @@ HELP_WORDS = {"", "help", "list", "?"}
 #: starves the threads that ack new requests (the GIL), so only a few compute at a time;
 #: the rest wait without using CPU.
 COMPUTE_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+#: Slack processes an upload after files.uploadV2 returns; until then a message naming the
+#: file is refused (`invalid_blocks`). Waits before each new try, in seconds.
+CHART_READY_WAITS = (0.5, 1.0, 2.0)
 
 
 class BadArguments(ValueError):
-    """The command text could not be understood; the message says how to write it."""
+    """The command text could not be understood; the message says how to write it (and,
+    as metrics errors do, `code` and `values` say it in other languages)."""
+
+    def __init__(self, message: str, *, code: str, **values: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -75,7 +101,12 @@ def parse(text: str) -> KpiRequest | None:
         elif equals and key.lower() in ("by", "compare"):
             if not value:
                 example = "by=segment" if key.lower() == "by" else "compare=yoy"
-                raise BadArguments(f"`{word}` needs a key and a value, like `{example}`.")
+                raise BadArguments(
+                    f"`{word}` needs a key and a value, like `{example}`.",
+                    code="kpi_needs_value",
+                    word=word,
+                    example=example,
+                )
             if key.lower() == "by":
                 by = value
             else:
@@ -87,7 +118,9 @@ def parse(text: str) -> KpiRequest | None:
         else:
             raise BadArguments(
                 f"I didn't understand `{word}`: give at most one period, then filters like "
-                "`segment=enterprise`, `by=segment` or `share` (see `/kpi help`)."
+                "`segment=enterprise`, `by=segment` or `share` (see `/kpi help`).",
+                code="kpi_not_understood",
+                word=word,
             )
     query = KpiQuery.parse(words[0], period=period, filters=filters, by=by, compare=compare)
     return KpiRequest(query, why=why, share=share)
@@ -100,22 +133,23 @@ def acknowledge(ack: Ack) -> None:
 def answer_kpi(command: dict, client: WebClient, context: BoltContext, respond: Respond) -> None:
     svc = services.of(context)
     user = command["user_id"]
+    language = svc.readers.of(client, user, typed=command.get("text", ""))
     if not svc.kpi_access.allows(client, user):
-        respond(response_type="ephemeral", text=svc.kpi_access.refusal())
+        respond(response_type="ephemeral", text=svc.kpi_access.refusal(language))
         return
     try:
         request = parse(command.get("text", ""))
     except (BadArguments, MetricsError) as error:
-        respond(response_type="ephemeral", text=escape(str(error)))
+        respond(response_type="ephemeral", text=problem_text(error, language))
         return
     if request is None:
         respond(
-            response_type="ephemeral", text="KPIs", blocks=help_blocks(svc.kpis().definitions())
+            response_type="ephemeral",
+            text=say("kpi.help_fallback", language),
+            blocks=help_blocks(svc.kpis().definitions(), language),
         )
         return
-    rid = request_id()
-    with COMPUTE_SLOTS:
-        reply_with_kpi(svc, request, command, client, respond, rid)
+    reply_with_kpi(svc, request, command, client, respond, request_id(), language)
 
 
 def reply_with_kpi(
@@ -125,39 +159,37 @@ def reply_with_kpi(
     client: WebClient,
     respond: Respond,
     rid: str,
+    language: str = "en",
 ) -> None:
+    """Computes in one of the COMPUTE_SLOTS, then talks to Slack without holding it (a shared
+    chart may wait seconds for Slack to process the upload)."""
     user = command["user_id"]
     name = request.query.name
-    try:
-        result = compute(svc, request)
-    except DATABASE_DOWN as error:
-        log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
-        respond(response_type="ephemeral", text=database_down_text(rid))
+    problem = None
+    with COMPUTE_SLOTS:
+        try:
+            result = compute(svc, request)
+        except DATABASE_DOWN as error:
+            log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
+            problem = database_down_text(rid, language=language)
+        except MetricsError as error:
+            problem = problem_text(error, language)
+        except Exception:
+            log.exception("KPI %s failed [request id %s]", name, rid)
+            problem = unexpected_error_text(rid, "computing", language=language, kpi=escape(name))
+        else:
+            why = why_or_reason(svc, request, rid, language) if request.why else []
+            chart = render_chart(result, rid)
+    if problem is not None:
+        respond(response_type="ephemeral", text=problem)
         return
-    except MetricsError as error:
-        respond(response_type="ephemeral", text=escape(str(error)))
-        return
-    except Exception:
-        log.exception("KPI %s failed [request id %s]", name, rid)
-        respond(
-            response_type="ephemeral", text=unexpected_error_text(rid, f"computing {escape(name)}")
-        )
-        return
-    blocks = kpi_blocks(result)
-    if request.why:
-        blocks = cap_blocks([*blocks, *why_or_reason(svc, request, rid)])
-    summary = kpi_summary_text(result)
-    chart = render_chart(result, rid)
+    summary = kpi_summary_text(result, language)
     if request.share:
-        share(client, respond, command, blocks, summary, chart, result.kpi)
+        share(client, respond, command, result, why, summary, chart, language)
         return
+    blocks = cap_blocks([*kpi_blocks(result, language), *why])
     if chart is not None:
-        blocks = [
-            *blocks,
-            context_block(
-                ":chart_with_upwards_trend: Trend chart sent to you in a direct message."
-            ),
-        ]
+        blocks = [*blocks, context_block(say("kpi.chart_sent", language))]
     respond(response_type="ephemeral", text=summary, blocks=blocks)
     if chart is not None:
         dm = client.conversations_open(users=user)["channel"]["id"]
@@ -170,22 +202,22 @@ def reply_with_kpi(
         )
 
 
-def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imported lazily)
+def compute(svc: Services, request: KpiRequest) -> KpiResult:
     """The request's KPI, computed by the services' KPI service (its settings, not ours)."""
     return svc.kpis().compute(request.query)
 
 
-def why_or_reason(svc: Services, request: KpiRequest, rid: str) -> list[dict]:
+def why_or_reason(svc: Services, request: KpiRequest, rid: str, language: str = "en") -> list[dict]:
     """`why`: the change split into mix and rate, or the one sentence saying why not; the
     figure itself still goes out if this part fails."""
     try:
         why = svc.kpis().explain(request.query)
     except MetricsError as error:
-        return why_unavailable_blocks(str(error))
+        return why_unavailable_blocks(problem_text(error, language))
     except Exception:
         log.exception("why for KPI %s failed [request id %s]", request.query.name, rid)
-        return why_unavailable_blocks(unexpected_error_text(rid, "explaining the change"))
-    return why_blocks(why)
+        return why_unavailable_blocks(unexpected_error_text(rid, "explaining", language=language))
+    return why_blocks(why, language)
 
 
 def render_chart(result: object, rid: str) -> bytes | None:
@@ -203,24 +235,39 @@ def share(
     client: WebClient,
     respond: Respond,
     command: dict,
-    blocks: list[dict],
+    result: KpiResult,
+    why: list[dict],
     summary: str,
     chart: bytes | None,
-    kpi: str,
+    language: str = "en",
 ) -> None:
+    """The KPI posted in the channel with its chart inside the message. If Slack will not
+    show the uploaded chart in time, the message goes out without it and the chart follows
+    in its thread, so the figure is never held back by the picture."""
     channel = command["channel_id"]
-    try:
-        posted = client.chat_postMessage(channel=channel, text=summary, blocks=blocks)
-    except SlackApiError as error:
-        if error.response.get("error") in ("not_in_channel", "channel_not_found"):
-            respond(
-                response_type="ephemeral",
-                text="I can't post in this channel; invite me with `/invite @journeybot` "
-                "or leave out `share` to see the KPI privately.",
-            )
-            return
-        raise
-    if chart is not None:
+    kpi = result.kpi
+    file_id = upload_chart(client, chart, kpi, summary) if chart is not None else None
+    if file_id is None:
+        chart = None  # an upload that failed once is not tried again in the thread
+    waits = list(CHART_READY_WAITS) if file_id is not None else []
+    while True:
+        blocks = cap_blocks([*kpi_blocks(result, language, chart_file_id=file_id), *why])
+        try:
+            posted = client.chat_postMessage(channel=channel, text=summary, blocks=blocks)
+            break
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code in ("not_in_channel", "channel_not_found"):
+                respond(response_type="ephemeral", text=say("kpi.cannot_post_here", language))
+                return
+            if code != "invalid_blocks" or file_id is None:
+                raise
+            if not waits:  # the chart is still not ready: the figure goes out without it
+                log.warning("chart %s not shown inline, posting it in the thread", file_id)
+                file_id = None
+                continue
+            time.sleep(waits.pop(0))
+    if chart is not None and file_id is None:
         client.files_upload_v2(
             channel=posted["channel"],
             thread_ts=posted["ts"],
@@ -228,6 +275,18 @@ def share(
             filename=f"{kpi}.png",
             title=summary,
         )
+
+
+def upload_chart(client: WebClient, chart: bytes, kpi: str, title: str) -> str | None:
+    """The chart uploaded to no channel (only a message that names it shows it); its file
+    id, or None (logged) when the upload fails: the figures then go out without a chart."""
+    try:
+        uploaded = client.files_upload_v2(content=chart, filename=f"{kpi}.png", title=title)
+    except Exception:
+        log.exception("could not upload the chart of %s", kpi)
+        return None
+    file = uploaded.get("file") or (uploaded.get("files") or [{}])[0]
+    return file.get("id")
 
 
 def register(app: App) -> None:

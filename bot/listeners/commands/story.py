@@ -12,9 +12,16 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import services
+from bot.i18n import say
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.slack.dedupe import once
-from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
+from bot.slack.failures import (
+    DATABASE_DOWN,
+    database_down_text,
+    problem_text,
+    request_id,
+    unexpected_error_text,
+)
 from bot.stories.posting import PostResult
 from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
@@ -22,41 +29,26 @@ from metrics.errors import MetricsError
 
 log = logging.getLogger(__name__)
 
-HELP = (
-    "`/story` previews the next customer story (only you see it), "
-    "`/story share` posts it in this channel, `/story add` adds a consented story."
-)
 
-
-def share_reply(result: PostResult) -> str:
+def share_reply(result: PostResult, language: str = "en") -> str:
     """What the person who typed `/story share` is told, one sentence per outcome."""
-    return {
-        "posted": "Shared the story in this channel.",
-        "already_posted": (
-            "The story an earlier share posted here is in the channel after all (now recorded); "
-            "nothing more was shared."
-        ),
-        "in_progress_elsewhere": (
-            "Another story is being shared in this channel right now; nothing more was shared."
-        ),
-        "nothing_to_post": nothing_to_share_text(),
-        "failed": f"Slack refused the post ({escape(result.detail)}); nothing was shared.",
-        "outcome_unknown": (
-            "Slack did not confirm the post, so it may be in the channel: a `/story share` here "
-            "in 10 minutes looks for it first and posts only if it is not there."
-        ),
-        "history_unreadable": escape(result.detail),
-    }[result.outcome]
+    if result.outcome == "nothing_to_post":
+        return nothing_to_share_text(language)
+    if result.outcome == "history_unreadable":
+        return escape(result.detail)
+    return say(f"story.{result.outcome}", language, detail=escape(result.detail))
 
 
 def _word(command: dict) -> str:
     return (command.get("text") or "").strip().lower()
 
 
-def acknowledge(ack: Ack, command: dict, client: WebClient) -> None:
-    """Acks; for `add`, opens the modal first (trigger_id expires after 3 s)."""
+def acknowledge(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+    """Acks; for `add`, opens the modal first (trigger_id expires after 3 s), in the language
+    already known for the user (the ack never waits for users.info)."""
     if _word(command) == "add":
-        view = story_modal(private_metadata=command.get("channel_id", ""))
+        language = services.of(context).readers.known(command.get("user_id", ""))
+        view = story_modal(private_metadata=command.get("channel_id", ""), language=language)
         if not open_story_form(client, command["trigger_id"], view):
             ack(text=FORM_NOT_OPENED)
             return
@@ -68,30 +60,34 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
     if word == "add":
         return
     svc = services.of(context)
+    language = svc.readers.of(client, command["user_id"])
     try:
         if word in ("", "next", "preview"):
             card = svc.stories().next_card(client)
             if card is None:
-                respond(response_type="ephemeral", text=nothing_to_share_text())
+                respond(response_type="ephemeral", text=nothing_to_share_text(language))
                 return
             text, blocks = story_message(card)
             respond(response_type="ephemeral", text=text, blocks=blocks)
         elif word == "share":
             # Same selection as the preview, so `/story` then `/story share` posts what was seen.
             result = svc.stories().share(client, command["channel_id"])
-            respond(response_type="ephemeral", text=share_reply(result))
+            respond(response_type="ephemeral", text=share_reply(result, language))
         else:
-            respond(response_type="ephemeral", text=f"I don't know `{escape(word)}`. {HELP}")
+            help_text = say("story.help", language)
+            text = say("story.unknown_word", language, word=escape(word), help=help_text)
+            respond(response_type="ephemeral", text=text)
     except DATABASE_DOWN as error:
         rid = request_id()
         log.error("/story %s failed, database unavailable [request id %s]: %s", word, rid, error)
-        respond(response_type="ephemeral", text=database_down_text(rid))
+        respond(response_type="ephemeral", text=database_down_text(rid, language=language))
     except MetricsError as error:
-        respond(response_type="ephemeral", text=escape(str(error)))
+        respond(response_type="ephemeral", text=problem_text(error, language))
     except Exception:
         rid = request_id()
         log.exception("/story %s failed [request id %s]", word, rid)
-        respond(response_type="ephemeral", text=unexpected_error_text(rid, "preparing the story"))
+        text = unexpected_error_text(rid, "story", language=language)
+        respond(response_type="ephemeral", text=text)
 
 
 def register(app: App) -> None:

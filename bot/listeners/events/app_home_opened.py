@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot import services
 from bot.services import Services
 from bot.slack.dedupe import once
-from bot.slack.failures import DATABASE_DOWN, database_down_text, request_id
+from bot.slack.failures import DATABASE_DOWN, database_down_text, problem_text, request_id
 from bot.views.home import Headline, home_view
 from metrics.errors import MetricsError
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 HEADLINE_KPIS = ("nps", "csat", "churn_rate", "time_to_resolution")
 
 
-def headlines(svc: Services) -> list[Headline]:
+def headlines(svc: Services, language: str = "en") -> list[Headline]:
     """Each KPI on its own: one without data (or a broken one) does not hide the others;
     a database that is down raises (one of DATABASE_DOWN) for the whole tab to say so."""
     from metrics.kpi_query import KpiQuery
@@ -36,7 +36,7 @@ def headlines(svc: Services) -> list[Headline]:
         except DATABASE_DOWN:
             raise
         except MetricsError as error:
-            items.append(Headline(name, problem=str(error)))
+            items.append(Headline(name, problem=problem_text(error, language)))
     return items
 
 
@@ -54,16 +54,19 @@ def last_story(svc: Services):  # noqa: ANN201 (StoryCard | None, imported lazil
 
 
 def home_for(svc: Services, client: WebClient, user: str) -> dict:
-    """The tab as this user may see it."""
+    """The tab as this user may see it, in the language they read."""
+    language = svc.readers.of(client, user)
     allowed = svc.kpi_access.allows(client, user)
     try:
-        items = headlines(svc) if allowed else []
+        items = headlines(svc, language) if allowed else []
         story = last_story(svc)
     except DATABASE_DOWN as error:
         rid = request_id()
         log.error("App Home without KPIs, database unavailable [request id %s]: %s", rid, error)
-        return home_view([], None, outage=database_down_text(rid))
-    return home_view(items, story, kpis_refused="" if allowed else svc.kpi_access.refusal())
+        outage = database_down_text(rid, language=language)
+        return home_view([], None, outage=outage, language=language)
+    refused = "" if allowed else svc.kpi_access.refusal(language)
+    return home_view(items, story, kpis_refused=refused, language=language)
 
 
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
