@@ -30,10 +30,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_sdk import WebClient  # noqa: E402
-from slack_web_api import start_slack_web_api  # noqa: E402
 
 from bot.scheduling.alerts import check_alerts  # noqa: E402
 from metrics.alerts.rules_file import load_rule_book, parse_rule_book  # noqa: E402
@@ -43,6 +42,7 @@ from metrics.demo import seed_demo  # noqa: E402
 from metrics.digest import build_digest, last_complete_week  # noqa: E402
 from metrics.kpi_query import KpiQuery  # noqa: E402
 from metrics.kpi_service import KpiService  # noqa: E402
+from tests.slack_web_api import start_slack_web_api  # noqa: E402
 
 DIGEST_KPIS = ["nps", "csat", "churn_rate", "checkout_completion", "aov"]
 

@@ -9,10 +9,7 @@ import multiprocessing
 from datetime import datetime, timedelta
 
 import pytest
-from alert_workers import race_for_the_alerts
-from kpi_rows import NOW, add_customers, add_nps, days_before
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -21,6 +18,9 @@ from metrics.alerts.rules_file import parse_rule_book
 from metrics.alerts.state import current
 from metrics.kpi_service import KpiService
 from metrics.schema import alert_states, post_claims
+from tests.alerts.alert_workers import race_for_the_alerts
+from tests.alerts.kpi_rows import NOW, add_customers, add_nps, days_before
+from tests.slack_web_api import SlackWebApi
 
 CHANNEL = "C0ALERTS"
 NPS_BELOW_30 = f"""

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kpi_rows import add_nps, days_before
-from slack_web_api import SlackWebApi
 
 from bot.cli import main
 from metrics.db import connect
+from tests.alerts.kpi_rows import add_nps, days_before
+from tests.slack_web_api import SlackWebApi
 
 RULES = """
 targets: {nps: 40}

@@ -9,10 +9,7 @@ import multiprocessing
 from datetime import UTC, datetime
 
 import pytest
-from alert_workers import race_for_the_digest
-from kpi_rows import add_nps
 from slack_sdk import WebClient
-from slack_web_api import SlackWebApi
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -22,6 +19,9 @@ from metrics.claims import POSTS, status
 from metrics.digest import biggest_mover, build_digest, last_complete_week, movement
 from metrics.kpi_service import KpiService
 from metrics.schema import post_claims
+from tests.alerts.alert_workers import race_for_the_digest
+from tests.alerts.kpi_rows import add_nps
+from tests.slack_web_api import SlackWebApi
 
 CHANNEL = "C0DIGEST"
 WEEK = "2026-W48"  # Monday 23 to Sunday 29 November 2026

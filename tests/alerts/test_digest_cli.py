@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from slack_web_api import SlackWebApi
-from test_digest import WEEK, seed_two_weeks
 
 from bot.cli import main
 from metrics.db import connect
+from tests.alerts.test_digest import WEEK, seed_two_weeks
+from tests.slack_web_api import SlackWebApi
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from click.testing import CliRunner
-from kpi_rows import add_nps
-from slack_web_api import SlackWebApi
 
 from bot.cli import main
 from bot.config import Settings
@@ -22,6 +20,8 @@ from bot.scheduling.digest import schedule_digest
 from bot.services import Services
 from metrics.db import connect
 from metrics.digest import last_complete_week
+from tests.alerts.kpi_rows import add_nps
+from tests.slack_web_api import SlackWebApi
 
 BAD_RULES = "targets:\n  nps: 40\nalerts:\n  - name: nps-low\n    kpi: nps\n    belw: 30\n"
 

@@ -7,7 +7,6 @@ import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kpi_rows import add_nps
 from matplotlib.image import imread
 
 from bot.config import Settings
@@ -16,6 +15,7 @@ from metrics.chart import TARGET, plan_trend, render_trend
 from metrics.db import connect
 from metrics.kpi_query import KpiQuery
 from metrics.models import KpiResult, Period, SeriesPoint
+from tests.alerts.kpi_rows import add_nps
 
 
 def monthly(values: list[float], target: float | None) -> KpiResult:

@@ -11,14 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-from bot_harness import BotServer
 from click.testing import CliRunner
-from test_questions import block_text, mention
 
 from bot.cli import main
 from bot.views.answer import answer_blocks, source_line
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import Answer, Source
+from tests.bot.bot_harness import BotServer, block_text, mention
 
 WIKI = "https://wiki.example.com/display/CX/"
 DOCS = {

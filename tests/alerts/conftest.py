@@ -1,6 +1,0 @@
-"""Alert and digest tests post to a local stand-in for the Slack Web API
-(tests/slack_web_api.py), over real HTTP, from one process or several."""
-
-from __future__ import annotations
-
-from slack_web_api import slack_web_api  # noqa: F401 (pytest fixture)
