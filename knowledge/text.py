@@ -129,6 +129,39 @@ def _content_terms(text: str, language: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+#: Where a phrase cannot run on: sentence and clause punctuation, brackets, quotes, a dash
+#: between spaces.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?…()\[\]{}\"“”«»]|\s[-–—]\s")
+
+
+def term_runs(text: str, language: str) -> list[list[Term]]:
+    """The text's content words in reading order, cut wherever a stopword or punctuation
+    stands between two of them: "Lang ventetid, igen og igen." → [[lang, ventetid], [igen],
+    [igen]]. Adjacent terms of one run are a phrase ("lang ventetid"); unlike
+    content_terms, a word is kept each time it occurs, so a caller can count and quote."""
+    return [list(run) for run in _term_runs(text, language)]
+
+
+@lru_cache(maxsize=20_000)  # survey comments repeat ("Fast delivery.")
+def _term_runs(text: str, language: str) -> tuple[tuple[Term, ...], ...]:
+    stop = _any_stopwords()
+    runs: list[tuple[Term, ...]] = []
+    for clause in _CLAUSE_BREAK.split(text):
+        clause_words = words(clause)
+        run: list[Term] = []
+        for word, concepts in zip(
+            clause_words, glossary.concepts_at(clause_words, language), strict=True
+        ):
+            if _is_content(word, stop):
+                run.append(Term(word, stem(word, language), frozenset(concepts)))
+            elif run:
+                runs.append(tuple(run))
+                run = []
+        if run:
+            runs.append(tuple(run))
+    return tuple(runs)
+
+
 def matched(question: list[Term], passage: list[Term]) -> list[Term]:
     """The question terms that some passage term matches."""
     return [term for term in question if any(term.matches(other) for other in passage)]
