@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ from bot import services
 from bot.dedupe import once
 from bot.failures import DATABASE_DOWN, database_down_text, request_id, unexpected_error_text
 from bot.services import Services
+from bot.views.comment_themes import themes_blocks, themes_failed_blocks
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import cap_blocks
 from bot.views.limits import context as context_block
@@ -27,6 +29,9 @@ from bot.views.mrkdwn import escape
 from bot.views.why import why_blocks, why_unavailable_blocks
 from metrics.errors import MetricsError
 from metrics.kpi_query import KpiQuery
+
+if TYPE_CHECKING:
+    from metrics.why import WhyResult
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +150,7 @@ def reply_with_kpi(
         return
     blocks = kpi_blocks(result)
     if request.why:
-        blocks = cap_blocks([*blocks, *why_or_reason(svc, request, rid)])
+        blocks = cap_blocks([*blocks, *why_or_reason(svc, request, rid, client)])
     summary = kpi_summary_text(result)
     chart = render_chart(result, rid)
     if request.share:
@@ -175,9 +180,11 @@ def compute(svc: Services, request: KpiRequest):  # noqa: ANN201 (KpiResult, imp
     return svc.kpis().compute(request.query)
 
 
-def why_or_reason(svc: Services, request: KpiRequest, rid: str) -> list[dict]:
+def why_or_reason(
+    svc: Services, request: KpiRequest, rid: str, client: WebClient | None = None
+) -> list[dict]:
     """`why`: the change split into mix and rate, or the one sentence saying why not; the
-    figure itself still goes out if this part fails."""
+    figure itself still goes out if this part fails. NPS and CSAT add their comment themes."""
     try:
         why = svc.kpis().explain(request.query)
     except MetricsError as error:
@@ -185,7 +192,24 @@ def why_or_reason(svc: Services, request: KpiRequest, rid: str) -> list[dict]:
     except Exception:
         log.exception("why for KPI %s failed [request id %s]", request.query.name, rid)
         return why_unavailable_blocks(unexpected_error_text(rid, "explaining the change"))
-    return why_blocks(why)
+    return [*why_blocks(why), *themes_or_reason(svc, request, why, rid, client)]
+
+
+def themes_or_reason(
+    svc: Services, request: KpiRequest, why: WhyResult, rid: str, client: WebClient | None
+) -> list[dict]:
+    """What detractors and promoters wrote (NPS, CSAT; nothing for other KPIs), or one
+    sentence: the split above still goes out if this part fails."""
+    from bot.comment_themes import themes_for  # the text pipeline loads on first use
+
+    try:
+        themes = themes_for(svc, request.query, why, client)
+    except Exception:
+        log.exception("comment themes for %s failed [request id %s]", request.query.name, rid)
+        return themes_failed_blocks(rid)
+    if themes is None:
+        return []
+    return themes_blocks(themes, why.period.comparison or why.previous_period.label)
 
 
 def render_chart(result: object, rid: str) -> bytes | None:
