@@ -478,3 +478,22 @@ def test_the_cli_prints_themes_and_json_carries_them(
     data = json.loads(result.output)
     assert data["change"] == pytest.approx(data["value"] - data["previous"])  # still the why
     assert [g["group"] for g in data["themes"]["groups"]] == ["detractors", "promoters"]
+
+
+def test_the_demo_data_has_themes_that_move(tmp_path: Path) -> None:
+    from metrics.db import connect
+    from metrics.demo import seed_demo
+
+    engine = connect(f"sqlite:///{tmp_path / 'demo.db'}")
+    seed_demo(engine, now=NOW)
+    for kpi in ("nps", "csat"):
+        why = explain_change(engine, kpi, "90d", now=NOW)
+        themes = comment_themes(engine, why, known=KnownNames([]))
+        assert themes is not None
+        detractors, promoters = themes.groups
+        assert len(detractors.themes) == len(promoters.themes) == 5
+        # The demo's price rise: price complaints grow among the detractors.
+        price = next(t for t in detractors.themes if "priser" in [t.label, *t.words])
+        assert price.change is not None and price.change > 10
+        assert any(theme.quotes for theme in detractors.themes + promoters.themes)
+    engine.dispose()
