@@ -12,8 +12,8 @@ Choices, written down:
   detractors say. Counting is aggregate, over redacted text, and a theme is shown only when
   at least MIN_CUSTOMERS different customers wrote it in one of the two periods, so no theme
   can point at one person's words (an order number, a name redaction did not know). Quotes
-  come from a second query that asks for consented comments only (in SQL), of the current
-  period, and only whole comments (redaction saw all of the text).
+  come from a second query that asks for consented comments only (in SQL): the current
+  period's newest QUOTE_POOL, whole comments only (redaction saw all of the text).
 - **A theme is a term or a two-word phrase**, read in the comment's language by
   knowledge.text `term_runs`: stopwords out, Snowball stems, glossary concepts. A term that
   names glossary concepts is those concepts, in every language ("ventetid", "ventetiden",
@@ -71,6 +71,7 @@ MIN_CUSTOMERS = 3
 TOP_THEMES = 5
 QUOTES_PER_THEME = 2
 QUOTE_CHARS = 200
+QUOTE_POOL = 200  # the newest consented comments quotes are looked for in
 PHRASE_COVERS = 0.5
 SAME_COMMENTS = 0.8  # Jaccard overlap above which two themes are one
 OTHER_WORDS = 3
@@ -363,6 +364,7 @@ def _read(
     segments: dict[str, str] | None,
     limit: int,
     consented_only: bool = False,
+    newest: int | None = None,
 ) -> CommentSample:
     return survey_comments(
         engine,
@@ -375,6 +377,7 @@ def _read(
         segments=segments,
         consented_only=consented_only,
         limit=limit,
+        newest=newest,
     )
 
 
@@ -398,7 +401,7 @@ def comment_themes(
             _read, engine, why.kpi, group, known, detect_language, segments=segments, limit=limit
         )
         now, before = read(why.period), read(why.previous_period)
-        quotable = read(why.period, consented_only=True)
+        quotable = read(why.period, consented_only=True, newest=QUOTE_POOL)
         groups.append(
             group_themes(
                 group,

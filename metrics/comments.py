@@ -15,7 +15,8 @@ Choices, written down:
 - Cost is bounded: a comment is read up to MAX_COMMENT_CHARS (a longer one still counts
   from its start, but is never `complete`, so never quoted: redaction must see the whole
   text), and a period with more than `limit` comments is sampled evenly over time in SQL
-  (every k-th by response time), which `total` and `len(comments)` make visible.
+  (every k-th by response time), which `total` and `len(comments)` make visible; quotes
+  need only the newest few (`newest`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from metrics.stories.redaction import KnownNames, describe_customer
 CommentGroup = Literal["detractors", "promoters"]
 GROUPS: tuple[CommentGroup, ...] = ("detractors", "promoters")
 MAX_COMMENT_CHARS = 2_000
-SAMPLE_LIMIT = 2_000
+SAMPLE_LIMIT = 1_000
 #: The survey tables whose responses carry a comment, and their scales (the tables' checks).
 SURVEYS: dict[str, tuple[Table, range]] = {
     "nps_responses": (nps_responses, range(0, 11)),
@@ -110,10 +111,13 @@ def survey_comments(
     segments: dict[str, str] | None = None,
     consented_only: bool = False,
     limit: int = SAMPLE_LIMIT,
+    newest: int | None = None,
 ) -> CommentSample:
     """The group's non-empty comments responded in [start, end), redacted, for customers
-    matching `segments`; with `consented_only`, only those whose response consents to
-    sharing (decided in SQL). Raises BadSegment for a filter key that is not allowed."""
+    matching `segments`: an even sample of at most `limit`, oldest first, or with `newest`
+    the newest that many, newest first. With `consented_only`, only those whose response
+    consents to sharing (decided in SQL). Raises BadSegment for a filter key that is not
+    allowed."""
     scores = group_scores(kpi, group)
     table = SURVEYS[survey_of(kpi) or ""][0]
     text = func.substr(table.c.comment, 1, MAX_COMMENT_CHARS + 1)
@@ -144,7 +148,9 @@ def survey_comments(
     order = (table.c.responded_at, table.c.response_id)
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        if total > limit:  # every k-th comment over the period, so the sample spans all of it
+        if newest is not None:
+            query = query.order_by(*(column.desc() for column in order)).limit(newest)
+        elif total > limit:  # every k-th comment over the period, so the sample spans all of it
             step = math.ceil(total / limit)
             numbered = query.add_columns(
                 func.row_number().over(order_by=order).label("position")

@@ -174,3 +174,10 @@ def test_a_csat_comment_written_without_its_consent_is_not_shareable(engine: Eng
     [comment] = read(engine, kpi="csat").comments
     assert comment.consented is False
     assert read(engine, kpi="csat", consented_only=True).comments == []
+
+
+def test_newest_reads_only_the_latest_comments_newest_first(engine: Engine) -> None:
+    seed(engine, [{"responded_at": START + timedelta(days=n)} for n in range(10)])
+    latest = read(engine, newest=3)
+    assert latest.total == 10
+    assert [c.responded_at.day for c in latest.comments] == [10, 9, 8]
