@@ -35,7 +35,7 @@ Choices, written down:
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -194,10 +194,12 @@ class Tally:
     """One period's counts: which comments name each theme, whose, in which words."""
 
     read: int = 0
-    comments: dict[ThemeKey, set[str]] = field(default_factory=dict)
-    customers: dict[ThemeKey, set[str]] = field(default_factory=dict)
-    words: dict[ThemeKey, Counter[str]] = field(default_factory=dict)
-    languages: dict[ThemeKey, Counter[str]] = field(default_factory=dict)
+    comments: defaultdict[ThemeKey, set[str]] = field(default_factory=lambda: defaultdict(set))
+    customers: defaultdict[ThemeKey, set[str]] = field(default_factory=lambda: defaultdict(set))
+    words: defaultdict[ThemeKey, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    languages: defaultdict[ThemeKey, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
 
     @classmethod
     def of(cls, comments: Iterable[SurveyComment], vocabulary: Vocabulary) -> Tally:
@@ -205,10 +207,10 @@ class Tally:
         for comment in comments:
             tally.read += 1
             for key, said in mentions(comment.text, comment.language, vocabulary).items():
-                tally.comments.setdefault(key, set()).add(comment.response_id)
-                tally.customers.setdefault(key, set()).add(comment.customer_id)
-                tally.words.setdefault(key, Counter())[said] += 1
-                tally.languages.setdefault(key, Counter())[comment.language] += 1
+                tally.comments[key].add(comment.response_id)
+                tally.customers[key].add(comment.customer_id)
+                tally.words[key][said] += 1
+                tally.languages[key][comment.language] += 1
         return tally
 
     def count(self, key: ThemeKey) -> int:
