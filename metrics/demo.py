@@ -224,7 +224,7 @@ _THEME_WEIGHTS = {
 }
 #: Of the responses without one of the original comments, the share that get a themed one
 #: (unhappy customers write more), and how many of those consent to being quoted.
-_EXTRA_COMMENT = {"detractor": 0.6, "promoter": 0.25}
+_EXTRA_COMMENT = {"detractor": 0.85, "promoter": 0.25}
 _CONSENT = {"detractor": 0.3, "promoter": 0.5}
 
 # Comments with contact details in them: the story redaction must remove these.
