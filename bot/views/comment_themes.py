@@ -99,21 +99,22 @@ def themes_text(themes: CommentThemes, comparison: str, language: str = "en") ->
 
 
 def themes_blocks(themes: CommentThemes, comparison: str, language: str = "en") -> list[dict]:
-    """Block Kit: a heading, one section per group (themes with their quotes), a footnote."""
+    """Block Kit: a heading, per group a line with its counts and one section per theme (so
+    no section nears Slack's 3,000 characters), and a footnote."""
     blocks = [section(f"*{escape(say('why.themes.heading', language, comparison=comparison))}*")]
     for group in themes.groups:
         notes = " · ".join(escape(note) for note in group_notes(themes, group, language))
-        lines = [f"_{escape(group_title(themes, group, language))}_ · {notes}"]
+        title = f"_{escape(group_title(themes, group, language))}_ · {notes}"
         if not group.themes:
-            lines.append(
-                escape(say("why.themes.none", language, min_customers=themes.min_customers))
-            )
+            none = say("why.themes.none", language, min_customers=themes.min_customers)
+            title += f"\n{escape(none)}"
+        blocks.append(section(title))
         for theme in group.themes:
             also = _also(theme, language)
             label = f"*{escape(theme.label)}*" + (f" ({escape(also)})" if also else "")
-            lines.append(f"• {label}: {escape(theme_count(theme, language))}")
+            lines = [f"• {label}: {escape(theme_count(theme, language))}"]
             lines += [f"> “{escape(quote.text)}”" for quote in theme.quotes]
-        blocks.append(section("\n".join(lines)))
+            blocks.append(section("\n".join(lines)))
     blocks.append(
         context(escape(say("why.themes.footer", language, min_customers=themes.min_customers)))
     )
