@@ -58,16 +58,16 @@ def group_notes(themes: CommentThemes, group: GroupThemes, language: str) -> lis
     return notes
 
 
-def theme_count(theme: Theme, language: str) -> str:
-    """ "16 comments · 61.5% (+21.2 pp from 40.3%)"."""
+def theme_count(theme: Theme, group: GroupThemes, language: str) -> str:
+    """ "in 16 of 26 comments · 61.5% (+21.2 pp from 40.3%)"."""
     share = value(theme.share, "%")
+    counts = {"mentions": f"{theme.mentions:,}", "read": f"{group.read:,}", "share": share}
     if theme.change is None:
-        return say("why.themes.count_new", language, mentions=theme.mentions, share=share)
+        return say("why.themes.count_new", language, **counts)
     return say(
         "why.themes.count",
         language,
-        mentions=theme.mentions,
-        share=share,
+        **counts,
         change=delta(theme.change, "%"),
         share_before=value(theme.share_before, "%"),
     )
@@ -92,7 +92,7 @@ def themes_text(themes: CommentThemes, comparison: str, language: str = "en") ->
         for theme in group.themes:
             also = _also(theme, language)
             label = f"{theme.label} ({also})" if also else theme.label
-            lines.append(f"  {label}: {theme_count(theme, language)}")
+            lines.append(f"  {label}: {theme_count(theme, group, language)}")
             lines += [f"    “{quote.text}”" for quote in theme.quotes]
     lines.append(say("why.themes.footer", language, min_customers=themes.min_customers))
     return "\n".join(lines)
@@ -112,7 +112,7 @@ def themes_blocks(themes: CommentThemes, comparison: str, language: str = "en") 
         for theme in group.themes:
             also = _also(theme, language)
             label = f"*{escape(theme.label)}*" + (f" ({escape(also)})" if also else "")
-            lines = [f"• {label}: {escape(theme_count(theme, language))}"]
+            lines = [f"• {label}: {escape(theme_count(theme, group, language))}"]
             lines += [f"> “{escape(quote.text)}”" for quote in theme.quotes]
             blocks.append(section("\n".join(lines)))
     blocks.append(

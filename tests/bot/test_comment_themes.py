@@ -389,12 +389,13 @@ def test_the_blocks_say_counts_change_low_sample_and_consent_in_the_readers_lang
         + [e["text"] for b in blocks for e in b.get("elements", [])]
     )
     assert "*What customers wrote, vs previous period (2026-09)*" in text
-    assert "_Detractors (0–6)_ · 10 comments (12 before)" in text
+    assert "_Detractors (0–6)_ · comments: 10 (12 before)" in text
     assert "low sample: 12 → 10 comments, fewer than 30" in text
-    assert "3 comments · 30.0% (+20.0 pp from 10.0%)" in text
+    assert "in 3 of 10 comments · 30.0% (+20.0 pp from 10.0%)" in text
     assert "Quotes come only from customers who agreed to share" in text
     danish = themes_text(hostile_themes(), "forrige periode", "da")
-    assert "Kritikere (0–6): 10 kommentarer (12 før)" in danish
+    assert "Kritikere (0–6): kommentarer: 10 (12 før)" in danish
+    assert "i 3 af 10 kommentarer · 30.0% (+20.0 pp fra 10.0%)" in danish
     assert "lille stikprøve: 12 → 10 kommentarer, færre end 30" in danish
 
 
@@ -471,7 +472,7 @@ def test_the_cli_prints_themes_and_json_carries_them(
     result = runner.invoke(main, ["kpi", "nps", "--period", "2026-10", "--why"])
     assert result.exit_code == 0, result.output
     assert "What customers wrote, vs previous period (2026-09)" in result.output
-    assert "Detractors (0–6): 4 comments (2 before) — low sample: 2 → 4 comments" in result.output
+    assert "Detractors (0–6): comments: 4 (2 before) — low sample: 2 → 4 comments" in result.output
     assert "“Ventetiden var alt for lang.”" in result.output
     assert "hemmelig" not in result.output
     result = runner.invoke(main, ["kpi", "nps", "--period", "2026-10", "--why", "--json"])
