@@ -120,47 +120,52 @@ def survey_comments(
     allowed."""
     scores = group_scores(kpi, group)
     table = SURVEYS[survey_of(kpi) or ""][0]
-    text = func.substr(table.c.comment, 1, MAX_COMMENT_CHARS + 1)
+    joined = table.join(customers, table.c.customer_id == customers.c.customer_id)
+    conditions = [
+        table.c.responded_at >= start,
+        table.c.responded_at < end,
+        table.c.score.in_(scores),
+        table.c.comment.is_not(None),
+        func.length(func.trim(table.c.comment)) > 0,
+        *segment_conditions(normalise_segments(segments)),
+    ]
+    if consented_only:
+        conditions.append(table.c.consent_to_share == true())
+    order = (table.c.responded_at, table.c.response_id)
     query = (
         select(
             table.c.response_id,
             table.c.customer_id,
             table.c.score,
             table.c.responded_at,
-            text.label("comment"),
+            func.substr(table.c.comment, 1, MAX_COMMENT_CHARS + 1).label("comment"),
             table.c.consent_to_share,
             customers.c.name,
             customers.c.segment,
             customers.c.country,
         )
-        .select_from(table.join(customers, table.c.customer_id == customers.c.customer_id))
-        .where(
-            table.c.responded_at >= start,
-            table.c.responded_at < end,
-            table.c.score.in_(scores),
-            table.c.comment.is_not(None),
-            func.length(func.trim(table.c.comment)) > 0,
-            *segment_conditions(normalise_segments(segments)),
-        )
+        .select_from(joined)
+        .where(*conditions)
     )
-    if consented_only:
-        query = query.where(table.c.consent_to_share == true())
-    order = (table.c.responded_at, table.c.response_id)
     with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        total = conn.execute(select(func.count()).select_from(joined).where(*conditions))
+        total = total.scalar_one()
         if newest is not None:
             query = query.order_by(*(column.desc() for column in order)).limit(newest)
-        elif total > limit:  # every k-th comment over the period, so the sample spans all of it
-            step = math.ceil(total / limit)
-            numbered = query.add_columns(
-                func.row_number().over(order_by=order).label("position")
-            ).subquery()
-            query = (
-                select(numbered)
-                .where((numbered.c.position - 1) % step == 0)
-                .order_by(numbered.c.position)
-            )
         else:
+            if total > limit:  # every k-th comment over the period: the sample spans all of it
+                step = math.ceil(total / limit)
+                numbered = (
+                    select(
+                        table.c.response_id,
+                        func.row_number().over(order_by=order).label("position"),
+                    )
+                    .select_from(joined)
+                    .where(*conditions)
+                    .subquery()
+                )
+                chosen = select(numbered.c.response_id).where((numbered.c.position - 1) % step == 0)
+                query = query.where(table.c.response_id.in_(chosen))  # texts of those only
             query = query.order_by(*order)
         rows = [row._mapping for row in conn.execute(query)]
     return CommentSample(
