@@ -6,7 +6,7 @@
 - bot/listeners/   one small file per event, command and action; each folder has register(app)
 - bot/views/       Block Kit JSON and mrkdwn escaping, nothing else
 - bot/answering/   questions answered from the knowledge base, KPI figures asked for in words,
-                   👍/👎 feedback on answers
+                   what customers wrote under a KPI's why (comment themes), 👍/👎 feedback
 - bot/stories/     the Slack side of customer stories: posting once, lost posts, narration,
                    approval DMs (the stories themselves are metrics/stories/)
 - bot/scheduling/  what serve posts on a schedule: the weekly story, KPI alerts, the weekly

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from knowledge.text import words as text_words
 
@@ -147,6 +148,17 @@ _SPELLING: list[tuple[re.Pattern[str], dict[str, float]]] = [
 ]
 
 
+@lru_cache(maxsize=100_000)
+def _votes(word: str) -> tuple[tuple[str, float], ...]:
+    """One word's votes, its word-list votes then its spelling votes, in the order `scores`
+    adds them (the same sums, to the last bit); cached: words recur from text to text."""
+    votes = list(_WORDS.get(word, {}).items())
+    for pattern, spelling in _SPELLING:
+        if pattern.search(word):
+            votes += spelling.items()
+    return tuple(votes)
+
+
 def scores(text: str) -> dict[str, float]:
     """Total vote per language; exposed so tests and benchmarks can see the margins."""
     totals = dict.fromkeys(LANGUAGES, 0.0)
@@ -155,18 +167,17 @@ def scores(text: str) -> dict[str, float]:
         # A word repeated many times (a heading echoed, a keyword) should not outvote
         # the rest of the text: damp repeats.
         weight = 1.0 + 0.5 * (min(count, 5) - 1)
-        for language, vote in _WORDS.get(word, {}).items():
+        for language, vote in _votes(word):
             totals[language] += vote * weight
-        for pattern, votes in _SPELLING:
-            if pattern.search(word):
-                for language, vote in votes.items():
-                    totals[language] += vote * weight
     return totals
 
 
 def detect(text: str) -> str:
     """The language of `text` as "da", "no", "sv" or "en"; "en" when there is no evidence."""
-    totals = scores(text)
+    return _winner(scores(text))
+
+
+def _winner(totals: dict[str, float]) -> str:
     best = max(totals.values())
     if best <= 0:
         return FALLBACK
@@ -177,3 +188,19 @@ def detect(text: str) -> str:
     # between Danish and Norwegian is still Scandinavian: answering in a neighbour
     # language reads far better than switching to English.
     return FALLBACK if FALLBACK in winners else winners[0]
+
+
+#: How many times the runner-up's vote the winner needs for `sure` to name it.
+SURE_MARGIN = 2.0
+
+
+def sure(text: str) -> str | None:
+    """`detect`'s language when the text clearly speaks it (its vote at least SURE_MARGIN
+    times the runner-up's), else None: a short survey comment ("Snabbt svar i chatten.")
+    often gives no evidence or splits its votes, and then the caller knows better (the
+    customer's country)."""
+    totals = scores(text)
+    best, runner_up = sorted(totals.values(), reverse=True)[:2]
+    if best <= 0 or best < SURE_MARGIN * runner_up:
+        return None
+    return _winner(totals)

@@ -129,6 +129,51 @@ def _content_terms(text: str, language: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+#: Words that intensify or repeat but name no topic ("alldeles för höga priser", "igen",
+#: "always"): survey comments are full of them. term_runs drops them like stopwords; the
+#: question-answering stages keep to `stopwords`.
+FILLER_WORDS = frozenset(
+    """
+    igen igjen again alltid altid always aldrig aldri never really veldig väldigt jätte super
+    altfor alldeles far totally helt completely bara still stadig stadigvæk fortsatt
+    fortfarande even nok ganske ret rigtig riktig virkelig verkligen actually quite rather
+    little mega enormt extremely ekstremt
+    """.split()  # noqa: SIM905 (one word list, easy to read and extend)
+)
+#: Where a phrase cannot run on: sentence and clause punctuation, brackets, quotes, a dash
+#: between spaces.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?…()\[\]{}\"“”«»]|\s[-–—]\s")
+
+
+def term_runs(text: str, language: str) -> list[list[Term]]:
+    """The text's content words in reading order, cut wherever a stopword, a filler word
+    (FILLER_WORDS) or punctuation stands between two of them: "Lang ventetid, igen. Forkert
+    faktura" → [[lang, ventetid], [forkert, faktura]]. Adjacent terms of one run are a
+    phrase ("lang ventetid"); unlike content_terms, a word is kept each time it occurs, so a
+    caller can count and quote."""
+    return [list(run) for run in _term_runs(text, language)]
+
+
+@lru_cache(maxsize=20_000)  # survey comments repeat ("Fast delivery.")
+def _term_runs(text: str, language: str) -> tuple[tuple[Term, ...], ...]:
+    stop = _any_stopwords() | FILLER_WORDS
+    runs: list[tuple[Term, ...]] = []
+    for clause in _CLAUSE_BREAK.split(text):
+        clause_words = words(clause)
+        run: list[Term] = []
+        for word, concepts in zip(
+            clause_words, glossary.concepts_at(clause_words, language), strict=True
+        ):
+            if _is_content(word, stop):
+                run.append(Term(word, stem(word, language), frozenset(concepts)))
+            elif run:
+                runs.append(tuple(run))
+                run = []
+        if run:
+            runs.append(tuple(run))
+    return tuple(runs)
+
+
 def matched(question: list[Term], passage: list[Term]) -> list[Term]:
     """The question terms that some passage term matches."""
     return [term for term in question if any(term.matches(other) for other in passage)]

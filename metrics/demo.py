@@ -67,7 +67,9 @@ COMPANY_WORDS = [
 COMPANY_KINDS = ["Logistik", "Design", "Foods", "Tech", "Bygg", "Consult", "Retail", "Energi"]
 COMPANY_FORMS = {"DK": "ApS", "NO": "AS", "SE": "AB", "FI": "Oy"}
 
-# Our own short survey comments, by language and by kind of answer.
+# Our own short survey comments, by language and by kind of answer. A detractor's or
+# promoter's is still drawn here, so every later draw of the seed stays where it was, and is
+# then replaced by a themed comment (THEMED_COMMENTS); passives keep theirs.
 COMMENTS = {
     "da": {
         "promoter": [
@@ -135,6 +137,96 @@ COMMENTS = {
         ],
     },
 }
+# What detractors and promoters write about, for the comment themes of `kpi nps --why`:
+# theme → language → phrasings (each names the theme in other words: "ventetiden" and "lang
+# ventetid" are one theme once stemmed). How often each theme comes up follows the data's
+# story (see _THEME_WEIGHTS): waits and failed payments fade as tickets and checkout improve,
+# and a price rise RECENT_DAYS before the end brings price complaints and chat praise up.
+THEMED_COMMENTS: dict[str, dict[str, dict[str, list[str]]]] = {
+    "detractor": {
+        "waiting": {
+            "da": ["Ventetiden i telefonen var alt for lang.", "Lang ventetid hos kundeservice, igen.", "Vi ventede fem dage på svar fra kundeservice."],
+            "no": ["Ventetiden på telefon var altfor lang.", "Lang ventetid hos kundeservice, igjen.", "Ingen svarte på e-posten min på over en uke."],
+            "sv": ["Väntetiden i telefon var alldeles för lång.", "Lång väntetid hos kundtjänst, igen.", "Svårt att nå någon när något går fel."],
+            "en": ["The waiting time on the phone was far too long.", "Long wait time for a simple question.", "Waited a week for an answer from customer service."],
+        },
+        "late_delivery": {
+            "da": ["Leveringen kom tre dage for sent.", "Forsinket levering uden besked."],
+            "no": ["Leveringen kom tre dager for sent.", "Forsinket levering uten beskjed."],
+            "sv": ["Leveransen kom tre dagar för sent.", "Försenad leverans och ingen hörde av sig."],
+            "en": ["The delivery arrived three days late.", "Late delivery and no message from you."],
+        },
+        "invoice": {
+            "da": ["Fakturaen stemte ikke med ordren.", "Forkert faktura for anden gang."],
+            "no": ["Fakturaen stemte ikke med bestillingen.", "Feil faktura for andre gang."],
+            "sv": ["Fakturan stämde inte med ordern, igen.", "Fel faktura för andra gången."],
+            "en": ["The invoice did not match the order.", "Wrong invoice for the second time."],
+        },
+        "price": {
+            "da": ["Prisen steg, uden at vi fik mere for pengene.", "Alt for høje priser efter prisstigningen."],
+            "no": ["Prisen økte uten at vi fikk mer for pengene.", "Altfor høye priser etter prisøkningen."],
+            "sv": ["Priset höjdes utan att vi fick mer för pengarna.", "Alldeles för höga priser efter prishöjningen."],
+            "en": ["The price went up and we got nothing more for it.", "Prices are far too high after the price increase."],
+        },
+        "payment": {
+            "da": ["Betalingen fejlede to gange i kassen.", "Betalingen gik ikke igennem med mit kort."],
+            "no": ["Betalingen feilet tre ganger før den gikk gjennom.", "Betalingen feilet i kassen."],
+            "sv": ["Betalningen misslyckades två gånger i kassan.", "Betalningen gick inte igenom med mitt kort."],
+            "en": ["The payment failed twice at checkout.", "The website crashed while I was paying."],
+        },
+    },
+    "promoter": {
+        "fast_delivery": {
+            "da": ["Hurtig levering, og alt var pakket ordentligt.", "Levering dagen efter, som lovet."],
+            "no": ["Rask levering, og alt var godt pakket.", "Levering dagen etter, som lovet."],
+            "sv": ["Snabb leverans och allt var väl förpackat.", "Leverans dagen efter, som utlovat."],
+            "en": ["Fast delivery and everything well packed.", "Next-day delivery, as promised."],
+        },
+        "helpful_support": {
+            "da": ["Kundeservice var venlig og hjælpsom.", "Supporten ringede selv tilbage og løste det på ti minutter."],
+            "no": ["Kundeservice var hyggelig og hjelpsom.", "Kundeservice ringte tilbake og løste det på ti minutter."],
+            "sv": ["Kundtjänst var vänlig och hjälpsam.", "Supporten ringde tillbaka och löste det på tio minuter."],
+            "en": ["Customer service was friendly and helpful.", "Support called back and fixed it in ten minutes."],
+        },
+        "easy_ordering": {
+            "da": ["Nem bestilling, også fra mobilen.", "Det nye bestillingsflow sparer os en halv time hver uge."],
+            "no": ["Enkel bestilling, også fra mobilen.", "Det nye bestillingsflyten sparer oss en halvtime hver uke."],
+            "sv": ["Enkel beställning, även i mobilen.", "Det nya beställningsflödet sparar oss en halvtimme varje vecka."],
+            "en": ["Ordering is simple, even on the phone.", "The new ordering flow saves us half an hour every week."],
+        },
+        "chat": {
+            "da": ["Hurtigt svar på chatten.", "Chatten gav svar med det samme."],
+            "no": ["Raskt svar på chatten.", "Chatten ga svar med en gang."],
+            "sv": ["Snabbt svar i chatten.", "Chatten gav svar direkt."],
+            "en": ["Quick answer on the chat.", "The chat answered straight away."],
+        },
+        "quality": {
+            "da": ["Gode produkter i solid kvalitet.", "Kvaliteten er altid i orden."],
+            "no": ["Gode produkter i solid kvalitet.", "Kvaliteten er alltid i orden."],
+            "sv": ["Bra produkter med hög kvalitet.", "Kvaliteten är alltid bra."],
+            "en": ["Good products of solid quality.", "The quality is always right."],
+        },
+    },
+}  # fmt: skip
+RECENT_DAYS = 45
+#: theme → (weight at the start, weight at the end, extra weight in the last RECENT_DAYS).
+_THEME_WEIGHTS = {
+    "waiting": (4.0, 1.0, 0.0),
+    "late_delivery": (2.0, 2.0, 0.0),
+    "invoice": (2.0, 1.0, 0.0),
+    "price": (1.0, 1.0, 4.0),
+    "payment": (2.5, 0.5, 0.0),
+    "fast_delivery": (2.0, 3.0, 0.0),
+    "helpful_support": (1.5, 3.0, 0.0),
+    "easy_ordering": (1.0, 2.0, 0.0),
+    "chat": (0.5, 1.0, 3.0),
+    "quality": (1.5, 1.5, 0.0),
+}
+#: Of the responses without one of the original comments, the share that get a themed one
+#: (unhappy customers write more), and how many of those consent to being quoted.
+_EXTRA_COMMENT = {"detractor": 0.85, "promoter": 0.25}
+_CONSENT = {"detractor": 0.3, "promoter": 0.5}
+
 # Comments with contact details in them: the story redaction must remove these.
 CONTACT_COMMENTS = {
     "da": "Tusind tak til Mette i kundeservice! Ring gerne til mig på {phone} eller skriv til {email}.",
@@ -211,8 +303,11 @@ def seed_demo(engine: Engine, seed: int = 7, now: datetime | None = None) -> Dem
     rows: dict[Table, list[dict]] = {table: [] for table in _TABLES}
     people = _customers(rng, start, end, rows[customers])
     _orders_and_checkouts(rng, people, start, end, rows[orders], rows[checkout_sessions])
-    _nps(rng, people, start, end, rows[nps_responses])
-    _tickets_and_csat(rng, people, start, end, rows[tickets], rows[csat_responses])
+    # Comment text comes from a generator of its own: the scores and every other row stay
+    # exactly what the seed gave before comments had themes.
+    words = random.Random(seed * 1_000_003 + 17)
+    _nps(rng, people, start, end, rows[nps_responses], words)
+    _tickets_and_csat(rng, people, start, end, rows[tickets], rows[csat_responses], words)
     _stories(rng, people, start, end, rows[stories])
     with engine.begin() as conn:
         _refuse_if_referenced(conn)
@@ -391,8 +486,50 @@ def _nps_score(rng: random.Random, target: float) -> int:
     return rng.choices(range(7), weights=[1, 1, 1, 2, 3, 5, 6])[0]
 
 
+def _themed_comment(
+    words: random.Random, language: str, kind: str, moment: datetime, start: datetime, end: datetime
+) -> str:
+    """One or two sentences on the themes a customer of this `kind` writes about then."""
+    progress = _progress(moment, start, end)
+    recent = moment >= end - timedelta(days=RECENT_DAYS)
+    themes = THEMED_COMMENTS[kind]
+    weights = []
+    for theme in themes:
+        first, last, extra = _THEME_WEIGHTS[theme]
+        weights.append(first + (last - first) * progress + (extra if recent else 0.0))
+    chosen = words.choices(list(themes), weights=weights, k=2 if words.random() < 0.3 else 1)
+    sentences = [words.choice(themes[theme][language]) for theme in dict.fromkeys(chosen)]
+    return " ".join(sentences)
+
+
+def _survey_comment(
+    words: random.Random,
+    language: str,
+    kind: str,
+    moments: tuple[datetime, datetime, datetime],
+    comment: str | None,
+    consent: bool,
+) -> tuple[str | None, bool]:
+    """The comment and consent of a detractor's or promoter's answer: the original ones (a
+    comment with contact details is kept for the redaction to show), or a themed comment."""
+    if kind == "passive" or (comment is not None and "@example." in comment):
+        return comment, consent
+    if comment is None:
+        if words.random() >= _EXTRA_COMMENT[kind]:
+            return None, False
+        consent = words.random() < _CONSENT[kind]
+    elif kind == "detractor":
+        consent = words.random() < _CONSENT[kind]
+    return _themed_comment(words, language, kind, *moments), consent
+
+
 def _nps(
-    rng: random.Random, people: list[_Customer], start: datetime, end: datetime, out: list[dict]
+    rng: random.Random,
+    people: list[_Customer],
+    start: datetime,
+    end: datetime,
+    out: list[dict],
+    words: random.Random,
 ) -> None:
     for person in people:
         first, last = _active(person, start, end)
@@ -407,6 +544,9 @@ def _nps(
                 if kind == "promoter" and rng.random() < 0.08:
                     comment = _contact_comment(rng, language, person.id)
                 consent = kind == "promoter" and rng.random() < 0.5
+            comment, consent = _survey_comment(
+                words, language, kind, (moment, start, end), comment, consent
+            )
             out.append(
                 {
                     "response_id": f"{PREFIX}n{len(out) + 1:06d}",
@@ -434,8 +574,10 @@ def _tickets_and_csat(
     end: datetime,
     ticket_rows: list[dict],
     csat_rows: list[dict],
+    words: random.Random,
 ) -> None:
     for person in people:
+        language = LANGUAGE[person.country]
         first, last = _active(person, start, end)
         for opened in _poisson_times(rng, first, last, 1.5):
             progress = _progress(opened, start, end)
@@ -460,14 +602,19 @@ def _tickets_and_csat(
             if resolved < end and rng.random() < 0.6:
                 satisfied = 0.70 + 0.15 * progress - 0.01 * min(resolve_hours, 72) / 7
                 score = rng.choice([4, 5, 5]) if rng.random() < satisfied else rng.randint(1, 3)
+                responded = min(resolved + timedelta(hours=2), end).replace(microsecond=0)
+                kind = "promoter" if score >= 4 else "detractor"
+                comment, consent = _survey_comment(
+                    words, language, kind, (responded, start, end), None, False
+                )
                 csat_rows.append(
                     {
                         "response_id": f"{PREFIX}s{len(csat_rows) + 1:06d}",
                         "customer_id": person.id,
                         "score": score,
-                        "responded_at": min(resolved + timedelta(hours=2), end).replace(
-                            microsecond=0
-                        ),
+                        "responded_at": responded,
+                        "comment": comment,
+                        "consent_to_share": consent,
                     }
                 )
 

@@ -113,6 +113,8 @@ class CsatResponseRow(_Row):
     customer_id: Id
     score: Annotated[int, Field(ge=1, le=5)]
     responded_at: Timestamp
+    comment: str | None = None
+    consent_to_share: Flag = False
 
 
 class TicketRow(_Row):

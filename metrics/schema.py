@@ -129,6 +129,8 @@ csat_responses = Table(
     _customer_fk(),
     Column("score", SmallInteger, nullable=False),
     Column("responded_at", UtcDateTime(), nullable=False),
+    Column("comment", Text),  # migration 0008: comment themes read it, as for NPS
+    Column("consent_to_share", Boolean, nullable=False, default=False, server_default=false()),
     CheckConstraint("score BETWEEN 1 AND 5", name="score_1_5"),
     Index("ix_csat_responses_responded_at_covering", "responded_at", "score", "customer_id"),
 )

@@ -66,6 +66,7 @@ def print_samples(svc: Services, base: KnowledgeBase | None) -> None:
         '  .venv/bin/journeybot ask "Hvad er forskellen på kundecentreret og kundefokuseret?"'
     )
     click.echo("  .venv/bin/journeybot kpi churn --period 2026-Q3 --by segment")
+    click.echo("  .venv/bin/journeybot kpi nps --why")
     click.echo("  .venv/bin/journeybot kpi list")
     click.echo("  .venv/bin/journeybot ingest path/to/your/documents")
 

@@ -103,12 +103,18 @@ def kpi(
 
 
 def explain(query: KpiQuery, as_json: bool) -> None:
-    """`--why`: the change split into mix and rate (JSON: the WhyResult alone); a KPI that
-    does not split says so in one sentence."""
+    """`--why`: the change split into mix and rate, and for NPS and CSAT the themes of the
+    comments (JSON: the WhyResult with `themes`, null for other KPIs); a KPI that does not
+    split says so in one sentence."""
+    from bot.answering.comment_themes import themes_for
+    from bot.views.comment_themes import themes_text
     from bot.views.why import why_text
 
+    svc = services()
     try:
-        why = services().kpis().explain(query)
+        why = svc.kpis().explain(query)
+        client = svc.slack_client() if svc.settings.slack_bot_token else None
+        themes = themes_for(svc, query, why, client)
     except WhyUnavailable as error:
         if as_json:
             fail(str(error))
@@ -117,6 +123,11 @@ def explain(query: KpiQuery, as_json: bool) -> None:
     except MetricsError as error:
         fail(str(error))
     if as_json:
-        print_json(why)
-    else:
-        click.echo("\n" + why_text(why))
+        print_json(
+            {**why.model_dump(mode="json"), "themes": themes and themes.model_dump(mode="json")}
+        )
+        return
+    click.echo("\n" + why_text(why))
+    if themes is not None:
+        comparison = why.period.comparison or why.previous_period.label
+        click.echo("\n" + themes_text(themes, comparison))

@@ -49,6 +49,24 @@ def country_language(country: str | None) -> str:
     return COUNTRY_LANGUAGE.get((country or "").upper(), "en")
 
 
+def customer_language(text: str, country: str | None, detect_language: LanguageDetector) -> str:
+    """The language of a customer's words: the detector's, or their country's when the
+    detector names a language we have no templates in."""
+    language = detect_language(text)
+    return language if language in LANGUAGES else country_language(country)
+
+
+def redactor(name: str | None, who: str, known: KnownNames) -> Callable[[str], str]:
+    """Redaction of one customer's words: their own name becomes `who` ("an SMB customer in
+    Denmark"), everyone in `known` becomes [name], contact details go (see redaction.py)."""
+    names = [name] if name else []
+
+    def clean(text: str) -> str:
+        return redact(text, names=names, replacement_who=who, known_names=known)
+
+    return clean
+
+
 def _hours(start: datetime, end: datetime) -> str:
     hours = (end - start).total_seconds() / 3600
     return f"{hours:.0f} h" if hours >= 1 else f"{max(1, round(hours * 60))} min"
@@ -138,14 +156,10 @@ def build_card(
     if kind == "ticket":
         lang = country_language(row.get("country"))
     else:
-        lang = detect_language(f"{row.get('title') or ''} {row.get('body') or ''}")
-        if lang not in LANGUAGES:  # a detector that knows more languages than our templates
-            lang = country_language(row.get("country"))
+        text = f"{row.get('title') or ''} {row.get('body') or ''}"
+        lang = customer_language(text, row.get("country"), detect_language)
     who = describe_customer(row.get("segment"), row.get("country"), lang)
-    names = [row["name"]] if row.get("name") else []
-
-    def clean(text: str) -> str:
-        return redact(text, names=names, replacement_who=who, known_names=known)
+    clean = redactor(row.get("name"), who, known)
 
     source: StorySource
     if kind == "story":

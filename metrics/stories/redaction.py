@@ -145,6 +145,8 @@ def _shadow(text: str) -> tuple[str, list[int], list[int]]:
 
 
 def _redact_numbers(text: str) -> str:
+    if sum(map(str.isdigit, text)) < _MIN_PII_DIGITS:
+        return text  # no run can hold 8 digits: skip the per-character shadow
     shadow, starts, ends = _shadow(text)
     # Protected shapes become a barrier of the same length, so no run can join across them.
     masked = _PROTECTED.sub(lambda m: "\x00" * len(m.group(0)), shadow)

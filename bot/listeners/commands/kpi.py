@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import services
+from bot.formatting import comparison
 from bot.i18n import say
 from bot.services import Services
 from bot.slack.dedupe import once
@@ -34,6 +35,7 @@ from bot.slack.failures import (
     request_id,
     unexpected_error_text,
 )
+from bot.views.comment_themes import themes_blocks, themes_failed_blocks
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import cap_blocks
 from bot.views.limits import context as context_block
@@ -44,6 +46,7 @@ from metrics.kpi_query import KpiQuery
 
 if TYPE_CHECKING:
     from metrics.models import KpiResult
+    from metrics.why import WhyResult
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +181,7 @@ def reply_with_kpi(
             log.exception("KPI %s failed [request id %s]", name, rid)
             problem = unexpected_error_text(rid, "computing", language=language, kpi=escape(name))
         else:
-            why = why_or_reason(svc, request, rid, language) if request.why else []
+            why = why_or_reason(svc, request, rid, language, client) if request.why else []
             chart = render_chart(result, rid)
     if problem is not None:
         respond(response_type="ephemeral", text=problem)
@@ -207,9 +210,15 @@ def compute(svc: Services, request: KpiRequest) -> KpiResult:
     return svc.kpis().compute(request.query)
 
 
-def why_or_reason(svc: Services, request: KpiRequest, rid: str, language: str = "en") -> list[dict]:
+def why_or_reason(
+    svc: Services,
+    request: KpiRequest,
+    rid: str,
+    language: str = "en",
+    client: WebClient | None = None,
+) -> list[dict]:
     """`why`: the change split into mix and rate, or the one sentence saying why not; the
-    figure itself still goes out if this part fails."""
+    figure itself still goes out if this part fails. NPS and CSAT add their comment themes."""
     try:
         why = svc.kpis().explain(request.query)
     except MetricsError as error:
@@ -217,7 +226,29 @@ def why_or_reason(svc: Services, request: KpiRequest, rid: str, language: str = 
     except Exception:
         log.exception("why for KPI %s failed [request id %s]", request.query.name, rid)
         return why_unavailable_blocks(unexpected_error_text(rid, "explaining", language=language))
-    return why_blocks(why, language)
+    return [*why_blocks(why, language), *themes_or_reason(svc, request, why, rid, client, language)]
+
+
+def themes_or_reason(
+    svc: Services,
+    request: KpiRequest,
+    why: WhyResult,
+    rid: str,
+    client: WebClient | None,
+    language: str = "en",
+) -> list[dict]:
+    """What detractors and promoters wrote (NPS, CSAT; nothing for other KPIs), or one
+    sentence: the split above still goes out if this part fails."""
+    from bot.answering.comment_themes import themes_for  # the text pipeline loads on first use
+
+    try:
+        themes = themes_for(svc, request.query, why, client)
+    except Exception:
+        log.exception("comment themes for %s failed [request id %s]", request.query.name, rid)
+        return themes_failed_blocks(rid, language)
+    if themes is None:
+        return []
+    return themes_blocks(themes, comparison(why.period, locale=language), language)
 
 
 def render_chart(result: object, rid: str) -> bytes | None:
