@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from knowledge.messages import sources_language_note
 from knowledge.models import Answer, Hit, Source
 from knowledge.passage import parts
-from knowledge.question_kind import Kind, asks_for_a_name, kind_of, names_someone, states_a_figure
+from knowledge.question_kind import (
+    Kind,
+    asks_for_a_name,
+    asks_for_our_specifics,
+    kind_of,
+    names_someone,
+    states_a_figure,
+)
 from knowledge.sentences import split_sentences as _sentences
 from knowledge.text import Term, content_terms, matched
 
@@ -339,6 +346,12 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
         chosen = []  # "how many …?" answered without a number is no answer: abstain
     if asks_for_a_name(question) and chosen and not names_someone(chosen[0].text):
         chosen = []  # "who is our DPO?" answered without a name is no answer either
+    if (
+        asks_for_our_specifics(question)
+        and chosen
+        and not (chosen[0].item or states_a_figure(chosen[0].text) or names_someone(chosen[0].text))
+    ):
+        chosen = []  # "what is our NPS target?" answered by what NPS is: no answer
     all_lists = _lists(lines, len(question_terms), kind)
     best_list = max(
         all_lists,

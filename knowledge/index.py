@@ -49,6 +49,7 @@ from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
+LEXICAL_FORMAT = 2  # bump when LexicalIndex changes what it holds: older caches are rebuilt
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
@@ -572,6 +573,7 @@ class Index:
         nordic = sum(lexical.stem_scores(query, other) for other in others)
         ranked["nordic"] = top_rows(nordic, CANDIDATES)
         ranked["glossary"] = top_rows(self._glossary_scores(query, own, lexical), CANDIDATES)
+        ranked["concept"] = top_rows(lexical.concept_scores(query, own), CANDIDATES)
         # No text in the question's language matches: the question is cross-lingual, and
         # an English-only dense model only adds noise there (FINDINGS.md: r@3 .04 alone).
         ranked["dense"] = self._dense_rows(query, lexical) if ranked["stem"] else []
@@ -587,7 +589,7 @@ class Index:
         unnamed = " ".join(
             word
             for word, named in zip(query_words, glossary.concepts_at(query_words, own), strict=True)
-            if not named
+            if not named and text.is_content_word(word)
         )  # names, numbers, GDPR: searched as they are, with each language's stemmer
         total = lexical.stem_scores("", own)
         for target, concepts in glossary.translations(query, own).items():
@@ -682,12 +684,18 @@ def _new_version() -> str:
 
 
 def _load_cache(path: Path, version: str) -> LexicalIndex | None:
+    """The cached lexical index if it was built from this store version by this code with
+    this glossary (a new release or an edited glossary.yaml tokenises differently)."""
     try:
         with path.open("rb") as handle:
             stored_version, lexical = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
         return None
-    return lexical if stored_version == version else None
+    return lexical if stored_version == _cache_key(version) else None
+
+
+def _cache_key(version: str) -> str:
+    return f"{version}|{LEXICAL_FORMAT}|{glossary.digest()}"
 
 
 def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
@@ -696,7 +704,7 @@ def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
         with partial.open("wb") as handle:
-            pickle.dump((version, lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_cache_key(version), lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
     except OSError:
         pass  # the cache only saves start-up time; the index works without it

@@ -121,3 +121,29 @@ def asks_for_a_name(question: str) -> bool:
 def names_someone(text: str) -> bool:
     """A capitalised word inside the sentence (not its first word): "Ask Mette Holm"."""
     return bool(_NAME.search(text))
+
+
+# The asker's own organisation or self: "our", "we", "my" in da/no/sv/en.
+_OURS = _words(
+    r"our|ours|we|us|my",
+    r"vores|vor|vi|os|min|mit|mine|jeg",
+    r"vår|vårt|våre|oss|mitt|mine",
+    r"våra|mina|jag",
+)
+# A question after one value: "what is our …", "which … do we …" (singular which).
+_ONE_VALUE = _words(
+    r"(?:what|hvad|hva|vad)(?:'s| is| was| er| var| blev| ble| är| blev)",
+    r"what (?:\w+ ){1,2}(?:does|do|did|is|was)",
+    r"hvilken|hvilket|vilken|vilket",
+)
+
+
+def asks_for_our_specifics(question: str) -> bool:
+    """ "What is our NPS target?", "Vilket CRM-system använder vi?", "Hvad er frafaldet hos
+    vores største konkurrent?": a value, a name or a choice of the asker's own
+    organisation. General guidance cannot answer these; only a line that states the value
+    (a figure or a name) can."""
+    text = " ".join(question.split())
+    return bool(_OURS.search(text)) and (
+        kind_of(text) is Kind.FIGURE or bool(_ONE_VALUE.search(text))
+    )

@@ -108,6 +108,13 @@ def _is_content(word: str, stop: frozenset[str]) -> bool:
     return not word.isdigit() or len(word) >= 3
 
 
+def is_content_word(word: str) -> bool:
+    """Whether a (lowercased) word can carry a topic in any of the four languages: not a
+    function or question word of any of them ("the" searched with the Danish stemmer
+    would otherwise rank English passages for an English question's translation)."""
+    return _is_content(word, _any_stopwords())
+
+
 def content_terms(text: str, language: str) -> list[Term]:
     """The topic-bearing words of `text`, without stopwords, duplicates or 1-letter noise,
     each with its glossary concepts (phrases first: "personal data" is one concept)."""
@@ -127,6 +134,32 @@ def _content_terms(text: str, language: str) -> tuple[Term, ...]:
         seen.add(word)
         terms.append(Term(word, stem(word, language), frozenset(concepts)))
     return tuple(terms)
+
+
+CONCEPT_MARK = "@"  # concept tokens cannot collide with words: words never contain "@"
+
+
+def concept_tokens(text_words: list[str], language: str) -> list[str]:
+    """The text as language-neutral tokens: each content word becomes the glossary
+    concepts it names ("@churn" for churn, frafald, kundeavgang, kundbortfall), or its
+    stem when it names none (names and numbers stay themselves: "hsbc", "2027"). A phrase
+    counts once. So one BM25 over these tokens ranks an English question against Danish,
+    Norwegian, Swedish and English passages on equal terms, with the concept's document
+    frequency across all of them as its weight."""
+    stop = _any_stopwords()
+    tokens: list[str] = []
+    previous: frozenset[str] = frozenset()
+    for word, concepts in zip(text_words, glossary.concepts_at(text_words, language), strict=True):
+        if not _is_content(word, stop):
+            continue
+        if concepts:
+            if concepts != previous:  # the words of one phrase name it once
+                tokens.extend(CONCEPT_MARK + concept_id for concept_id in sorted(concepts))
+            previous = concepts
+        else:
+            previous = frozenset()
+            tokens.append(stem(word, language))
+    return tokens
 
 
 def matched(question: list[Term], passage: list[Term]) -> list[Term]:

@@ -198,3 +198,16 @@ def test_who_is_our_question_is_refused_when_the_passage_names_nobody() -> None:
         "Jeres databeskyttelsesrådgiver er Mette Holm fra juridisk afdeling.", "", 0, "da"
     )
     assert extractive_answer("Hvem er vores databeskyttelsesrådgiver?", "da", [named]).answered
+
+
+def test_a_question_after_our_own_figure_or_choice_is_refused_when_the_line_states_none() -> None:
+    """General guidance about NPS, competitors or CRM systems does not say what the
+    asker's organisation aims for, has or uses; a line that states it does."""
+    about = _guide("NPS er et mål for loyalitet og anbefalingsvilje.", "", 0, "no")
+    assert not extractive_answer("Hva er NPS-målet vårt for neste år?", "no", [about]).answered
+    crm = _guide("Ett CRM-system samlar köp, ärenden och samtal på ett ställe.", "", 0, "sv")
+    assert not extractive_answer("Vilket CRM-system använder vi?", "sv", [crm]).answered
+    ours = _guide("Vårt CRM-system är HubSpot, som alla säljare har tillgång till.", "", 0, "sv")
+    assert extractive_answer("Vilket CRM-system använder vi?", "sv", [ours]).answered
+    target = _guide("NPS-målet for neste år er 45, opp fra 38 i år.", "", 0, "no")
+    assert extractive_answer("Hva er NPS-målet vårt for neste år?", "no", [target]).answered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.question_kind import Kind, kind_of, states_a_figure
+from knowledge.question_kind import Kind, asks_for_our_specifics, kind_of, states_a_figure
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,22 @@ def test_a_figure_is_a_number_in_digits_or_in_words_or_a_frequency() -> None:
     assert states_a_figure("Spørg hvorfor fem ganger.")
     assert states_a_figure("Opdater dem mindst en gang om året.")
     assert not states_a_figure("Tal med jeres databeskyttelsesrådgiver ved tvivl.")
+
+
+@pytest.mark.parametrize(
+    ("question", "specific"),
+    [
+        ("What's our NPS target for next year?", True),
+        ("What churn rate does our biggest competitor have?", True),
+        ("Hvad er frafaldet hos vores største konkurrent?", True),
+        ("Vilket CRM-system använder vi?", True),
+        ("Hvor mange kunder har vi i Norge?", True),
+        ("How do we reduce churn?", False),
+        ("What four kinds of customer segments do we work with?", False),
+        ("Hvad er NPS?", False),
+    ],
+)
+def test_a_question_after_the_askers_own_value_or_choice_is_recognised(
+    question: str, specific: bool
+) -> None:
+    assert asks_for_our_specifics(question) is specific
