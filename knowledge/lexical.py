@@ -19,7 +19,7 @@ import numpy as np
 import Stemmer
 
 from knowledge.models import Chunk
-from knowledge.text import LANGUAGES, STEMMERS, concept_tokens, stopwords, words
+from knowledge.text import CONCEPT_MARK, LANGUAGES, STEMMERS, concept_tokens, stopwords, words
 
 # bm25s sets its own logger to DEBUG; once anything configures the root logger, every index
 # build would print "Building index from tokens" into the CLI's output.
@@ -105,18 +105,24 @@ class LexicalIndex:
         self._bm25: dict[str, _Bm25] = {}
         self._char: _Bm25 | None = None
         self._concepts: _Bm25 | None = None
+        # Chunks naming each concept (through a form, an inflection, a compound or a
+        # phrase, exactly as the concept retriever reads them): its document frequency.
+        self.concept_rows: dict[str, int] = {}
         if chunks:
             for language in LANGUAGES:
                 self._bm25[language] = _Bm25(
                     [self._stems.tokens(ws, language) for ws in corpus_words]
                 )
             self._char = _Bm25([char_ngrams(ws, self._ngram_memo) for ws in corpus_words])
-            self._concepts = _Bm25(
-                [
-                    concept_tokens(ws, chunk.language)
-                    for ws, chunk in zip(corpus_words, chunks, strict=True)
-                ]
-            )
+            tokens = [
+                concept_tokens(ws, chunk.language)
+                for ws, chunk in zip(corpus_words, chunks, strict=True)
+            ]
+            self._concepts = _Bm25(tokens)
+            for row_tokens in tokens:
+                for token in set(row_tokens):
+                    if token.startswith(CONCEPT_MARK):
+                        self.concept_rows[token[1:]] = self.concept_rows.get(token[1:], 0) + 1
 
     def __len__(self) -> int:
         return len(self.chunks)

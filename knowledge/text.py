@@ -39,7 +39,7 @@ QUESTION_WORDS = frozenset(
     vilket vem när var innebär bästa bra sätt gör gøre gjøre göra eg matter important work
     works help need example examples vigtigt viktig viktigt fungerer fungerar virker many
     much have has mange många meget mye mycket without put happened bør bör våre vårt vår
-    mere mer mest ska mens medan ofte ofta lidt litt lite redan allerede kommer komme hende
+    mere mer mest ska mens medan often ofte ofta lidt litt lite redan allerede kommer komme hende
     skje hända hände menes menas gang går få får selv själv egen egne egna bare kun endnu
     ennå ännu også också hos gjør trenger behøver behöver needs tænke tenke tänka ifølge
     enligt according see sees se ser finde finder finne finner hitta hittar find finds

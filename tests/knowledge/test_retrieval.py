@@ -134,3 +134,15 @@ def test_the_translated_query_does_not_search_english_function_words_in_scandina
     rows = index.rankings("What are the stages of the customer journey?", "en")["glossary"]
     lexical = index._refresh_lexical()
     assert [Path(lexical.chunks[row].source).name for row in rows] == ["rejse.md"]
+
+
+def test_a_concept_named_only_inside_a_compound_counts_towards_its_document_frequency():
+    """Abstention weighs a concept no passage names as missing: the Norwegian
+    'hotellkjede' names the hotel, though no word of the text is 'hotell' itself."""
+    lexical = LexicalIndex(
+        [
+            _chunk(0, "Hotellkjeden lar hver ansatt bruke penger på gjesten.", "no"),
+            _chunk(1, "Priserne på kaffe steg i tredje kvartal.", "da"),
+        ]
+    )
+    assert lexical.concept_rows["hotel"] == 1 and lexical.concept_rows["guest"] == 1
