@@ -28,6 +28,7 @@ from knowledge.question_kind import (
     Kind,
     asks_for_a_name,
     asks_for_our_specifics,
+    counted_thing,
     kind_of,
     names_someone,
     states_a_figure,
@@ -315,6 +316,19 @@ def _pick(lines: list[_Line], question_size: int) -> list[_Line]:
     return [best, *rest]
 
 
+def _names_what_is_counted(question: str, language: str, hit: Hit) -> bool:
+    """A "how many X" answer comes from a passage that names X (by word or concept)."""
+    counted = counted_thing(question)
+    if counted is None:
+        return True
+    wanted = content_terms(counted, language)
+    if not wanted:
+        return True  # "how many are …": nothing named to look for
+    chunk = hit.chunk
+    passage = content_terms(f"{chunk.title}. {chunk.section}. {chunk.text}", chunk.language)
+    return bool(matched(wanted, passage))
+
+
 def _follows(line: _Line, before: _Line) -> bool:
     return (line.rank, line.part, line.position) == (before.rank, before.part, before.position + 1)
 
@@ -344,6 +358,8 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     chosen = _pick(lines, len(question_terms))
     if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text):
         chosen = []  # "how many …?" answered without a number is no answer: abstain
+    if chosen and not _names_what_is_counted(question, language, hits[chosen[0].rank]):
+        chosen = []  # "how many questions a day?" answered with a margin per customer
     if asks_for_a_name(question) and chosen and not names_someone(chosen[0].text):
         chosen = []  # "who is our DPO?" answered without a name is no answer either
     if (

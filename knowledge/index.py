@@ -49,7 +49,7 @@ from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
-LEXICAL_FORMAT = 3  # bump when LexicalIndex changes what it holds: older caches are rebuilt
+LEXICAL_FORMAT = 4  # bump when LexicalIndex changes what it holds: older caches are rebuilt
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
@@ -150,6 +150,7 @@ class Index:
         self._lexical_version: str | None = None
         self._vectors: np.ndarray | None = None
         self._vectors_version: str | None = None
+        self._phrase_shares: dict[tuple[str | None, str], float] = {}
         self._marked_writing = False
         self._opening = threading.RLock()  # threads search at once; a rebuild reopens
 
@@ -604,13 +605,29 @@ class Index:
 
     def concept_share(self, concept_id: str) -> float:
         """The share of indexed chunks that name the concept in any language (its document
-        frequency), read the way the concept retriever reads text: through inflections,
-        compounds (hotellkjede names the chain) and phrases. Abstention and retrieval weigh
-        very common concepts less."""
+        frequency): abstention and retrieval weigh very common concepts less. Counted the
+        way the concept retriever reads text (inflections, compounds: 'hotellkjede' names
+        the hotel); a concept no chunk names so counts where all the words of one of its
+        phrases stand in one chunk ("contact" … "customers" for customer contact)."""
         lexical = self._lexical if self._lexical is not None else self._refresh_lexical()
         if not len(lexical):
             return 0.0
-        return lexical.concept_rows.get(concept_id, 0) / len(lexical)
+        rows = lexical.concept_rows.get(concept_id, 0)
+        if rows:
+            return rows / len(lexical)
+        key = (self._lexical_version, concept_id)
+        if key not in self._phrase_shares:
+            named = np.zeros(len(lexical), dtype=bool)
+            for language, forms in glossary.concept(concept_id).forms.items():
+                for form in forms:
+                    if len(text.words(form)) < 2:
+                        continue  # single words were counted through the concept tokens
+                    found = np.ones(len(lexical), dtype=bool)
+                    for word in text.words(form):
+                        found &= lexical.stem_scores(word, language) > 0
+                    named |= found
+            self._phrase_shares[key] = float(named.mean())
+        return self._phrase_shares[key]
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
         if self._metadata().get("embedding") != self.embedder.name:

@@ -72,8 +72,10 @@ def char_ngrams(text_words: Iterable[str], memo: dict[str, list[str]] | None = N
 
 
 def indexed_text(chunk: Chunk) -> str:
-    """What lexical retrieval sees: the title, section heading and tags count too."""
-    return f"{chunk.title}\n{chunk.section}\n{chunk.about}\n{chunk.text}"
+    """What lexical retrieval sees: the title, tags and section heading count too, the
+    heading twice (a field weight, as BM25F gives one): the author's own words for what
+    the lines under it are about ("Ledelsens rolle" for "what must leadership do")."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.section}\n{chunk.about}\n{chunk.text}"
 
 
 class _Bm25:

@@ -37,6 +37,14 @@ _FIGURE = _words(
     r"när",
     r"vid vilken",
     r"(?:what|hvad|hva|vad) (?:was|were|became|blev|ble|var|vart)",
+    # a price or a level: "what does it cost", "hvad koster", "vad ligger NPS på"
+    r"what does .{1,60} cost",
+    r"(?:hvad|hva) koster",
+    r"vad kostar",
+    r"(?:hvad|hva|vad|hvor|var) ligger",
+    r"what time",
+    r"(?:which|what) (?:day|weekday|date|time)",
+    r"(?:hvilken|hvilket|vilken|vilket) (?:dag|ugedag|ukedag|veckodag|dato|datum|tidspunkt|klokkeslæt|klokkeslett|tid)",
 )
 # "Which …", "what are the …", "name the …" — the answer is the items of a list.
 _LIST = _words(
@@ -147,3 +155,16 @@ def asks_for_our_specifics(question: str) -> bool:
     return bool(_OURS.search(text)) and (
         kind_of(text) is Kind.FIGURE or bool(_ONE_VALUE.search(text))
     )
+
+
+_HOW_MANY = re.compile(
+    r"\b(?:how (?:many|few)|hvor (?:mange|få)|hur (?:många|få))\s+([^\W\d_][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def counted_thing(question: str) -> str | None:
+    """The word a "how many …" question counts ("personas" in "How many personas …"):
+    the figure that answers it is a number of those, so its passage must name them."""
+    found = _HOW_MANY.search(" ".join(question.split()))
+    return found.group(1).lower() if found else None

@@ -211,3 +211,15 @@ def test_a_question_after_our_own_figure_or_choice_is_refused_when_the_line_stat
     assert extractive_answer("Vilket CRM-system använder vi?", "sv", [ours]).answered
     target = _guide("NPS-målet for neste år er 45, opp fra 38 i år.", "", 0, "no")
     assert extractive_answer("Hva er NPS-målet vårt for neste år?", "no", [target]).answered
+
+
+def test_a_how_many_question_is_answered_only_from_a_passage_that_names_what_it_counts() -> None:
+    """A margin per customer per year is a figure, but not a number of questions a day."""
+    margin = _guide("The margin is 30 % per active customer, counted over 365 days.", "CLV")
+    assert not extractive_answer(
+        "How many questions can I ask journeybot per day?", "en", [margin]
+    ).answered
+    limits = _guide("You can ask journeybot up to 200 questions per day.", "Limits")
+    assert extractive_answer(
+        "How many questions can I ask journeybot per day?", "en", [limits]
+    ).answered

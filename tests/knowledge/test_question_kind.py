@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.question_kind import Kind, asks_for_our_specifics, kind_of, states_a_figure
+from knowledge.question_kind import (
+    Kind,
+    asks_for_our_specifics,
+    counted_thing,
+    kind_of,
+    states_a_figure,
+)
 
 
 @pytest.mark.parametrize(
@@ -22,6 +28,10 @@ from knowledge.question_kind import Kind, asks_for_our_specifics, kind_of, state
         ("Hur stort var snittordervärdet?", Kind.FIGURE),
         ("Hvor lenge uten kjøp før en kunde regnes som tapt?", Kind.FIGURE),
         ("Hva ble NPS i regneeksempelet?", Kind.FIGURE),
+        ("Hvad koster en licens til journeybot?", Kind.FIGURE),
+        ("What does a licence cost per user?", Kind.FIGURE),
+        ("Vad ligger konkurrenternas NPS på?", Kind.FIGURE),
+        ("Which weekday does the story go out?", Kind.FIGURE),
         ("What is customer churn?", Kind.DEFINITION),
         ("Vad är köpfrekvens?", Kind.DEFINITION),
         ("Kundesegmentering?", Kind.DEFINITION),
@@ -55,3 +65,10 @@ def test_a_question_after_the_askers_own_value_or_choice_is_recognised(
     question: str, specific: bool
 ) -> None:
     assert asks_for_our_specifics(question) is specific
+
+
+def test_a_how_many_question_names_what_it_counts() -> None:
+    assert counted_thing("How many personas should a company have?") == "personas"
+    assert counted_thing("Hvor mange kunder har vi i Norge?") == "kunder"
+    assert counted_thing("Hur få svar räcker?") == "svar"
+    assert counted_thing("How much does it cost?") is None
