@@ -29,6 +29,7 @@ from knowledge.question_kind import (
     asks_for_a_name,
     asks_for_our_specifics,
     counted_thing,
+    figure_subject,
     kind_of,
     names_someone,
     states_a_figure,
@@ -47,6 +48,9 @@ MIN_NEW_SOURCE_OVERLAP = 0.34  # share of question terms a sentence from a furth
 # answer (the "keeps top-1" figure of benchmarks/answers.py), so a later passage must
 # match clearly better to lead the answer.
 RANK_BONUS = (0.35, 0.15, 0.08, 0.04, 0.02)
+# A figure line that names what the figure is of ("CLV blir 5 280 kr" for "what was CLV?")
+# beats one that only shares the question's other words ("the third quarter has 92 days").
+SUBJECT_BONUS = 0.2
 _CITATION = " [{}]"
 
 _SOURCE_LINE = re.compile(r"^(?:Sources?|Kilder?|Källa|Källor)\s*:", re.IGNORECASE)
@@ -107,8 +111,15 @@ class _Line:
 
 
 def _lines(
-    question: list[Term], kind: Kind, formula: bool, language: str, hits: list[Hit]
+    question: list[Term],
+    kind: Kind,
+    formula: bool,
+    language: str,
+    hits: list[Hit],
+    subject: list[Term] = (),  # type: ignore[assignment]
 ) -> list[_Line]:
+    """Every quotable line of the top passages, scored against the question; `subject` is
+    what a figure question asks the figure of (knowledge/question_kind.py)."""
     size = max(len(question), 1)
     found: list[_Line] = []
     for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
@@ -125,9 +136,12 @@ def _lines(
                 if _COMMAND.search(text) and kind is not Kind.HOWTO:
                     continue
                 definition = bool(_DEFINITION_LINE.search(text))
-                if _FORMULA_LINE.search(text) and not (formula or kind is Kind.DEFINITION):
+                worked = bool(_WORKED.search(text))
+                if _FORMULA_LINE.search(text) and not (
+                    formula or kind is Kind.DEFINITION or (kind is Kind.FIGURE and worked)
+                ):
                     continue  # "CLV = m · r / (1 + d − r)" answers only "how is it computed?"
-                if _WORKED.search(text) and kind is not Kind.FIGURE:
+                if worked and kind is not Kind.FIGURE:
                     continue
                 prose = not line.item and not definition and not line.lead
                 fragment = len(text) < 20 or not re.search(r"[.!…:)\"»”]$", text)
@@ -142,6 +156,7 @@ def _lines(
                     + RANK_BONUS[min(rank, len(RANK_BONUS) - 1)]
                     + (0.05 if chunk.language == language else 0.0)
                     + _shape_bonus(kind, text, terms, question, definition, formula_part)
+                    + (SUBJECT_BONUS if subject and matched(subject, terms) else 0.0)
                 )
                 found.append(
                     _Line(
@@ -354,7 +369,9 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     question_terms = content_terms(question, language)
     kind = kind_of(question)
     formula = bool(_ASKS_FORMULA.search(question))
-    lines = _lines(question_terms, kind, formula, language, hits)
+    subject_word = figure_subject(question) if kind is Kind.FIGURE else None
+    subject = content_terms(subject_word, language) if subject_word else []
+    lines = _lines(question_terms, kind, formula, language, hits, subject)
     chosen = _pick(lines, len(question_terms))
     if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text):
         chosen = []  # "how many …?" answered without a number is no answer: abstain

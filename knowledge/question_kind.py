@@ -80,11 +80,15 @@ _DEFINITION = _words(
 )
 
 
+# "What was the pizza example about?" asks for a description, not a figure.
+_ABOUT = re.compile(r"\babout\s*\??\s*$", re.IGNORECASE)
+
+
 def kind_of(question: str) -> Kind:
     """The answer shape `question` asks for; a bare term ("Kundesegmentering?") is a
     request for its definition."""
     text = " ".join(question.split())
-    if _FIGURE.search(text):
+    if _FIGURE.search(text) and not _ABOUT.search(text):
         return Kind.FIGURE
     if _LIST.search(text):
         return Kind.LIST
@@ -161,6 +165,21 @@ _HOW_MANY = re.compile(
     r"\b(?:how (?:many|few)|hvor (?:mange|få)|hur (?:många|få))\s+([^\W\d_][\w-]*)",
     re.IGNORECASE,
 )
+
+
+_FIGURE_OF = re.compile(
+    r"\b(?:(?:what|hvad|hva|vad) (?:was|were|became|blev|ble|var|vart)|how much is|"
+    r"how (?:high|low|big|large) (?:is|was)|hvor (?:høj|høy|stor)t? (?:er|var|blev|ble)|"
+    r"hur (?:hög|stor)t? (?:är|var|blev))\s+(?:the |den |det |de )?([^\W_][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def figure_subject(question: str) -> str | None:
+    """What a figure question asks the figure of: "CLV" in "Vad blev CLV i exemplet?",
+    "personas" in "How many personas …": the line that answers states that figure."""
+    found = _FIGURE_OF.search(" ".join(question.split()))
+    return found.group(1).lower() if found else counted_thing(question)
 
 
 def counted_thing(question: str) -> str | None:

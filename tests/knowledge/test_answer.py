@@ -223,3 +223,20 @@ def test_a_how_many_question_is_answered_only_from_a_passage_that_names_what_it_
     assert extractive_answer(
         "How many questions can I ask journeybot per day?", "en", [limits]
     ).answered
+
+
+def test_a_what_was_the_figure_question_gets_the_worked_result_that_names_it() -> None:
+    """The result of a worked example is a formula line; for "what was CLV?" it is the
+    answer, ahead of lines that only share the example's other words."""
+    example = _guide(
+        "Tredje kvartalet 2026 har 92 dagar.\n\n"
+        "Varje aktiv kund handlade i snitt för 1 800 kr under kvartalet.\n\n"
+        "CLV = 2 142 × 0,782 / (1 + 0,10 − 0,782) ≈ 5 280 kr.",
+        "Räkneexempel",
+        0,
+        "sv",
+    )
+    answer = extractive_answer(
+        "Vad blev CLV i räkneexemplet för tredje kvartalet?", "sv", [example]
+    )
+    assert answer.answered and "5 280 kr" in answer.answer.split("[1]")[0]

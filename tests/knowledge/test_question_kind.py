@@ -8,6 +8,7 @@ from knowledge.question_kind import (
     Kind,
     asks_for_our_specifics,
     counted_thing,
+    figure_subject,
     kind_of,
     states_a_figure,
 )
@@ -32,6 +33,7 @@ from knowledge.question_kind import (
         ("What does a licence cost per user?", Kind.FIGURE),
         ("Vad ligger konkurrenternas NPS på?", Kind.FIGURE),
         ("Which weekday does the story go out?", Kind.FIGURE),
+        ("What was the pizza shop example about?", Kind.OTHER),
         ("What is customer churn?", Kind.DEFINITION),
         ("Vad är köpfrekvens?", Kind.DEFINITION),
         ("Kundesegmentering?", Kind.DEFINITION),
@@ -72,3 +74,9 @@ def test_a_how_many_question_names_what_it_counts() -> None:
     assert counted_thing("Hvor mange kunder har vi i Norge?") == "kunder"
     assert counted_thing("Hur få svar räcker?") == "svar"
     assert counted_thing("How much does it cost?") is None
+
+
+def test_a_figure_question_names_what_it_asks_the_figure_of() -> None:
+    assert figure_subject("Vad blev CLV i räkneexemplet?") == "clv"
+    assert figure_subject("Hva ble NPS i mars?") == "nps"
+    assert figure_subject("How many personas should we have?") == "personas"
