@@ -155,7 +155,9 @@ def _lines(
                     + 0.5 * len(context - own) / size
                     + RANK_BONUS[min(rank, len(RANK_BONUS) - 1)]
                     + (0.05 if chunk.language == language else 0.0)
-                    + _shape_bonus(kind, text, terms, question, definition, formula_part)
+                    + _shape_bonus(
+                        kind, text, chunk.language, terms, question, definition, formula_part
+                    )
                     + (SUBJECT_BONUS if subject and matched(subject, terms) else 0.0)
                 )
                 found.append(
@@ -178,6 +180,7 @@ def _lines(
 def _shape_bonus(
     kind: Kind,
     text: str,
+    language: str,
     terms: list[Term],
     question: list[Term],
     definition: bool,
@@ -185,7 +188,7 @@ def _shape_bonus(
 ) -> float:
     """How well the line has the shape the question asks for."""
     if kind is Kind.FIGURE:
-        if not states_a_figure(text):
+        if not states_a_figure(text, language):
             return -0.1
         return 0.4 if _WORKED.search(text) or "≈" in text else 0.3  # a result, worked out
     bonus = 0.0
@@ -373,7 +376,8 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     subject = content_terms(subject_word, language) if subject_word else []
     lines = _lines(question_terms, kind, formula, language, hits, subject)
     chosen = _pick(lines, len(question_terms))
-    if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text):
+    lead_language = hits[chosen[0].rank].chunk.language if chosen else language
+    if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text, lead_language):
         chosen = []  # "how many …?" answered without a number is no answer: abstain
     if chosen and not _names_what_is_counted(question, language, hits[chosen[0].rank]):
         chosen = []  # "how many questions a day?" answered with a margin per customer
@@ -382,7 +386,11 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     if (
         asks_for_our_specifics(question)
         and chosen
-        and not (chosen[0].item or states_a_figure(chosen[0].text) or names_someone(chosen[0].text))
+        and not (
+            chosen[0].item
+            or states_a_figure(chosen[0].text, lead_language)
+            or names_someone(chosen[0].text)
+        )
     ):
         chosen = []  # "what is our NPS target?" answered by what NPS is: no answer
     all_lists = _lists(lines, len(question_terms), kind)

@@ -34,6 +34,9 @@ from knowledge.question_kind import (
         ("Vad ligger konkurrenternas NPS på?", Kind.FIGURE),
         ("Which weekday does the story go out?", Kind.FIGURE),
         ("What was the pizza shop example about?", Kind.OTHER),
+        ("When does the weekly story go out?", Kind.FIGURE),
+        ("Vilka är de vanliga misstagen när man bygger kultur?", Kind.LIST),
+        ("Folk slutar svara när vi frågar – vad gör vi fel?", Kind.HOWTO),
         ("What is customer churn?", Kind.DEFINITION),
         ("Vad är köpfrekvens?", Kind.DEFINITION),
         ("Kundesegmentering?", Kind.DEFINITION),
@@ -80,3 +83,12 @@ def test_a_figure_question_names_what_it_asks_the_figure_of() -> None:
     assert figure_subject("Vad blev CLV i räkneexemplet?") == "clv"
     assert figure_subject("Hva ble NPS i mars?") == "nps"
     assert figure_subject("How many personas should we have?") == "personas"
+
+
+def test_number_words_are_read_in_the_texts_own_language() -> None:
+    """'to' is two in Danish but a preposition in English; 'ni' is nine in Norwegian but
+    'you' in Swedish."""
+    assert states_a_figure("Det tager to uger.", "da")
+    assert not states_a_figure("Talk to the customer first.", "en")
+    assert states_a_figure("Ni av ti kunder svarer.", "no")
+    assert not states_a_figure("Då förlorar ni pengar på varje ny kund.", "sv")
