@@ -42,6 +42,7 @@ QUESTION_WORDS = frozenset(
     mere mer mest ska mens medan often ofte ofta lidt litt lite redan allerede kommer komme hende
     skje hända hände menes menas gang går få får selv själv egen egne egna bare kun endnu
     ennå ännu også också hos gjør trenger behøver behöver needs tænke tenke tänka ifølge
+    fått fået fikk fick got gotten akkurat præcis precis exactly fint flot flott fina
     enligt according see sees se ser finde finder finne finner hitta hittar find finds
     """.split()  # noqa: SIM905 (one word list, easy to read and extend)
 )
