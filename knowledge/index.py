@@ -49,7 +49,7 @@ from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
-LEXICAL_FORMAT = 4  # bump when LexicalIndex changes what it holds: older caches are rebuilt
+LEXICAL_FORMAT = 5  # bump when LexicalIndex changes what it holds: older caches are rebuilt
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert

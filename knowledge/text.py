@@ -130,11 +130,17 @@ def _content_terms(text: str, language: str) -> tuple[Term, ...]:
     seen: set[str] = set()
     terms: list[Term] = []
     for word, concepts in zip(all_words, concepts_at, strict=True):
-        if word in seen or not _is_content(word, stop):
+        if word in seen or not (_is_content(word, stop) or _in_phrase(word, concepts, language)):
             continue
         seen.add(word)
         terms.append(Term(word, stem(word, language), frozenset(concepts)))
     return tuple(terms)
+
+
+def _in_phrase(word: str, concepts: frozenset[str], language: str) -> bool:
+    """A question word inside a glossary phrase carries it: "gang" in "komme i gang"
+    (get started) is no longer the stopword "gang" (times)."""
+    return len(word) >= 3 and bool(concepts) and concepts != glossary.concepts_of(word, language)
 
 
 CONCEPT_MARK = "@"  # concept tokens cannot collide with words: words never contain "@"
@@ -151,7 +157,7 @@ def concept_tokens(text_words: list[str], language: str) -> list[str]:
     tokens: list[str] = []
     previous: frozenset[str] = frozenset()
     for word, concepts in zip(text_words, glossary.concepts_at(text_words, language), strict=True):
-        if not _is_content(word, stop):
+        if not (_is_content(word, stop) or _in_phrase(word, concepts, language)):
             continue
         if concepts:
             if concepts != previous:  # the words of one phrase name it once

@@ -146,3 +146,13 @@ def test_a_concept_named_only_inside_a_compound_counts_towards_its_document_freq
         ]
     )
     assert lexical.concept_rows["hotel"] == 1 and lexical.concept_rows["guest"] == 1
+
+
+def test_a_question_word_inside_a_glossary_phrase_carries_the_phrase():
+    """'gang' alone is 'times' (a question word); in 'komme i gang' it means getting started,
+    which the section 'Sådan kommer I i gang' is about."""
+    from knowledge.text import content_terms
+
+    terms = content_terms("Hvordan kommer vi i gang med kundearbejdet?", "da")
+    assert any("get_started" in term.concepts for term in terms)
+    assert not any(term.concepts for term in content_terms("Hvor mange gange?", "da"))
