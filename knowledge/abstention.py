@@ -22,8 +22,10 @@ mentions passwords; "Hvordan bliver man kunde i …" met every passage that says
   UNKNOWN_WORD_WEIGHT, and a glossary concept no chunk names ("Customer Effort Score")
   is such a name, whose words ("customer", "score") then match nothing on their own.
   Indexes that cannot tell (the test doubles) know every word and every concept.
-The answerer adds two checks of its own (knowledge/answer.py): "how many / when"
-questions need a line that states a figure, "who is our …" ones a line that names someone.
+The answerer adds checks of its own (knowledge/answer.py): "how many / when / what does
+it cost" questions need a line that states a figure (and "how many X" a passage that names
+X), "who is our …" ones a line that names someone, and a question after the asker's own
+value or choice ("our NPS target", "which CRM do we use") a line with a figure or a name.
 
 Calibration (2026-12-04, the seed articles + knowledge/corpus in one real local index;
 evidence alone, before the answerer's checks). Calibrated on benchmarks/tuning (96

@@ -16,8 +16,9 @@ Retrievers (each returns chunk rows, best first):
 
 Weights are per question language because one weighting does not fit all: FINDINGS.md
 measured an English-trained dense model hurting Norwegian recall@1 when mixed into every
-query. WEIGHTS were chosen by `benchmarks/retrieval.py --tune` over the question files
-(tests/data/questions_*.yaml); re-run it after changing the corpus or the glossary.
+query. WEIGHTS were chosen on tuning data only (see the comment above them); re-measure
+with `benchmarks/retrieval.py` and `benchmarks/answers.py SEEDS --set tuning` after
+changing the corpus or the glossary.
 """
 
 from __future__ import annotations
