@@ -53,6 +53,9 @@ RANK_BONUS = (0.35, 0.15, 0.08, 0.04, 0.02)
 SUBJECT_BONUS = 0.2
 _CITATION = " [{}]"
 
+# An example question after a command or a mention ("Brug /ask hvordan beregnes NPS?",
+# "@journeybot hvad er …?") shows how to ask; its words do not answer the question.
+_EXAMPLE_QUESTION = re.compile(r"[/@][\w-]+\s[^?\n]{0,160}\?")
 _SOURCE_LINE = re.compile(r"^(?:Sources?|Kilder?|Källa|Källor)\s*:", re.IGNORECASE)
 _COMMAND = re.compile(r"^[/`$>]")
 # A worked formula has a number right after "=" or around "×"/"÷" ("NPS = 55 − 20 = 35").
@@ -147,7 +150,7 @@ def _lines(
                 fragment = len(text) < 20 or not re.search(r"[.!…:)\"»”]$", text)
                 if prose and fragment and not announced:
                     continue  # fragments and questions answer nothing
-                terms = content_terms(text, chunk.language)
+                terms = content_terms(_EXAMPLE_QUESTION.sub(" ", text), chunk.language)
                 own = frozenset(term.word for term in matched(question, terms))
                 covered = own | context
                 score = (

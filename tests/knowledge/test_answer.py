@@ -240,3 +240,24 @@ def test_a_what_was_the_figure_question_gets_the_worked_result_that_names_it() -
         "Vad blev CLV i räkneexemplet för tredje kvartalet?", "sv", [example]
     )
     assert answer.answered and "5 280 kr" in answer.answer.split("[1]")[0]
+
+
+def test_an_example_question_in_the_usage_guide_does_not_answer_the_question_it_quotes() -> None:
+    """'/ask hvordan beregnes NPS?' shows how to ask; the formula answers."""
+    formula = _guide(
+        "NPS = andelen svar med 9–10 i procent minus andelen svar med 0–6 i procent.",
+        "Formlen i journeybot",
+        0,
+        "da",
+    )
+    usage = _guide(
+        "Der er tre måder at spørge på:\n\n"
+        "- Nævn botten i en kanal: @journeybot hvad er NPS?\n"
+        "- Skriv til den i en direkte besked (DM).\n"
+        "- Brug kommandoen /ask hvordan beregnes NPS? Kun du ser det svar.",
+        "Stil et spørgsmål",
+        1,
+        "da",
+    )
+    answer = extractive_answer("Hvordan beregner man NPS?", "da", [formula, usage])
+    assert "9–10" in answer.answer and "/ask" not in answer.answer
