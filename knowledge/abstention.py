@@ -13,16 +13,19 @@ mentions passwords; "Hvordan bliver man kunde i …" met every passage that says
   (TOPIC_SHARE … GENERIC_SHARE of the chunks, from document frequency, not a hand list):
   "customer" (88 % of chunks) places a question in the domain but names no topic, and a
   match through it alone counts no more than one; "password" (1 chunk) is no topic either.
-- One matched word is not evidence: a question of two or more content terms needs two of
-  them in one passage, unless the one is a topic concept matched as such ("How do we
-  reduce churn?" against a passage about churn).
+- One matched word is not evidence: a question needs two of its content terms in one
+  passage, unless the one is a topic concept matched as such ("How do we reduce churn?"
+  against a passage about churn, "Kundesegmentering?") or the whole question is one name
+  the knowledge base uses ("GDPR?"); "What is the meaning of life?" meets "life" only.
 - What the knowledge base lacks counts against the question: a name it never uses
   (Equinor, CAC, 2027) weighs UNKNOWN_WEIGHT, an ordinary word it never uses (refresh)
   UNKNOWN_WORD_WEIGHT, and a glossary concept no chunk names ("Customer Effort Score")
   is such a name, whose words ("customer", "score") then match nothing on their own.
   Indexes that cannot tell (the test doubles) know every word and every concept.
-The answerer adds two checks of its own (knowledge/answer.py): "how many / when"
-questions need a line that states a figure, "who is our …" ones a line that names someone.
+The answerer adds checks of its own (knowledge/answer.py): "how many / when / what does
+it cost" questions need a line that states a figure (and "how many X" a passage that names
+X), "who is our …" ones a line that names someone, and a question after the asker's own
+value or choice ("our NPS target", "which CRM do we use") a line with a figure or a name.
 
 Calibration (2026-12-04, the seed articles + knowledge/corpus in one real local index;
 evidence alone, before the answerer's checks). Calibrated on benchmarks/tuning (96
@@ -173,10 +176,12 @@ def passage_evidence(
             for term in terms
         }  # "customer" in "Customer Effort Score" means the score, which no passage names
         found = [term for term in terms if how[term.word]]
-        if len({term.stem for term in found}) < min(2, len(terms)) and not any(
-            topical[term.word] and how[term.word] != "generic" for term in found
+        if (
+            len({term.stem for term in found}) < 2
+            and not any(topical[term.word] and how[term.word] != "generic" for term in found)
+            and not (len(terms) == 1 and terms[0].word in named)
         ):
-            shares.append(0.0)  # one stray word in common
+            shares.append(0.0)  # one stray word in common ("the meaning of life")
             continue
         share = sum(
             min(1.0, weights[term.word]) if how[term.word] == "generic" else weights[term.word]

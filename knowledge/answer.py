@@ -24,7 +24,16 @@ from dataclasses import dataclass
 from knowledge.messages import sources_language_note
 from knowledge.models import Answer, Hit, Source
 from knowledge.passage import parts
-from knowledge.question_kind import Kind, asks_for_a_name, kind_of, names_someone, states_a_figure
+from knowledge.question_kind import (
+    Kind,
+    asks_for_a_name,
+    asks_for_our_specifics,
+    counted_thing,
+    figure_subject,
+    kind_of,
+    names_someone,
+    states_a_figure,
+)
 from knowledge.sentences import split_sentences as _sentences
 from knowledge.text import Term, content_terms, matched
 
@@ -39,8 +48,14 @@ MIN_NEW_SOURCE_OVERLAP = 0.34  # share of question terms a sentence from a furth
 # answer (the "keeps top-1" figure of benchmarks/answers.py), so a later passage must
 # match clearly better to lead the answer.
 RANK_BONUS = (0.35, 0.15, 0.08, 0.04, 0.02)
+# A figure line that names what the figure is of ("CLV blir 5 280 kr" for "what was CLV?")
+# beats one that only shares the question's other words ("the third quarter has 92 days").
+SUBJECT_BONUS = 0.2
 _CITATION = " [{}]"
 
+# An example question after a command or a mention ("Brug /ask hvordan beregnes NPS?",
+# "@journeybot hvad er …?") shows how to ask; its words do not answer the question.
+_EXAMPLE_QUESTION = re.compile(r"[/@][\w-]+\s[^?\n]{0,160}\?")
 _SOURCE_LINE = re.compile(r"^(?:Sources?|Kilder?|Källa|Källor)\s*:", re.IGNORECASE)
 _COMMAND = re.compile(r"^[/`$>]")
 # A worked formula has a number right after "=" or around "×"/"÷" ("NPS = 55 − 20 = 35").
@@ -99,8 +114,15 @@ class _Line:
 
 
 def _lines(
-    question: list[Term], kind: Kind, formula: bool, language: str, hits: list[Hit]
+    question: list[Term],
+    kind: Kind,
+    formula: bool,
+    language: str,
+    hits: list[Hit],
+    subject: list[Term] = (),  # type: ignore[assignment]
 ) -> list[_Line]:
+    """Every quotable line of the top passages, scored against the question; `subject` is
+    what a figure question asks the figure of (knowledge/question_kind.py)."""
     size = max(len(question), 1)
     found: list[_Line] = []
     for rank, hit in enumerate(hits[:PASSAGES_CONSIDERED]):
@@ -117,15 +139,18 @@ def _lines(
                 if _COMMAND.search(text) and kind is not Kind.HOWTO:
                     continue
                 definition = bool(_DEFINITION_LINE.search(text))
-                if _FORMULA_LINE.search(text) and not (formula or kind is Kind.DEFINITION):
+                worked = bool(_WORKED.search(text))
+                if _FORMULA_LINE.search(text) and not (
+                    formula or kind is Kind.DEFINITION or (kind is Kind.FIGURE and worked)
+                ):
                     continue  # "CLV = m · r / (1 + d − r)" answers only "how is it computed?"
-                if _WORKED.search(text) and kind is not Kind.FIGURE:
+                if worked and kind is not Kind.FIGURE:
                     continue
                 prose = not line.item and not definition and not line.lead
                 fragment = len(text) < 20 or not re.search(r"[.!…:)\"»”]$", text)
                 if prose and fragment and not announced:
                     continue  # fragments and questions answer nothing
-                terms = content_terms(text, chunk.language)
+                terms = content_terms(_EXAMPLE_QUESTION.sub(" ", text), chunk.language)
                 own = frozenset(term.word for term in matched(question, terms))
                 covered = own | context
                 score = (
@@ -133,7 +158,10 @@ def _lines(
                     + 0.5 * len(context - own) / size
                     + RANK_BONUS[min(rank, len(RANK_BONUS) - 1)]
                     + (0.05 if chunk.language == language else 0.0)
-                    + _shape_bonus(kind, text, terms, question, definition, formula_part)
+                    + _shape_bonus(
+                        kind, text, chunk.language, terms, question, definition, formula_part
+                    )
+                    + (SUBJECT_BONUS if subject and matched(subject, terms) else 0.0)
                 )
                 found.append(
                     _Line(
@@ -155,6 +183,7 @@ def _lines(
 def _shape_bonus(
     kind: Kind,
     text: str,
+    language: str,
     terms: list[Term],
     question: list[Term],
     definition: bool,
@@ -162,7 +191,7 @@ def _shape_bonus(
 ) -> float:
     """How well the line has the shape the question asks for."""
     if kind is Kind.FIGURE:
-        if not states_a_figure(text):
+        if not states_a_figure(text, language):
             return -0.1
         return 0.4 if _WORKED.search(text) or "≈" in text else 0.3  # a result, worked out
     bonus = 0.0
@@ -308,6 +337,19 @@ def _pick(lines: list[_Line], question_size: int) -> list[_Line]:
     return [best, *rest]
 
 
+def _names_what_is_counted(question: str, language: str, hit: Hit) -> bool:
+    """A "how many X" answer comes from a passage that names X (by word or concept)."""
+    counted = counted_thing(question)
+    if counted is None:
+        return True
+    wanted = content_terms(counted, language)
+    if not wanted:
+        return True  # "how many are …": nothing named to look for
+    chunk = hit.chunk
+    passage = content_terms(f"{chunk.title}. {chunk.section}. {chunk.text}", chunk.language)
+    return bool(matched(wanted, passage))
+
+
 def _follows(line: _Line, before: _Line) -> bool:
     return (line.rank, line.part, line.position) == (before.rank, before.part, before.position + 1)
 
@@ -333,12 +375,27 @@ def extractive_answer(question: str, language: str, hits: list[Hit]) -> Answer:
     question_terms = content_terms(question, language)
     kind = kind_of(question)
     formula = bool(_ASKS_FORMULA.search(question))
-    lines = _lines(question_terms, kind, formula, language, hits)
+    subject_word = figure_subject(question) if kind is Kind.FIGURE else None
+    subject = content_terms(subject_word, language) if subject_word else []
+    lines = _lines(question_terms, kind, formula, language, hits, subject)
     chosen = _pick(lines, len(question_terms))
-    if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text):
+    lead_language = hits[chosen[0].rank].chunk.language if chosen else language
+    if kind is Kind.FIGURE and chosen and not states_a_figure(chosen[0].text, lead_language):
         chosen = []  # "how many …?" answered without a number is no answer: abstain
+    if chosen and not _names_what_is_counted(question, language, hits[chosen[0].rank]):
+        chosen = []  # "how many questions a day?" answered with a margin per customer
     if asks_for_a_name(question) and chosen and not names_someone(chosen[0].text):
         chosen = []  # "who is our DPO?" answered without a name is no answer either
+    if (
+        asks_for_our_specifics(question)
+        and chosen
+        and not (
+            chosen[0].item
+            or states_a_figure(chosen[0].text, lead_language)
+            or names_someone(chosen[0].text)
+        )
+    ):
+        chosen = []  # "what is our NPS target?" answered by what NPS is: no answer
     all_lists = _lists(lines, len(question_terms), kind)
     best_list = max(
         all_lists,

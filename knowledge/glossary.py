@@ -11,6 +11,7 @@ phrase wins over the single words inside it ("personal data" is not "staff").
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -87,6 +88,12 @@ def _index(path: Path = GLOSSARY_FILE) -> _Index:
         {stem: frozenset(ids) for stem, ids in by_stem.items()},
         {first: tuple(found) for first, found in phrases.items()},
     )
+
+
+@cache
+def digest(path: Path = GLOSSARY_FILE) -> str:
+    """A short hash of the glossary file: what was tokenised with it is stale once it changes."""
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
 
 
 def concept(concept_id: str) -> Concept:

@@ -50,9 +50,9 @@ from knowledge.parse_workers import FileBudget, ParsePool  # noqa: E402
 
 COLLECTION = "journeybot"
 LEXICAL_CACHE = "lexical.pickle"
-#: Bumped when the cached Chunk model changes (2: chunks carry `url`); an older cache holds
-#: chunks without the new field and is rebuilt instead of failing on first use.
-_CACHE_FORMAT = 2
+#: Bump when the cached LexicalIndex or Chunk model changes what it holds (6: chunks carry
+#: `url`, tokens carry concepts): older caches are rebuilt instead of failing on first use.
+LEXICAL_FORMAT = 6
 _SCANDINAVIAN = ("da", "no", "sv")
 _READ_PAGE = 5_000  # chunks per Chroma get(); see _get_all
 _WRITE_BATCH = 1000  # chunks per Chroma upsert
@@ -155,8 +155,8 @@ class Index:
         self._lexical: LexicalIndex | None = None
         self._lexical_version: str | None = None
         self._vectors: np.ndarray | None = None
-        self._shares: dict[tuple[str | None, str], float] = {}
         self._vectors_version: str | None = None
+        self._phrase_shares: dict[tuple[str | None, str], float] = {}
         self._marked_writing = False
         self._opening = threading.RLock()  # threads search at once; a rebuild reopens
 
@@ -598,6 +598,7 @@ class Index:
         nordic = sum(lexical.stem_scores(query, other) for other in others)
         ranked["nordic"] = top_rows(nordic, CANDIDATES)
         ranked["glossary"] = top_rows(self._glossary_scores(query, own, lexical), CANDIDATES)
+        ranked["concept"] = top_rows(lexical.concept_scores(query, own), CANDIDATES)
         # No text in the question's language matches: the question is cross-lingual, and
         # an English-only dense model only adds noise there (FINDINGS.md: r@3 .04 alone).
         ranked["dense"] = self._dense_rows(query, lexical) if ranked["stem"] else []
@@ -613,7 +614,7 @@ class Index:
         unnamed = " ".join(
             word
             for word, named in zip(query_words, glossary.concepts_at(query_words, own), strict=True)
-            if not named
+            if not named and text.is_content_word(word)
         )  # names, numbers, GDPR: searched as they are, with each language's stemmer
         total = lexical.stem_scores("", own)
         for target, concepts in glossary.translations(query, own).items():
@@ -629,21 +630,29 @@ class Index:
 
     def concept_share(self, concept_id: str) -> float:
         """The share of indexed chunks that name the concept in any language (its document
-        frequency): abstention and retrieval weigh very common concepts less."""
+        frequency): abstention and retrieval weigh very common concepts less. Counted the
+        way the concept retriever reads text (inflections, compounds: 'hotellkjede' names
+        the hotel); a concept no chunk names so counts where all the words of one of its
+        phrases stand in one chunk ("contact" … "customers" for customer contact)."""
         lexical = self._lexical if self._lexical is not None else self._refresh_lexical()
         if not len(lexical):
             return 0.0
+        rows = lexical.concept_rows.get(concept_id, 0)
+        if rows:
+            return rows / len(lexical)
         key = (self._lexical_version, concept_id)
-        if key not in self._shares:
+        if key not in self._phrase_shares:
             named = np.zeros(len(lexical), dtype=bool)
             for language, forms in glossary.concept(concept_id).forms.items():
-                for form in forms:  # a phrase is named where all of its words are
+                for form in forms:
+                    if len(text.words(form)) < 2:
+                        continue  # single words were counted through the concept tokens
                     found = np.ones(len(lexical), dtype=bool)
                     for word in text.words(form):
                         found &= lexical.stem_scores(word, language) > 0
                     named |= found
-            self._shares[key] = float(named.mean())
-        return self._shares[key]
+            self._phrase_shares[key] = float(named.mean())
+        return self._phrase_shares[key]
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
         if self._metadata().get("embedding") != self.embedder.name:
@@ -708,12 +717,26 @@ def _new_version() -> str:
 
 
 def _load_cache(path: Path, version: str) -> LexicalIndex | None:
+    """The cached lexical index if it was built from this store version by this code with
+    this glossary (a new release or an edited glossary.yaml tokenises differently)."""
     try:
         with path.open("rb") as handle:
-            cache_format, stored_version, lexical = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
-        return None
-    return lexical if (cache_format, stored_version) == (_CACHE_FORMAT, version) else None
+            stored_key, lexical = pickle.load(handle)
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+    ):
+        return None  # another format (an older release): rebuilt
+    return lexical if stored_key == _cache_key(version) else None
+
+
+def _cache_key(version: str) -> str:
+    return f"{version}|{LEXICAL_FORMAT}|{glossary.digest()}"
 
 
 def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
@@ -722,7 +745,7 @@ def _save_cache(path: Path, version: str, lexical: LexicalIndex) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
         with partial.open("wb") as handle:
-            pickle.dump((_CACHE_FORMAT, version, lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_cache_key(version), lexical), handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
     except OSError:
         pass  # the cache only saves start-up time; the index works without it

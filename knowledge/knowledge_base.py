@@ -39,6 +39,7 @@ EMPTY_MESSAGE = (
 HITS_PER_QUERY = 8
 RERANKED = 20  # fused candidates the evidence reranking looks at
 RERANK_WEIGHT = 0.6  # evidence share against the fused score (normalised to 1 at the top)
+SAME_LANGUAGE_BONUS = 0.1  # of two passages that hold the question alike, the one in its language
 FOLLOW_UP_MAX_TERMS = 5  # a question this short after earlier turns is read as a follow-up
 
 
@@ -223,7 +224,14 @@ def rerank(
     evidence = passage_evidence(question, language, hits, vocabulary)
     order = sorted(
         range(len(hits)),
-        key=lambda i: (-(hits[i].score / top + RERANK_WEIGHT * evidence[i]), i),
+        key=lambda i: (
+            -(
+                hits[i].score / top
+                + RERANK_WEIGHT * evidence[i]
+                + (SAME_LANGUAGE_BONUS if hits[i].chunk.language == language else 0.0)
+            ),
+            i,
+        ),
     )
     return [hits[i] for i in order]
 

@@ -84,6 +84,9 @@ _add("sv", 1.5, "som på med till det den de har om")
 _add("sv", 1.0, "en ett")
 _add("no,sv", 3, "eller")
 _add("da", 3, "deres")
+# Danish and Norwegian spell these apart (b/d/g vs p/t/k, -et vs -tt, af/av, ind/inn).
+_add("no", 3, "inn inne mitt ditt fått gått nytt åpen åpent åpne tilbake avgang litt blitt")
+_add("da", 3, "ind inde mit dit fået gået nyt åben åbent åbne tilbage afgang lidt blevet")
 # Words where the shared spelling leans one way in practice.
 _add("da", 2.0, "at")  # the Danish infinitive marker; English "at" votes too
 
@@ -122,6 +125,8 @@ _SPELLING: list[tuple[re.Pattern[str], dict[str, float]]] = [
     (re.compile(r"sigt"), {"da": 1.5}),  # langsigtet/langsiktig
     (re.compile(r"ei"), {"no": 0.8, "en": 0.2}),  # vei/vej, veiledning/vejledning, meg/mig
     (re.compile(r"ej"), {"da": 0.8, "sv": 0.3}),
+    (re.compile(r"^tilbake|avg[aå]ng"), {"no": 1.5}),  # tilbakestille/tilbagestille
+    (re.compile(r"^tilbage|afg[aå]ng"), {"da": 1.5}),
     (re.compile(r"^finn"), {"no": 1.5}),  # finne/finde/hitta
     (re.compile(r"^find"), {"da": 1.0, "en": 1.0}),
     (re.compile(r"^rask"), {"no": 1.5}),  # rask/hurtig/snabb

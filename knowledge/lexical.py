@@ -19,7 +19,7 @@ import numpy as np
 import Stemmer
 
 from knowledge.models import Chunk
-from knowledge.text import LANGUAGES, STEMMERS, stopwords, words
+from knowledge.text import CONCEPT_MARK, LANGUAGES, STEMMERS, concept_tokens, stopwords, words
 
 # bm25s sets its own logger to DEBUG; once anything configures the root logger, every index
 # build would print "Building index from tokens" into the CLI's output.
@@ -72,8 +72,10 @@ def char_ngrams(text_words: Iterable[str], memo: dict[str, list[str]] | None = N
 
 
 def indexed_text(chunk: Chunk) -> str:
-    """What lexical retrieval sees: the title, section heading and tags count too."""
-    return f"{chunk.title}\n{chunk.section}\n{chunk.about}\n{chunk.text}"
+    """What lexical retrieval sees: the title, tags and section heading count too, the
+    heading twice (a field weight, as BM25F gives one): the author's own words for what
+    the lines under it are about ("Ledelsens rolle" for "what must leadership do")."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.section}\n{chunk.about}\n{chunk.text}"
 
 
 class _Bm25:
@@ -104,12 +106,25 @@ class LexicalIndex:
         corpus_words = [words(indexed_text(chunk)) for chunk in chunks]
         self._bm25: dict[str, _Bm25] = {}
         self._char: _Bm25 | None = None
+        self._concepts: _Bm25 | None = None
+        # Chunks naming each concept (through a form, an inflection, a compound or a
+        # phrase, exactly as the concept retriever reads them): its document frequency.
+        self.concept_rows: dict[str, int] = {}
         if chunks:
             for language in LANGUAGES:
                 self._bm25[language] = _Bm25(
                     [self._stems.tokens(ws, language) for ws in corpus_words]
                 )
             self._char = _Bm25([char_ngrams(ws, self._ngram_memo) for ws in corpus_words])
+            tokens = [
+                concept_tokens(ws, chunk.language)
+                for ws, chunk in zip(corpus_words, chunks, strict=True)
+            ]
+            self._concepts = _Bm25(tokens)
+            for row_tokens in tokens:
+                for token in set(row_tokens):
+                    if token.startswith(CONCEPT_MARK):
+                        self.concept_rows[token[1:]] = self.concept_rows.get(token[1:], 0) + 1
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -125,6 +140,13 @@ class LexicalIndex:
         if self._char is None:
             return np.zeros(0, dtype=np.float32)
         return self._char.scores(char_ngrams(words(query), self._ngram_memo))
+
+    def concept_scores(self, query: str, language: str) -> np.ndarray:
+        """BM25 over language-neutral tokens (knowledge/text.py: concept_tokens): the
+        question's concepts meet passages in any of the four languages alike."""
+        if self._concepts is None:
+            return np.zeros(0, dtype=np.float32)
+        return self._concepts.scores(concept_tokens(words(query), language))
 
     def terms_scores(self, terms_by_language: dict[str, list[str]]) -> np.ndarray:
         """BM25 of words given per language, each stemmed with its own language's stemmer."""

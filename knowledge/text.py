@@ -39,9 +39,10 @@ QUESTION_WORDS = frozenset(
     vilket vem när var innebär bästa bra sätt gör gøre gjøre göra eg matter important work
     works help need example examples vigtigt viktig viktigt fungerer fungerar virker many
     much have has mange många meget mye mycket without put happened bør bör våre vårt vår
-    mere mer mest ska mens medan ofte ofta lidt litt lite redan allerede kommer komme hende
+    mere mer mest ska mens medan often ofte ofta lidt litt lite redan allerede kommer komme hende
     skje hända hände menes menas gang går få får selv själv egen egne egna bare kun endnu
     ennå ännu også också hos gjør trenger behøver behöver needs tænke tenke tänka ifølge
+    fått fået fikk fick got gotten akkurat præcis precis exactly fint flot flott fina
     enligt according see sees se ser finde finder finne finner hitta hittar find finds
     """.split()  # noqa: SIM905 (one word list, easy to read and extend)
 )
@@ -108,6 +109,13 @@ def _is_content(word: str, stop: frozenset[str]) -> bool:
     return not word.isdigit() or len(word) >= 3
 
 
+def is_content_word(word: str) -> bool:
+    """Whether a (lowercased) word can carry a topic in any of the four languages: not a
+    function or question word of any of them ("the" searched with the Danish stemmer
+    would otherwise rank English passages for an English question's translation)."""
+    return _is_content(word, _any_stopwords())
+
+
 def content_terms(text: str, language: str) -> list[Term]:
     """The topic-bearing words of `text`, without stopwords, duplicates or 1-letter noise,
     each with its glossary concepts (phrases first: "personal data" is one concept)."""
@@ -122,7 +130,7 @@ def _content_terms(text: str, language: str) -> tuple[Term, ...]:
     seen: set[str] = set()
     terms: list[Term] = []
     for word, concepts in zip(all_words, concepts_at, strict=True):
-        if word in seen or not _is_content(word, stop):
+        if word in seen or not (_is_content(word, stop) or _in_phrase(word, concepts, language)):
             continue
         seen.add(word)
         terms.append(Term(word, stem(word, language), frozenset(concepts)))
@@ -172,6 +180,38 @@ def _term_runs(text: str, language: str) -> tuple[tuple[Term, ...], ...]:
         if run:
             runs.append(tuple(run))
     return tuple(runs)
+
+
+def _in_phrase(word: str, concepts: frozenset[str], language: str) -> bool:
+    """A question word inside a glossary phrase carries it: "gang" in "komme i gang"
+    (get started) is no longer the stopword "gang" (times)."""
+    return len(word) >= 3 and bool(concepts) and concepts != glossary.concepts_of(word, language)
+
+
+CONCEPT_MARK = "@"  # concept tokens cannot collide with words: words never contain "@"
+
+
+def concept_tokens(text_words: list[str], language: str) -> list[str]:
+    """The text as language-neutral tokens: each content word becomes the glossary
+    concepts it names ("@churn" for churn, frafald, kundeavgang, kundbortfall), or its
+    stem when it names none (names and numbers stay themselves: "hsbc", "2027"). A phrase
+    counts once. So one BM25 over these tokens ranks an English question against Danish,
+    Norwegian, Swedish and English passages on equal terms, with the concept's document
+    frequency across all of them as its weight."""
+    stop = _any_stopwords()
+    tokens: list[str] = []
+    previous: frozenset[str] = frozenset()
+    for word, concepts in zip(text_words, glossary.concepts_at(text_words, language), strict=True):
+        if not (_is_content(word, stop) or _in_phrase(word, concepts, language)):
+            continue
+        if concepts:
+            if concepts != previous:  # the words of one phrase name it once
+                tokens.extend(CONCEPT_MARK + concept_id for concept_id in sorted(concepts))
+            previous = concepts
+        else:
+            previous = frozenset()
+            tokens.append(stem(word, language))
+    return tokens
 
 
 def matched(question: list[Term], passage: list[Term]) -> list[Term]:

@@ -197,3 +197,66 @@ def test_who_is_our_question_is_refused_when_the_passage_names_nobody() -> None:
         "Jeres databeskyttelsesrådgiver er Mette Holm fra juridisk afdeling.", "", 0, "da"
     )
     assert extractive_answer("Hvem er vores databeskyttelsesrådgiver?", "da", [named]).answered
+
+
+def test_a_question_after_our_own_figure_or_choice_is_refused_when_the_line_states_none() -> None:
+    """General guidance about NPS, competitors or CRM systems does not say what the
+    asker's organisation aims for, has or uses; a line that states it does."""
+    about = _guide("NPS er et mål for loyalitet og anbefalingsvilje.", "", 0, "no")
+    assert not extractive_answer("Hva er NPS-målet vårt for neste år?", "no", [about]).answered
+    crm = _guide("Ett CRM-system samlar köp, ärenden och samtal på ett ställe.", "", 0, "sv")
+    assert not extractive_answer("Vilket CRM-system använder vi?", "sv", [crm]).answered
+    ours = _guide("Vårt CRM-system är HubSpot, som alla säljare har tillgång till.", "", 0, "sv")
+    assert extractive_answer("Vilket CRM-system använder vi?", "sv", [ours]).answered
+    target = _guide("NPS-målet for neste år er 45, opp fra 38 i år.", "", 0, "no")
+    assert extractive_answer("Hva er NPS-målet vårt for neste år?", "no", [target]).answered
+
+
+def test_a_how_many_question_is_answered_only_from_a_passage_that_names_what_it_counts() -> None:
+    """A margin per customer per year is a figure, but not a number of questions a day."""
+    margin = _guide("The margin is 30 % per active customer, counted over 365 days.", "CLV")
+    assert not extractive_answer(
+        "How many questions can I ask journeybot per day?", "en", [margin]
+    ).answered
+    limits = _guide("You can ask journeybot up to 200 questions per day.", "Limits")
+    assert extractive_answer(
+        "How many questions can I ask journeybot per day?", "en", [limits]
+    ).answered
+
+
+def test_a_what_was_the_figure_question_gets_the_worked_result_that_names_it() -> None:
+    """The result of a worked example is a formula line; for "what was CLV?" it is the
+    answer, ahead of lines that only share the example's other words."""
+    example = _guide(
+        "Tredje kvartalet 2026 har 92 dagar.\n\n"
+        "Varje aktiv kund handlade i snitt för 1 800 kr under kvartalet.\n\n"
+        "CLV = 2 142 × 0,782 / (1 + 0,10 − 0,782) ≈ 5 280 kr.",
+        "Räkneexempel",
+        0,
+        "sv",
+    )
+    answer = extractive_answer(
+        "Vad blev CLV i räkneexemplet för tredje kvartalet?", "sv", [example]
+    )
+    assert answer.answered and "5 280 kr" in answer.answer.split("[1]")[0]
+
+
+def test_an_example_question_in_the_usage_guide_does_not_answer_the_question_it_quotes() -> None:
+    """'/ask hvordan beregnes NPS?' shows how to ask; the formula answers."""
+    formula = _guide(
+        "NPS = andelen svar med 9–10 i procent minus andelen svar med 0–6 i procent.",
+        "Formlen i journeybot",
+        0,
+        "da",
+    )
+    usage = _guide(
+        "Der er tre måder at spørge på:\n\n"
+        "- Nævn botten i en kanal: @journeybot hvad er NPS?\n"
+        "- Skriv til den i en direkte besked (DM).\n"
+        "- Brug kommandoen /ask hvordan beregnes NPS? Kun du ser det svar.",
+        "Stil et spørgsmål",
+        1,
+        "da",
+    )
+    answer = extractive_answer("Hvordan beregner man NPS?", "da", [formula, usage])
+    assert "9–10" in answer.answer and "/ask" not in answer.answer

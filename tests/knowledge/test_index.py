@@ -338,3 +338,19 @@ def test_a_file_only_partly_written_before_a_crash_is_done_again_by_the_next_ing
     assert (again.added, again.updated, again.unchanged) == (0, 1, 0)
     (entry,) = index.manifest().values()
     assert len(entry.chunk_ids) == index.count() == again.chunks > 2
+
+
+def test_a_lexical_cache_built_with_another_glossary_is_rebuilt_not_reused(tmp_path, monkeypatch):
+    """Concept tokens depend on glossary.yaml: after an edit, a cache keyed only by the
+    store's version would go on ranking with the old concepts."""
+    import knowledge.index as index_module
+    from knowledge import glossary
+
+    index = Index(tmp_path / "index")
+    index.ingest([_corpus(tmp_path / "docs")])
+    cache = tmp_path / "index" / index_module.LEXICAL_CACHE
+    version = str(index._metadata().get("version", ""))
+    assert index_module._load_cache(cache, version) is not None
+
+    monkeypatch.setattr(glossary, "digest", lambda: "edited")
+    assert index_module._load_cache(cache, version) is None

@@ -89,6 +89,12 @@ def test_whole_articles_are_detected_in_the_language_they_are_written_in(
         ("Hvordan kan vi bruke data om kundene våre?", "no"),
         ("Hvorfor er informasjon om kundene viktig?", "no"),
         ("Hvorfor er information om kunderne vigtig?", "da"),
+        ("Hvordan tilbakestiller jeg passordet mitt?", "no"),
+        ("Hvordan nulstiller jeg min adgangskode?", "da"),
+        ("Hvordan sender jeg inn en ny kundehistorie?", "no"),
+        ("Hvordan sender jeg en ny kundehistorie ind?", "da"),
+        ("Når er kontoret åpent?", "no"),
+        ("Hvornår har butikken åbent?", "da"),
     ],
 )
 def test_the_hard_danish_norwegian_pairs_are_told_apart(text: str, language: str) -> None:
