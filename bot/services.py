@@ -18,12 +18,11 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from slack_bolt import BoltContext
-
 from bot.access import KpiAccess
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from slack_bolt import BoltContext
     from slack_sdk import WebClient
     from sqlalchemy.engine import Engine
 
