@@ -225,8 +225,6 @@ class Index:
         rewriting them (from scratch, below 1000 vectors), so it is a write like any
         other. A clean store is marked as being written around that replay."""
         clean = store_check.is_clean(self.path)
-        if not (self.path / store_check.SQLITE).exists():
-            index_cache.clear(self.path)  # left by a store deleted behind our back
         if clean:
             store_check.mark_writing(self.path)
         from knowledge import chroma
@@ -255,7 +253,6 @@ class Index:
         reason = store_check.probe(self.path)
         if reason is None:
             (self.path / LEXICAL_CACHE).unlink(missing_ok=True)  # may predate the last write
-            index_cache.clear(self.path)
             store_check.mark_clean(self.path)
             return
         files = [Path(file) for file in store_check.indexed_files(self.path)]
@@ -558,17 +555,18 @@ class Index:
 
     def _recorded_metadata(self) -> dict[str, Any] | None:
         """metadata.json, where it may stand in for Chroma (the caller holds the store lock):
-        a store its last writer left clean. Any other is opened, and so checked first."""
-        if not (self.path / store_check.SQLITE).exists() or not store_check.is_clean(self.path):
-            return None
-        return index_cache.read_metadata(self.path)
+        recorded in the state the store is still in, which its last writer left clean. Any
+        other store is opened, and so checked first."""
+        state = store_check.clean_id(self.path)
+        return index_cache.read_metadata(self.path, state) if state else None
 
     def _record(self, metadata: dict[str, Any], count: int) -> None:
         """Keep what was just read from Chroma, with the store lock still held, for this
-        process's dense stage and for the next process (metadata.json)."""
+        process's dense stage and for the next process (metadata.json, if the store is clean)."""
         self._stored_embedding = metadata.get("embedding")
-        if self._local:
-            index_cache.write_metadata(self.path, metadata, count)
+        state = store_check.clean_id(self.path) if self._local else None
+        if state:
+            index_cache.write_metadata(self.path, state, metadata, count)
 
     def _stored_chunks(self) -> list[Chunk]:
         """Every stored chunk (the caller holds the store lock)."""

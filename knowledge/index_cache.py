@@ -5,9 +5,11 @@ first answer (knowledge/chroma.py). Beside the lexical cache (knowledge/index.py
 index folder holds two files a question is answered from instead:
 
 - metadata.json: the collection's metadata (its version, the embedding provider) and its
-  chunk count, as read from Chroma. Every change deletes it first, under the exclusive
-  store lock (knowledge/locks.py), and it is written only with what was read from Chroma
-  in the same hold of a store lock, so while it exists it describes the store as it is;
+  chunk count, as read from Chroma, with the id of the store's clean state it was read in
+  (knowledge/store_check.py: every write of the state gets a new one). It is written only
+  with what was read from Chroma in the same hold of a store lock (knowledge/locks.py),
+  and every change deletes it first under the exclusive lock; it is used only while the
+  state keeps that id, so even a writer that knows nothing of it cannot make it lie;
 - vectors.pickle: the stored vectors in lexical row order, for the exact dense scan
   (knowledge/dense.py), with the version and the chunk ids they were read for.
 
@@ -30,31 +32,29 @@ METADATA = "metadata.json"
 VECTORS = "vectors.pickle"
 
 
-def read_metadata(folder: Path) -> dict[str, Any] | None:
-    """The store's metadata and count as last recorded, or None (then ask Chroma)."""
+def read_metadata(folder: Path, state: str) -> dict[str, Any] | None:
+    """The store's metadata and count as recorded in `state`, or None (then ask Chroma)."""
     try:
-        metadata = json.loads((folder / METADATA).read_text(encoding="utf-8"))
+        recorded = json.loads((folder / METADATA).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("count"), int):
+    if not isinstance(recorded, dict) or recorded.get("state") != state:
         return None
-    return metadata
+    metadata, count = recorded.get("metadata"), recorded.get("count")
+    if not isinstance(metadata, dict) or not isinstance(count, int):
+        return None
+    return {**metadata, "count": count}
 
 
-def write_metadata(folder: Path, metadata: dict[str, Any], count: int) -> None:
-    """Record what was just read from Chroma under the store lock still held."""
-    _replace(folder / METADATA, json.dumps({**metadata, "count": count}).encode())
+def write_metadata(folder: Path, state: str, metadata: dict[str, Any], count: int) -> None:
+    """Record what was just read from Chroma in `state`, under the store lock still held."""
+    recorded = {"state": state, "metadata": metadata, "count": count}
+    _replace(folder / METADATA, json.dumps(recorded).encode())
 
 
 def forget_metadata(folder: Path) -> None:
     """Before a change to the store, with the exclusive lock held."""
     (folder / METADATA).unlink(missing_ok=True)
-
-
-def clear(folder: Path) -> None:
-    """A store that was not left clean: nothing recorded about it is trusted."""
-    forget_metadata(folder)
-    (folder / VECTORS).unlink(missing_ok=True)
 
 
 def load_vectors(folder: Path, version: str, ids: list[str]) -> np.ndarray | None:

@@ -421,3 +421,22 @@ def test_a_store_not_left_clean_is_opened_and_checked_even_with_current_caches(
     monkeypatch.setattr(store_check, "probe", lambda path: opened.append(path))
     assert Index(tmp_path / "index").count() == 3
     assert opened == [tmp_path / "index"]
+
+
+def test_caches_from_before_the_stores_last_write_are_not_trusted_whoever_wrote_it(tmp_path):
+    """A writer that keeps no such record (an older journeybot) leaves the previous one in
+    place: the record names the state of the store it was read in, and that state changed."""
+    docs = _corpus(tmp_path / "docs")
+    (docs / "nps.md").unlink()
+    Index(tmp_path / "index").ingest([docs])
+    kept = {
+        name: (tmp_path / "index" / name).read_bytes()
+        for name in ("lexical.pickle", "metadata.json", "vectors.pickle")
+    }
+    (docs / "nps.md").write_text(NPS_NO, encoding="utf-8")
+    Index(tmp_path / "index").ingest([docs])
+    for name, content in kept.items():
+        (tmp_path / "index" / name).write_bytes(content)
+    reopened = Index(tmp_path / "index")
+    assert reopened.count() == 3
+    assert reopened.search("Hvordan måles NPS?", "no", k=1)[0].chunk.source.endswith("nps.md")
