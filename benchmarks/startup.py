@@ -11,6 +11,7 @@ spawn to exit, with its peak RSS. Targets on the 2-core box: `--help` ≤ 0.3 s,
   glossary.yaml): the baseline the caches are measured against.
 
     .venv/bin/python benchmarks/startup.py [--runs 7] [--question "Hvad er NPS?"]
+        [--baseline ../main-clone]   # another installed checkout, measured alongside
 
 The starter corpus is ingested into a temporary JOURNEYBOT_HOME; the processes run there
 (no .env is read) with the embedded defaults (no DATABASE_URL, CHROMA_HOST or LLM_MODEL).
@@ -24,19 +25,17 @@ import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-JOURNEYBOT = Path(sys.executable).parent / "journeybot"
 CORPUS = ROOT / "knowledge" / "corpus"
 # Every cache a first `ask` may read; the glossary's sits beside glossary.yaml, like a .pyc.
 INDEX_CACHES = ("lexical.pickle", "vectors.pickle", "metadata.json")
-GLOSSARY_CACHES = ROOT / "knowledge" / "__pycache__"
 TARGETS = {"help": 0.3, "ask, caches": 1.5}
 UNSET = ("DATABASE_URL", "CHROMA_HOST", "CHROMA_PORT", "LLM_MODEL", "EMBEDDING_MODEL")
+Run = tuple[float, float, float]  # wall seconds, CPU seconds, peak RSS MB
 
 
 def machine() -> str:
@@ -71,62 +70,100 @@ def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, fl
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def drop_caches(index: Path) -> None:
+def drop_caches(checkout: Path, index: Path) -> None:
     for name in INDEX_CACHES:
         (index / name).unlink(missing_ok=True)
-    for cached in GLOSSARY_CACHES.glob("glossary*.pickle"):
+    for cached in (checkout / "knowledge" / "__pycache__").glob("glossary*.pickle"):
         cached.unlink(missing_ok=True)
+
+
+class Checkout:
+    """One installed checkout (its own .venv) with its own JOURNEYBOT_HOME."""
+
+    def __init__(self, root: Path, label: str) -> None:
+        self.root, self.label = root, label
+        self.journeybot = root / ".venv" / "bin" / "journeybot"
+        self.home = Path(tempfile.mkdtemp(prefix="journeybot-startup-"))
+        self.env = {k: v for k, v in os.environ.items() if k not in UNSET}
+        self.env.update(JOURNEYBOT_HOME=str(self.home), ANONYMIZED_TELEMETRY="False")
+        self.results: dict[str, list[Run]] = {"help": [], "ask, caches": [], "ask, no caches": []}
+
+    def run(self, *args: str) -> Run:
+        return timed([str(self.journeybot), *args], self.env, self.home)
+
+    def ingest(self) -> None:
+        subprocess.run(
+            [str(self.journeybot), "ingest", str(CORPUS)],
+            env=self.env,
+            cwd=self.home,
+            check=True,
+            capture_output=True,
+        )
+
+    def measure_once(self, question: str) -> None:
+        self.results["help"].append(self.run("--help"))
+        self.results["ask, caches"].append(self.run("ask", question))
+        drop_caches(self.root, self.home / "index")
+        self.results["ask, no caches"].append(self.run("ask", question))
+
+    def report(self) -> dict[str, float]:
+        print(f"\n{self.label} ({self.root})")
+        print(f"{'':16}{'median':>8}{'min':>8}{'max':>8}{'CPU s':>8}{'RSS MB':>8}  target")
+        medians: dict[str, float] = {}
+        for name, runs in self.results.items():
+            seconds = [s for s, _, _ in runs]
+            medians[name] = statistics.median(seconds)
+            target = TARGETS.get(name)
+            met = "met" if medians[name] <= (target or 0) else "MISSED"
+            print(
+                f"{name:16}{medians[name]:8.2f}{min(seconds):8.2f}{max(seconds):8.2f}"
+                f"{statistics.median(c for _, c, _ in runs):8.2f}"
+                f"{statistics.median(r for _, _, r in runs):8.0f}"
+                f"  {f'≤ {target} s {met}' if target else ''}"
+            )
+        ratio = medians["ask, no caches"] / medians["ask, caches"]
+        print(f"first ask without caches / with caches (median wall time): {ratio:.2f}×")
+        return medians
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per scenario")
     parser.add_argument("--question", default="Hvad er NPS?")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another installed checkout (e.g. a clone of main after `make install`), "
+        "measured in the same run, interleaved",
+    )
     args = parser.parse_args()
 
     print(f"Machine: {machine()}; load average before: {load()}")
-    home = Path(tempfile.mkdtemp(prefix="journeybot-startup-"))
-    env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update(JOURNEYBOT_HOME=str(home), ANONYMIZED_TELEMETRY="False")
+    checkouts = [Checkout(ROOT, "this checkout")]
+    if args.baseline:
+        checkouts.append(Checkout(args.baseline.resolve(), "baseline"))
     try:
-        subprocess.run(
-            [str(JOURNEYBOT), "ingest", str(CORPUS)],
-            env=env,
-            cwd=home,
-            check=True,
-            capture_output=True,
-        )
-        ask = [str(JOURNEYBOT), "ask", args.question]
-        timed(ask, env, home)  # the OS file cache warmed once, for every scenario alike
-        results: dict[str, list[tuple[float, float, float]]] = {
-            "help": [],
-            "ask, caches": [],
-            "ask, no caches": [],
-        }
+        for checkout in checkouts:
+            checkout.ingest()
+            checkout.run("ask", args.question)  # the OS file cache warmed once for all alike
         for _ in range(args.runs):
-            results["help"].append(timed([str(JOURNEYBOT), "--help"], env, home))
-            results["ask, caches"].append(timed(ask, env, home))
-            drop_caches(home / "index")
-            results["ask, no caches"].append(timed(ask, env, home))
-        timed(ask, env, home)  # leave the caches rebuilt
+            for checkout in checkouts:
+                checkout.measure_once(args.question)
+        for checkout in checkouts:
+            checkout.run("ask", args.question)  # leave the caches rebuilt
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        for checkout in checkouts:
+            shutil.rmtree(checkout.home, ignore_errors=True)
 
-    print(f"{args.runs} fresh processes each, question {args.question!r}\n")
-    print(f"{'':16}{'median':>8}{'min':>8}{'max':>8}{'CPU s':>8}{'RSS MB':>8}  target")
-    medians: dict[str, float] = {}
-    for name, runs in results.items():
-        seconds = [s for s, _, _ in runs]
-        medians[name] = statistics.median(seconds)
-        target = TARGETS.get(name)
-        verdict = f"≤ {target} s {'met' if medians[name] <= target else 'MISSED'}" if target else ""
+    print(f"{args.runs} fresh processes per scenario, question {args.question!r}")
+    medians = [checkout.report() for checkout in checkouts]
+    if len(medians) == 2:
+        ours, base = medians
         print(
-            f"{name:16}{medians[name]:8.2f}{min(seconds):8.2f}{max(seconds):8.2f}"
-            f"{statistics.median(c for _, c, _ in runs):8.2f}"
-            f"{statistics.median(r for _, _, r in runs):8.0f}  {verdict}"
+            f"\nbaseline / this checkout (median wall time): first ask "
+            f"{base['ask, caches'] / ours['ask, caches']:.2f}×, "
+            f"--help {base['help'] / ours['help']:.2f}×"
         )
-    ratio = medians["ask, no caches"] / medians["ask, caches"]
-    print(f"\nfirst ask without caches / with caches (median wall time): {ratio:.2f}×")
     print(f"load average after: {load()}")
 
 
