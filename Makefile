@@ -9,13 +9,17 @@ export ANONYMIZED_TELEMETRY := False
 
 # The runtime only (no test tools, no LLM providers: `pip install journeybot[openai]` adds one).
 # Bytecode is compiled at install time: a fresh `journeybot --help` otherwise spends
-# seconds compiling the libraries it imports.
+# seconds compiling the libraries it imports. Our own packages too (the editable install
+# leaves them to the first run, or to every run where PYTHONDONTWRITEBYTECODE is set), and
+# the glossary's index (knowledge/glossary.py), which a first answer would otherwise build.
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(UV) -r requirements.lock -e .
+	$(PY) -m compileall -q bot knowledge metrics prompts
+	$(PY) -c "from knowledge import glossary; glossary.concepts_of('kunde')"
 	touch $@
 
 install-dev: $(VENV)/.installed-dev

@@ -18,13 +18,12 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from slack_bolt import BoltContext
-
 from bot.config import Settings
 from bot.i18n.reader import ReaderLanguages
 from bot.slack.access import KpiAccess
 
 if TYPE_CHECKING:
+    from slack_bolt import BoltContext
     from slack_sdk import WebClient
     from sqlalchemy.engine import Engine
 

@@ -12,11 +12,14 @@ phrase wins over the single words inside it ("personal data" is not "staff").
 from __future__ import annotations
 
 import hashlib
+import pickle
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import Stemmer
 import yaml
 
 from knowledge import text
@@ -63,6 +66,51 @@ def read_entries(path: Path) -> dict[str, dict[str, list[str]]]:
 
 @cache
 def _index(path: Path = GLOSSARY_FILE) -> _Index:
+    return _compiled(path)
+
+
+def _compiled(path: Path) -> _Index:
+    """The glossary's index, loaded from its compilation beside the file (in __pycache__,
+    like a module's bytecode) when that was made from these very bytes by this very code;
+    else built and compiled for the next process. Building costs every new process ~0.4 s
+    of its first answer, loading ~0.04 s (benchmarks/startup.py). A compilation that cannot
+    be read, or whose key differs, is never trusted; one that cannot be written is skipped."""
+    key = _compilation_key(path)
+    folder = path.parent / "__pycache__"
+    compiled = folder / f"{path.stem}.{key[:16]}.pickle"
+    try:
+        with compiled.open("rb") as handle:
+            stored_key, index = pickle.load(handle)
+        if stored_key == key and isinstance(index, _Index):
+            return index
+    except Exception:  # noqa: BLE001 (whatever is wrong with it, it is rebuilt)
+        pass
+    index = _build_index(path)
+    try:
+        folder.mkdir(exist_ok=True)
+        partial = folder / f"{compiled.name}.{uuid.uuid4().hex}.tmp"
+        with partial.open("wb") as handle:
+            pickle.dump((key, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(compiled)  # a reader never sees half a file
+        for stale in folder.glob(f"{path.stem}.*.pickle"):
+            if stale != compiled:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only install: built in every process, as before
+    return index
+
+
+def _compilation_key(path: Path) -> str:
+    """Everything the index is made from: the glossary's bytes, the code that reads it
+    (this module, knowledge/text.py) and the Snowball stemmers' version."""
+    digest = hashlib.sha256(path.read_bytes())
+    for code in (Path(__file__), Path(text.__file__)):
+        digest.update(code.read_bytes())
+    digest.update(Stemmer.version().encode())
+    return digest.hexdigest()
+
+
+def _build_index(path: Path) -> _Index:
     concepts: dict[str, Concept] = {}
     by_word: dict[str, set[str]] = {}
     by_stem: dict[tuple[str, str], set[str]] = {}

@@ -13,6 +13,10 @@ provider) and handed to Chroma, whose default embedding function would download 
 A local store is checked before Chroma opens it (knowledge/store_check.py): one that a
 writer left half-written is read back in a child process, and if it is damaged it is set
 aside and rebuilt from its source files, with a warning, instead of crashing.
+
+A local store left clean whose caches are current (knowledge/index_cache.py: its metadata,
+count and vectors beside the lexical cache) is searched without importing or opening
+Chroma at all (knowledge/chroma.py): that is most of a new process's first answer.
 """
 
 from __future__ import annotations
@@ -31,12 +35,9 @@ from typing import Any
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-import chromadb  # noqa: E402
 import numpy as np  # noqa: E402 (telemetry must be off before onnxruntime can load)
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
-from chromadb.config import Settings  # noqa: E402
 
-from knowledge import glossary, store_check, text  # noqa: E402
+from knowledge import glossary, index_cache, store_check, text  # noqa: E402
 from knowledge.citations import shown_source  # noqa: E402
 from knowledge.dense import exact_neighbours  # noqa: E402
 from knowledge.embeddings import Embedder, EmbeddingUnavailable, make_embedder  # noqa: E402
@@ -63,27 +64,6 @@ _WRITE_BATCH = 1000  # chunks per Chroma upsert
 EXACT_DENSE_MAX_CHUNKS = 100_000
 
 log = logging.getLogger(__name__)
-
-
-class _ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Hands Chroma our embedder, so it never falls back to its downloading default."""
-
-    def __init__(self, embedder: Callable[[], Embedder]) -> None:
-        self._embedder = embedder
-
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 (Chroma's signature)
-        return list(self._embedder().embed(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "journeybot"
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> _ChromaEmbedding:
-        return _ChromaEmbedding(lambda: make_embedder("wordllama"))
 
 
 @dataclass
@@ -157,6 +137,8 @@ class Index:
         self._vectors: np.ndarray | None = None
         self._vectors_version: str | None = None
         self._phrase_shares: dict[tuple[str | None, str], float] = {}
+        self._stored_embedding: str | None = None  # who embedded the lexical version's chunks
+        self._embedding_function: Any = None  # Chroma's view of self.embedder, once opened
         self._marked_writing = False
         self._opening = threading.RLock()  # threads search at once; a rebuild reopens
 
@@ -199,6 +181,8 @@ class Index:
             if self._local and not self._marked_writing:
                 store_check.mark_writing(self.path)
                 self._marked_writing = True
+            if self._local:
+                index_cache.forget_metadata(self.path)  # no longer names the store
             self._bump_version()
             yield
 
@@ -217,18 +201,18 @@ class Index:
         return self._collection
 
     def _open(self) -> None:
-        settings = Settings(anonymized_telemetry=False)
         try:
+            from knowledge import chroma
+
+            self._embedding_function = chroma.ChromaEmbedding(lambda: self.embedder)
             if self.chroma_host:
-                self._client = chromadb.HttpClient(
-                    host=self.chroma_host, port=self.chroma_port, settings=settings
-                )
+                self._client = chroma.server_client(self.chroma_host, self.chroma_port)
                 self._collection = self._open_collection()
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._check_before_opening()
                 with self._locks.store(exclusive=True):
-                    self._open_local(settings)
+                    self._open_local()
         except KnowledgeError:
             raise
         except Exception as error:  # chromadb raises many types for one condition
@@ -238,11 +222,11 @@ class Index:
     def _open_collection(self) -> Any:
         return self._client.get_or_create_collection(
             COLLECTION,
-            embedding_function=_ChromaEmbedding(lambda: self.embedder),
+            embedding_function=self._embedding_function,
             metadata={"embedding": self.embedder.name, "version": _new_version()},
         )
 
-    def _open_local(self, settings: Settings) -> None:
+    def _open_local(self) -> None:
         """Open the local store with the store lock held exclusively: opening may create
         it, and a process's first read makes Chroma replay its log into the vector files,
         rewriting them (from scratch, below 1000 vectors), so it is a write like any
@@ -250,7 +234,9 @@ class Index:
         clean = store_check.is_clean(self.path)
         if clean:
             store_check.mark_writing(self.path)
-        self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+        from knowledge import chroma
+
+        self._client = chroma.local_client(self.path)
         self._collection = self._open_collection()
         self._collection.count()  # the replay, here rather than in some later read
         if clean:
@@ -304,7 +290,7 @@ class Index:
     def _read_metadata(self) -> dict[str, Any]:
         try:
             fresh = self._client.get_collection(
-                COLLECTION, embedding_function=_ChromaEmbedding(lambda: self.embedder)
+                COLLECTION, embedding_function=self._embedding_function
             )
         except Exception as error:
             raise self._unavailable(error) from error
@@ -324,6 +310,11 @@ class Index:
             raise self._unavailable(error) from error
 
     def count(self) -> int:
+        if self._local:
+            with self._reading():
+                recorded = self._recorded_metadata()
+            if recorded is not None:
+                return int(recorded["count"])
         collection = self._chroma()
         try:
             with self._reading():
@@ -430,7 +421,9 @@ class Index:
 
         self._finish_writing()
         report.skipped = len(report.skipped_files)
-        self._refresh_lexical()
+        lexical = self._refresh_lexical()
+        if 0 < len(lexical) <= EXACT_DENSE_MAX_CHUNKS:
+            self._stored_vectors(lexical)  # cached now: the next process's question needs no Chroma
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
@@ -521,7 +514,7 @@ class Index:
                 self._client.delete_collection(COLLECTION)
                 self._collection = collection = self._client.create_collection(
                     COLLECTION,
-                    embedding_function=_ChromaEmbedding(lambda: self.embedder),
+                    embedding_function=self._embedding_function,
                     metadata={"embedding": self.embedder.name, "version": _new_version()},
                 )
                 for start in range(0, len(stored["ids"]), _WRITE_BATCH):
@@ -543,21 +536,62 @@ class Index:
         """The in-memory lexical index for the collection's current version. The version
         and the chunks are read under one shared lock (a writer changes both under the
         exclusive one), so a cache names exactly the contents it was built from."""
+        cached = self._cached_lexical()
+        if cached is not None:
+            return cached
         self._chroma()
         cache = self.path / LEXICAL_CACHE
         chunks: list[Chunk] | None = None
         with self._reading():
-            version = str(self._read_metadata().get("version", ""))
+            metadata = self._read_metadata()
+            version = str(metadata.get("version", ""))
             if self._lexical is not None and self._lexical_version == version:
+                self._record(metadata, len(self._lexical))
                 return self._lexical
             lexical = _load_cache(cache, version)
             if lexical is None:
                 chunks = self._stored_chunks()
+            self._record(metadata, len(chunks or []) if lexical is None else len(lexical))
         if lexical is None:
             lexical = LexicalIndex(chunks or [])
             _save_cache(cache, version, lexical)
         self._lexical, self._lexical_version = lexical, version
         return lexical
+
+    def _cached_lexical(self) -> LexicalIndex | None:
+        """The lexical index of the version metadata.json records, from memory or the
+        lexical cache, without opening Chroma; None when the caches are not current."""
+        if not self._local:
+            return None
+        with self._reading():
+            recorded = self._recorded_metadata()
+            if recorded is None:
+                return None
+            version = str(recorded.get("version", ""))
+            if self._lexical is not None and self._lexical_version == version:
+                lexical = self._lexical
+            else:
+                lexical = _load_cache(self.path / LEXICAL_CACHE, version)
+                if lexical is None:
+                    return None
+        self._lexical, self._lexical_version = lexical, version
+        self._stored_embedding = recorded.get("embedding")
+        return lexical
+
+    def _recorded_metadata(self) -> dict[str, Any] | None:
+        """metadata.json, where it may stand in for Chroma (the caller holds the store lock):
+        recorded in the state the store is still in, which its last writer left clean. Any
+        other store is opened, and so checked first."""
+        state = store_check.clean_id(self.path)
+        return index_cache.read_metadata(self.path, state) if state else None
+
+    def _record(self, metadata: dict[str, Any], count: int) -> None:
+        """Keep what was just read from Chroma, with the store lock still held, for this
+        process's dense stage and for the next process (metadata.json, if the store is clean)."""
+        self._stored_embedding = metadata.get("embedding")
+        state = store_check.clean_id(self.path) if self._local else None
+        if state:
+            index_cache.write_metadata(self.path, state, metadata, count)
 
     def _stored_chunks(self) -> list[Chunk]:
         """Every stored chunk (the caller holds the store lock)."""
@@ -655,7 +689,7 @@ class Index:
         return self._phrase_shares[key]
 
     def _dense_rows(self, query: str, lexical: LexicalIndex) -> list[int]:
-        if self._metadata().get("embedding") != self.embedder.name:
+        if self._stored_embedding != self.embedder.name:
             return []  # vectors from another provider: re-embedded on the next ingest
         try:
             vector = self.embedder.embed([query])
@@ -677,13 +711,23 @@ class Index:
         return [lexical.row_of[i] for i in found["ids"][0] if i in lexical.row_of]
 
     def _stored_vectors(self, lexical: LexicalIndex) -> np.ndarray:
-        """The stored embeddings, row i for lexical row i, read once per index version."""
+        """The stored embeddings, row i for lexical row i, read once per index version:
+        from the vector cache when it holds this version, else from Chroma (then cached,
+        if the store still had this version while they were read)."""
         if self._vectors is not None and self._vectors_version == self._lexical_version:
             return self._vectors
+        version, ids = self._lexical_version or "", [chunk.id for chunk in lexical.chunks]
+        cached = index_cache.load_vectors(self.path, version, ids) if self._local else None
+        if cached is not None:
+            self._vectors, self._vectors_version = cached, self._lexical_version
+            return cached
         try:
             collection = self._chroma()
             with self._reading():
                 stored = _get_all(collection, ["embeddings"])
+                current = str(self._read_metadata().get("version", "")) == version
+        except KnowledgeError:
+            raise
         except Exception as error:
             raise self._unavailable(error) from error
         width = len(stored["embeddings"][0]) if len(stored["embeddings"]) else 0
@@ -692,6 +736,8 @@ class Index:
             row = lexical.row_of.get(chunk_id)
             if row is not None:
                 vectors[row] = embedding
+        if self._local and current:
+            index_cache.save_vectors(self.path, version, ids, vectors)
         self._vectors, self._vectors_version = vectors, self._lexical_version
         return vectors
 

@@ -42,11 +42,29 @@ def is_clean(path: Path) -> bool:
     """True when the store can be opened without a check (or there is no store yet)."""
     if not (path / SQLITE).exists():
         return True
+    return _clean_state(path) is not None
+
+
+def clean_id(path: Path) -> str | None:
+    """The id of a clean store's state (None if there is no store, or it is not clean).
+    Every write of the state, before and after each change, gets a new id, so what was
+    read from the store under one id (knowledge/index_cache.py) still holds while it lasts;
+    a state written without one (an older journeybot) keeps nothing recorded trusted."""
+    if not (path / SQLITE).exists():
+        return None
+    state = _clean_state(path)
+    found = state.get("id") if state else None
+    return found if isinstance(found, str) else None
+
+
+def _clean_state(path: Path) -> dict[str, object] | None:
     try:
         state = json.loads((path / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return state.get("state") == "clean" and state.get("files") == _fingerprint(path)
+        return None
+    if not isinstance(state, dict) or state.get("state") != "clean":
+        return None
+    return state if state.get("files") == _fingerprint(path) else None
 
 
 def probe(path: Path) -> str | None:
@@ -114,7 +132,7 @@ def _write_state(path: Path, state: dict[str, object]) -> None:
     """Write to a temporary file and rename, so the state is never half a file."""
     path.mkdir(parents=True, exist_ok=True)
     partial = path / f"{STATE}.{uuid.uuid4().hex}.tmp"
-    partial.write_text(json.dumps(state), encoding="utf-8")
+    partial.write_text(json.dumps({**state, "id": uuid.uuid4().hex}), encoding="utf-8")
     partial.replace(path / STATE)
 
 

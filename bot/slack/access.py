@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+if TYPE_CHECKING:  # slack_sdk is imported on first use: `journeybot ask` never needs it
+    from slack_sdk import WebClient
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class KpiAccess:
         return say("access.refusal", language, people=say("access.or", language).join(people))
 
     def _group_members(self, client: WebClient, group: str) -> frozenset[str]:
+        from slack_sdk.errors import SlackApiError
+
         now = time.monotonic()
         with self._lock:
             cached = self._members.get(group)

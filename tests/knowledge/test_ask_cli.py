@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,32 @@ def test_journeybot_ask_answers_from_ingested_articles_in_the_json_contract(
     assert off_topic["answered"] is False and off_topic["language"] == "en"
     assert off_topic["sources"] == []
     assert bad["line"] == 4 and "only emoji or symbols" in bad["error"]
+
+
+@pytest.mark.slow
+def test_a_new_process_answers_from_an_ingested_index_without_loading_chroma_or_sqlalchemy(
+    home: Path, documents_dir: Path
+) -> None:
+    """A process's first answer comes from the index's caches, which the ingest left
+    current: importing chromadb and opening the store (and the metrics stack) would cost a
+    `journeybot ask` more than a second of its 1.5 s budget (benchmarks/startup.py)."""
+    ingested = CliRunner().invoke(main, ["ingest", str(documents_dir)])
+    assert ingested.exit_code == 0, ingested.output
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        "    main(['ask', '--json', sys.argv[1]])\n"
+        "finally:\n"
+        "    loaded = ('chromadb', 'sqlalchemy', 'slack_bolt')\n"
+        "    print(sorted(m for m in loaded if m in sys.modules), file=sys.stderr)\n"
+    )
+    question = "Hvad betyder løst første gang i kundeservice?"
+    asked = subprocess.run(
+        [sys.executable, "-c", probe, question], capture_output=True, text=True, timeout=120
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stderr.strip() == "[]"
+    in_process = CliRunner().invoke(main, ["ask", "--json", question])
+    assert json.loads(asked.stdout) == json.loads(in_process.output)
+    assert json.loads(asked.stdout)["answered"] is True

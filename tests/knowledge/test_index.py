@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge import store_check
 from knowledge.embeddings import EmbeddingUnavailable
 from knowledge.errors import IndexBusy, IndexUnavailable
 from knowledge.index import Index
@@ -354,3 +355,104 @@ def test_a_lexical_cache_built_with_another_glossary_is_rebuilt_not_reused(tmp_p
 
     monkeypatch.setattr(glossary, "digest", lambda: "edited")
     assert index_module._load_cache(cache, version) is None
+
+
+# --- a new process answers from the caches the ingest left, without opening Chroma ---------
+
+QUESTIONS = (("Hvordan måles NPS?", "no"), ("What is customer churn?", "en"), ("kunder", "da"))
+
+
+def _results(index: Index) -> list[list[tuple[str, float]]]:
+    return [
+        [(hit.chunk.id, hit.score) for hit in index.search(question, language, k=10)]
+        for question, language in QUESTIONS
+    ]
+
+
+def _without_chroma(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(self: Index) -> None:
+        raise AssertionError("Chroma was opened")
+
+    monkeypatch.setattr(Index, "_open", refused)
+
+
+def test_a_new_index_answers_from_the_caches_the_ingest_left_without_opening_chroma(
+    tmp_path, monkeypatch
+):
+    ingesting = Index(tmp_path / "index")
+    ingesting.ingest([_corpus(tmp_path / "docs")])
+    expected = _results(ingesting)
+    with monkeypatch.context() as patched:
+        _without_chroma(patched)
+        reopened = Index(tmp_path / "index")
+        assert reopened.count() == ingesting.count()
+        assert _results(reopened) == expected
+
+
+def test_answers_from_the_caches_are_those_read_from_chroma(tmp_path):
+    Index(tmp_path / "index").ingest([_corpus(tmp_path / "docs")])
+    from_caches = _results(Index(tmp_path / "index"))
+    for name in ("lexical.pickle", "metadata.json", "vectors.pickle"):
+        (tmp_path / "index" / name).unlink()
+    assert _results(Index(tmp_path / "index")) == from_caches
+
+
+def test_damaged_caches_are_read_from_chroma_again_and_rewritten_not_trusted(tmp_path):
+    Index(tmp_path / "index").ingest([_corpus(tmp_path / "docs")])
+    expected = _results(Index(tmp_path / "index"))
+    for name in ("lexical.pickle", "metadata.json", "vectors.pickle"):
+        (tmp_path / "index" / name).write_bytes(b"\x80\x05garbage")
+    assert _results(Index(tmp_path / "index")) == expected
+    assert json.loads((tmp_path / "index" / "metadata.json").read_text())["count"] == 3
+
+
+def test_an_ingest_that_stops_after_writing_leaves_no_cache_naming_the_old_contents(
+    tmp_path, monkeypatch
+):
+    """The store is clean once the writer has finished, before it records the new version
+    for the next process: stopped in between, the previous record must not be trusted."""
+    docs = _corpus(tmp_path / "docs")
+    (docs / "nps.md").unlink()
+    Index(tmp_path / "index").ingest([docs])
+    (docs / "nps.md").write_text(NPS_NO, encoding="utf-8")
+
+    def stopped(self: Index) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Index, "_refresh_lexical", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            Index(tmp_path / "index").ingest([docs])
+    reopened = Index(tmp_path / "index")
+    assert reopened.count() == 3
+    assert reopened.search("Hvordan måles NPS?", "no", k=1)[0].chunk.source.endswith("nps.md")
+
+
+def test_a_store_not_left_clean_is_opened_and_checked_even_with_current_caches(
+    tmp_path, monkeypatch
+):
+    Index(tmp_path / "index").ingest([_corpus(tmp_path / "docs")])
+    store_check.mark_writing(tmp_path / "index")  # as a writer that died part-way leaves it
+    opened = []
+    monkeypatch.setattr(store_check, "probe", lambda path: opened.append(path))
+    assert Index(tmp_path / "index").count() == 3
+    assert opened == [tmp_path / "index"]
+
+
+def test_caches_from_before_the_stores_last_write_are_not_trusted_whoever_wrote_it(tmp_path):
+    """A writer that keeps no such record (an older journeybot) leaves the previous one in
+    place: the record names the state of the store it was read in, and that state changed."""
+    docs = _corpus(tmp_path / "docs")
+    (docs / "nps.md").unlink()
+    Index(tmp_path / "index").ingest([docs])
+    kept = {
+        name: (tmp_path / "index" / name).read_bytes()
+        for name in ("lexical.pickle", "metadata.json", "vectors.pickle")
+    }
+    (docs / "nps.md").write_text(NPS_NO, encoding="utf-8")
+    Index(tmp_path / "index").ingest([docs])
+    for name, content in kept.items():
+        (tmp_path / "index" / name).write_bytes(content)
+    reopened = Index(tmp_path / "index")
+    assert reopened.count() == 3
+    assert reopened.search("Hvordan måles NPS?", "no", k=1)[0].chunk.source.endswith("nps.md")
