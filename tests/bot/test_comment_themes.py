@@ -26,10 +26,11 @@ from bot.answering.comment_themes import (
 from bot.cli import main
 from bot.views.comment_themes import themes_blocks, themes_text
 from metrics.comments import SurveyComment
+from metrics.kpi_query import KpiQuery
+from metrics.kpi_service import KpiService
 from metrics.rollups import rebuild
 from metrics.schema import csat_responses, customers, nps_responses
 from metrics.stories.redaction import KnownNames
-from metrics.why import explain_change
 
 NOW = datetime(2026, 11, 15, 12, tzinfo=UTC)
 OCTOBER = datetime(2026, 10, 10, tzinfo=UTC)
@@ -247,7 +248,7 @@ SEPTEMBER_ROWS = [
 
 def october_themes(engine: Engine, **options) -> CommentThemes:  # noqa: ANN003
     seed(engine, OCTOBER_ROWS + SEPTEMBER_ROWS)
-    why = explain_change(engine, "nps", "2026-10", min_sample=2, now=NOW)
+    why = KpiService(lambda: engine, min_sample=2).explain(KpiQuery(name="nps", period="2026-10"), now=NOW)
     themes = comment_themes(engine, why, known=KnownNames(["Mette Holm"]), min_sample=3, **options)
     assert themes is not None
     return themes
@@ -285,7 +286,7 @@ def test_the_customers_own_name_becomes_who_they_are_in_a_quote(engine: Engine) 
         ]
         + [("c4", 2, SEPTEMBER, "Ok.", False)],
     )
-    why = explain_change(engine, "nps", "2026-10", min_sample=1, now=NOW)
+    why = KpiService(lambda: engine, min_sample=1).explain(KpiQuery(name="nps", period="2026-10"), now=NOW)
     themes = comment_themes(engine, why, known=KnownNames(["Søren Jørgensen"]))
     assert themes is not None
     quotes = [q.text for theme in themes.groups[0].themes for q in theme.quotes]
@@ -314,7 +315,7 @@ def test_csat_themes_read_csat_comments_by_its_own_groups(engine: Engine) -> Non
             ],
         )
         rebuild(conn)
-    why = explain_change(engine, "csat", "2026-10", min_sample=1, now=NOW)
+    why = KpiService(lambda: engine, min_sample=1).explain(KpiQuery(name="csat", period="2026-10"), now=NOW)
     themes = comment_themes(engine, why, known=KnownNames([]), min_sample=1)
     assert themes is not None
     dissatisfied, satisfied = themes.groups
@@ -325,7 +326,7 @@ def test_csat_themes_read_csat_comments_by_its_own_groups(engine: Engine) -> Non
 
 def test_kpis_without_comments_have_no_themes(engine: Engine) -> None:
     seed(engine, OCTOBER_ROWS + SEPTEMBER_ROWS)
-    why = explain_change(engine, "nps", "2026-10", min_sample=2, now=NOW)
+    why = KpiService(lambda: engine, min_sample=2).explain(KpiQuery(name="nps", period="2026-10"), now=NOW)
     assert (
         comment_themes(engine, why.model_copy(update={"kpi": "churn_rate"}), known=KnownNames([]))
         is None
@@ -488,7 +489,7 @@ def test_the_demo_data_has_themes_that_move(tmp_path: Path) -> None:
     engine = connect(f"sqlite:///{tmp_path / 'demo.db'}")
     seed_demo(engine, now=NOW)
     for kpi in ("nps", "csat"):
-        why = explain_change(engine, kpi, "90d", now=NOW)
+        why = KpiService(lambda: engine).explain(KpiQuery(name=kpi, period="90d"), now=NOW)
         themes = comment_themes(engine, why, known=KnownNames([]))
         assert themes is not None
         detractors, promoters = themes.groups
