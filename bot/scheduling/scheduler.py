@@ -27,7 +27,7 @@ from apscheduler.triggers.base import BaseTrigger
 from bot.scheduling.cron import parse_crontab
 from bot.services import Services
 from bot.stories.posting import PostResult, current_week
-from metrics.stories.claims import STALE_AFTER
+from metrics.claims import STALE_AFTER
 
 log = logging.getLogger(__name__)
 JOB_ID = "weekly_story"
