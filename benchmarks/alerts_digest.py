@@ -21,14 +21,14 @@ No targets: this says where the time goes (the KPIs), not whether a budget is me
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from machine import machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -45,19 +45,6 @@ from metrics.kpi_service import KpiService  # noqa: E402
 from tests.slack_web_api import start_slack_web_api  # noqa: E402
 
 DIGEST_KPIS = ["nps", "csat", "churn_rate", "checkout_completion", "aov"]
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, load {load}"
 
 
 def p50_ms(work: Callable[[], object], runs: int) -> float:
@@ -117,7 +104,7 @@ def main() -> None:
         lambda: render_panels(digest.results, "Weekly KPIs"), args.runs
     )
     stop()
-    print(f"{machine()}; {engine.dialect.name}; week {week}; p50 of {args.runs}")
+    print(f"{machine(load=True)}; {engine.dialect.name}; week {week}; p50 of {args.runs}")
     alerts_base = rows["rule figures alone (baseline)"]
     digest_base = rows["digest KPIs alone (baseline)"]
     for name, ms in rows.items():

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import machine
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,15 +82,17 @@ def evaluate(base: KnowledgeBase, questions: list[dict]) -> list[dict]:
             "top1": bool(hits) and holds(hits[0].chunk.text, facts),
             "top3": any(holds(hit.chunk.text, facts) for hit in hits[:3]),
         }
-        row["right"] = (not answer.answered) if offtopic else (
-            answer.answered and holds(answer.answer, facts)
+        row["right"] = (
+            (not answer.answered) if offtopic else (answer.answered and holds(answer.answer, facts))
         )
         rows.append(row)
     return rows
 
 
 def share(flags: list[bool]) -> str:
-    return f"{sum(flags):>3}/{len(flags):<3} {sum(flags) / len(flags):>4.0%}" if flags else "   -     "
+    return (
+        f"{sum(flags):>3}/{len(flags):<3} {sum(flags) / len(flags):>4.0%}" if flags else "   -     "
+    )
 
 
 def report(label: str, rows: list[dict]) -> None:
@@ -114,9 +117,7 @@ def report(label: str, rows: list[dict]) -> None:
         line(f"  {language}", [r for r in rows if r["language"] == language])
     for kind in KINDS:
         line(f"  {kind}", [r for r in rows if r["kind"] == kind])
-    english_over_nordic = [
-        r for r in rows if r["kind"] == "crosslingual" and r["language"] == "en"
-    ]
+    english_over_nordic = [r for r in rows if r["kind"] == "crosslingual" and r["language"] == "en"]
     line("  en→da/no/sv", english_over_nordic)
     lengths = [r["chars"] for r in rows if r["answered"]]
     over = sum(n > MAX_ANSWER_CHARS for n in lengths)
@@ -144,15 +145,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.seeds.is_dir():
         parser.error(f"{args.seeds} is not a folder of reference articles")
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    print(f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    print(f"Machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="jb-answers-") as tmp:
         base = KnowledgeBase(Path(tmp) / "index")
         started = time.perf_counter()

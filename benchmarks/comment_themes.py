@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import statistics
 import tempfile
@@ -34,6 +33,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from machine import machine
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 
@@ -56,19 +56,6 @@ EXTRA = {
     "sv": ["Ordernummer {n}.", "Vi har varit kunder i {n} dagar.", "Tack för idag."],
     "en": ["Order number {n}.", "We have been customers for {n} days.", "Thanks for today."],
 }
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, load {load}"
 
 
 def timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -197,7 +184,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    print(machine())
+    print(machine(load=True))
     with tempfile.TemporaryDirectory() as tmp, databases(Path(tmp), not args.no_postgres) as urls:
         for name, url in urls:
             engine = connect(url.replace("themes.db", "demo.db"))

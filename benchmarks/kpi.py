@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import random
 import statistics
 import tempfile
@@ -38,6 +37,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from machine import machine
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -65,19 +65,6 @@ MAX_KPI_MS = 100.0  # from the rollups, at 1M rows
 MAX_KPI_MS_10M = 150.0
 MIN_RATIO = 20.0  # SQL vs the naive ORM baseline
 MAX_IMPORT_S = 60.0  # 1M NPS rows through import_csv on SQLite
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, load {load}"
 
 
 def _customer_rows(n_customers: int, rng: random.Random) -> list[dict]:
@@ -438,7 +425,7 @@ def main() -> None:
         ),
     )
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(load=True)}")
     print(
         f"data: {args.customers:,} customers, {args.rows:,} NPS responses, {args.rows:,} orders; "
         f"period {PERIOD} (value + previous + 13-month trend per call)"
@@ -472,7 +459,7 @@ def main() -> None:
 
 
 def _finish(checks: list[Check], args: argparse.Namespace) -> None:
-    print(f"\nmachine at the end: {machine()}")
+    print(f"\nmachine at the end: {machine(load=True)}")
     if not report(checks, args.rows):
         raise SystemExit(1)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import platform
 import random
 import re
 import resource
@@ -27,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import machine
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -335,15 +336,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     use_seeds(args.seeds)
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    print(f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    print(f"Machine: {machine()}")
     questions = load_questions()
     with tempfile.TemporaryDirectory(prefix="jb-quality-") as tmp:
         # Each question set over its own articles first: the seeds' questions over the

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
+
+from machine import machine
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,15 +224,7 @@ def main() -> None:
         max_question_chars=2000,
     ).ingest([ROOT / "knowledge" / "corpus"])
     print(f"ingested the starter corpus in {time.perf_counter() - started:.1f} s")
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    print(f"machine: {machine()}")
     print(f"{args.requests} signed /kpi requests per concurrency level; {args.mentions} mentions")
 
     ours = run(

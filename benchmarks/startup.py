@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "knowledge" / "corpus"
@@ -36,15 +37,6 @@ INDEX_CACHES = ("lexical.pickle", "vectors.pickle", "metadata.json")
 TARGETS = {"help": 0.3, "ask, caches": 1.5}
 UNSET = ("DATABASE_URL", "CHROMA_HOST", "CHROMA_PORT", "LLM_MODEL", "EMBEDDING_MODEL")
 Run = tuple[float, float, float]  # wall seconds, CPU seconds, peak RSS MB
-
-
-def machine() -> str:
-    model = platform.processor()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
 def load() -> str:

@@ -16,13 +16,7 @@ from slack_sdk import WebClient
 
 from bot.answering.kpi_questions import KpiQuestion, Route, read_question
 from bot.services import Services
-from bot.slack.failures import (
-    DATABASE_DOWN,
-    database_down_text,
-    problem_text,
-    request_id,
-    unexpected_error_text,
-)
+from bot.slack.failures import failure_text, request_id
 from bot.views.answer import error_reply
 from bot.views.kpi import kpi_summary_text
 from bot.views.kpi_question import ask_back_blocks, ask_back_text, kpi_answer_blocks
@@ -79,14 +73,10 @@ def figure(client: WebClient, services: Services, *, user_id: str, asked: KpiQue
         with COMPUTE_SLOTS:
             result = services.kpis().compute(query)
             chart = render_chart(result, rid)
-    except DATABASE_DOWN as error:
-        log.error("KPI %s failed, database unavailable [request id %s]: %s", asked.kpi, rid, error)
-        return error_reply(database_down_text(rid, language=language), escaped=True)
-    except MetricsError as error:
-        return error_reply(problem_text(error, language), escaped=True)
-    except Exception:
-        log.exception("KPI %s failed [request id %s]", asked.kpi, rid)
-        text = unexpected_error_text(rid, "computing", language=language, kpi=asked.kpi)
+    except Exception as error:
+        text = failure_text(
+            error, rid, f"KPI {asked.kpi}", language=language, doing="computing", kpi=asked.kpi
+        )
         return error_reply(text, escaped=True)
     summary = kpi_summary_text(result, language)
     if chart is not None:

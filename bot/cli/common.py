@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -53,3 +55,47 @@ def print_json(value: BaseModel | list | dict) -> None:
         click.echo(value.model_dump_json(indent=2))
     else:
         click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+#: Outcomes of a post-once command that exit 1: the post did not go out, or may have.
+UNFINISHED = ("failed", "outcome_unknown", "history_unreadable")
+
+
+@contextmanager
+def posting(what: str) -> Iterator[None]:
+    """A post-once command's errors as one sentence; `what` is the post it looks for first
+    ("the digest"). Rerunning is safe because the claim looks in the channel before posting."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from metrics.errors import MetricsError
+
+    try:
+        yield
+    except MetricsError as error:
+        fail(str(error))
+    except (OSError, SQLAlchemyError) as error:
+        fail(
+            f"The post did not complete ({type(error).__name__}); running the same command "
+            f"again after 10 minutes is safe: it looks in the channel for {what} before it "
+            "posts one."
+        )
+
+
+def report_posting(
+    outcome: str, detail: str, channel: str, what: str, done: dict[str, str]
+) -> None:
+    """Prints what happened to a post-once command's post and exits 1 when it did not (or may
+    not) have gone out; `done` has the sentences of the other outcomes, which name the post."""
+    messages = {
+        **done,
+        "failed": f"Slack refused the post ({detail}); the week is free to retry.",
+        "outcome_unknown": (
+            f"Slack did not confirm the post ({detail}), so it may be in {channel}; "
+            "running the same command again after 10 minutes is safe: it looks in the "
+            f"channel first and posts only if {what} is not there."
+        ),
+        "history_unreadable": detail,
+    }
+    click.echo(messages[outcome])
+    if outcome in UNFINISHED:
+        raise SystemExit(1)

@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot import formatting
-from bot.cli.common import fail, print_json, services
+from bot.cli.common import UNFINISHED, fail, posting, print_json, report_posting, services
 from bot.cli.render import ARROWS
 from bot.scheduling.digest import post_with_services
 from bot.views.why import split_lines
@@ -116,35 +115,25 @@ def register(cli: click.Group) -> None:
             fail(
                 "SLACK_BOT_TOKEN is not set; set it to post to Slack (`digest preview` needs none)."
             )
-        try:
+        with posting("the digest"):
             svc.engine()
             result = post_with_services(svc, svc.slack_client(), channel, week)
-        except MetricsError as error:
-            fail(str(error))
-        except (OSError, SQLAlchemyError) as error:
-            fail(
-                f"The post did not complete ({type(error).__name__}); running the same command "
-                "again after 10 minutes is safe: it looks in the channel for the digest before "
-                "it posts one."
-            )
-        posting = result.posting
+        post = result.posting
         if as_json:
             print_json(result)
-        else:
-            chart = "" if result.chart_posted else "; the chart could not be posted"
-            messages = {
-                "posted": f"Posted the digest of {result.week} to {channel} (ts {posting.message_ts}){chart}.",
-                "already_posted": f"The digest of {result.week} is already in {channel} (ts {posting.message_ts}); nothing done.",
+            if post.outcome in UNFINISHED:
+                raise SystemExit(1)
+            return
+        chart = "" if result.chart_posted else "; the chart could not be posted"
+        report_posting(
+            post.outcome,
+            post.detail,
+            channel,
+            "the digest",
+            {
+                "posted": f"Posted the digest of {result.week} to {channel} (ts {post.message_ts}){chart}.",
+                "already_posted": f"The digest of {result.week} is already in {channel} (ts {post.message_ts}); nothing done.",
                 "in_progress_elsewhere": f"Another process is posting the digest of {result.week} in {channel} right now; nothing done.",
                 "nothing_to_post": f"Nothing to post for {result.week}: none of {', '.join(config.digest_kpis)} has data for that week.",
-                "failed": f"Slack refused the post ({posting.detail}); the week is free to retry.",
-                "outcome_unknown": (
-                    f"Slack did not confirm the post ({posting.detail}), so it may be in {channel}; "
-                    "running the same command again after 10 minutes is safe: it looks in the "
-                    "channel first and posts only if the digest is not there."
-                ),
-                "history_unreadable": posting.detail,
-            }
-            click.echo(messages[posting.outcome])
-        if posting.outcome in ("failed", "outcome_unknown", "history_unreadable"):
-            raise SystemExit(1)
+            },
+        )

@@ -7,9 +7,16 @@ from datetime import date
 
 import click
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli.common import database_place, fail, looked_in, print_json, services
+from bot.cli.common import (
+    database_place,
+    fail,
+    looked_in,
+    posting,
+    print_json,
+    report_posting,
+    services,
+)
 from bot.cli.render import render_card
 from knowledge.language import detect
 from metrics.errors import MetricsError
@@ -90,35 +97,23 @@ def register(cli: click.Group) -> None:
             fail("SLACK_BOT_TOKEN is not set; set it to post to Slack.")
         client = svc.slack_client()
         _engine()
-        try:
+        with posting("a story that went out"):
             result = svc.stories().post_weekly(client, channel, week=week)
-        except MetricsError as error:
-            fail(str(error))
-        except (OSError, SQLAlchemyError) as error:
-            fail(
-                f"The post did not complete ({type(error).__name__}); running the same command "
-                "again after 10 minutes is safe: it looks in the channel for a story that went "
-                "out before it posts one."
-            )
         if as_json:
             print_json(result)
             return
-        messages = {
-            "posted": f"Posted {result.story_key} to {channel} for {result.iso_week} (ts {result.message_ts}).",
-            "already_posted": f"Already posted for {result.iso_week} in {channel} (ts {result.message_ts}); nothing done.",
-            "in_progress_elsewhere": f"Another process is posting {result.iso_week} in {channel} right now; nothing done.",
-            "nothing_to_post": f"Nothing to post for {result.iso_week}: no new consented story.",
-            "failed": f"Slack refused the post ({result.detail}); the week is free to retry.",
-            "outcome_unknown": (
-                f"Slack did not confirm the post ({result.detail}), so it may be in {channel}; "
-                "running the same command again after 10 minutes is safe: it looks in the "
-                "channel first and posts only if the story is not there."
-            ),
-            "history_unreadable": result.detail,
-        }
-        click.echo(messages[result.outcome])
-        if result.outcome in ("failed", "outcome_unknown", "history_unreadable"):
-            raise SystemExit(1)
+        report_posting(
+            result.outcome,
+            result.detail,
+            channel,
+            "the story",
+            {
+                "posted": f"Posted {result.story_key} to {channel} for {result.iso_week} (ts {result.message_ts}).",
+                "already_posted": f"Already posted for {result.iso_week} in {channel} (ts {result.message_ts}); nothing done.",
+                "in_progress_elsewhere": f"Another process is posting {result.iso_week} in {channel} right now; nothing done.",
+                "nothing_to_post": f"Nothing to post for {result.iso_week}: no new consented story.",
+            },
+        )
 
     @story.command("list")
     @click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON.")

@@ -12,7 +12,7 @@ not retried: the figures are what the post promises.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from bot.i18n import say
 from bot.scheduling.cron import parse_crontab
-from bot.scheduling.scheduler import RETRY_AFTER, catch_up_due
+from bot.scheduling.scheduler import add_weekly_job, retry_when_stale
 from bot.slack.post_once import Posting, post_once
 from bot.views.digest import digest_message
 from metrics.chart import render_panels
@@ -156,16 +156,8 @@ def run_weekly_digest(
         "outcome_unknown",
     )
     if unfinished and scheduler is not None:
-        when = datetime.now(UTC) + RETRY_AFTER
-        scheduler.add_job(
-            run_weekly_digest,
-            "date",
-            run_date=when,
-            args=(services, client),
-            kwargs={"scheduler": scheduler, "week": due},
-            id=f"{JOB_ID}_retry",
-            replace_existing=True,
-            misfire_grace_time=3600,
+        when = retry_when_stale(
+            scheduler, run_weekly_digest, job_id=JOB_ID, args=(services, client), week=due
         )
         log.info("weekly digest: %s is not posted yet; retrying at %s", due, when)
     return result
@@ -182,17 +174,13 @@ def schedule_digest(
         return False
     # Settings validated DIGEST_SCHEDULE at start-up; this parse cannot fail.
     trigger = parse_crontab(settings.digest_schedule, settings.story_tz)
-    options = {"args": (services, client), "kwargs": {"scheduler": scheduler}}
-    scheduler.add_job(
+    add_weekly_job(
+        scheduler,
         run_weekly_digest,
         trigger,
-        id=JOB_ID,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
-        replace_existing=True,
-        **options,
+        settings.story_tz,
+        job_id=JOB_ID,
+        args=(services, client),
+        now=now,
     )
-    if catch_up_due(trigger, settings.story_tz, now or datetime.now(UTC)):
-        scheduler.add_job(run_weekly_digest, id=f"{JOB_ID}_catch_up", **options)
     return True

@@ -16,6 +16,7 @@ so it uses the same chat model, STORY_* settings and client as `/story share` an
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from apscheduler.triggers.base import BaseTrigger
 from bot.scheduling.cron import parse_crontab
 from bot.services import Services
 from bot.stories.posting import PostResult, current_week
-from metrics.stories.claims import STALE_AFTER
+from metrics.claims import STALE_AFTER
 
 log = logging.getLogger(__name__)
 JOB_ID = "weekly_story"
@@ -53,23 +54,53 @@ def catch_up_due(trigger: BaseTrigger, timezone: str, now: datetime) -> bool:
     return first is not None and first <= now
 
 
-def schedule_retry(
+def add_weekly_job(
     scheduler: BaseScheduler,
-    services: Services,
-    week: str,
+    job: Callable[..., object],
+    trigger: BaseTrigger,
+    timezone: str,
     *,
+    job_id: str,
+    args: tuple,
+    now: datetime | None = None,
+) -> None:
+    """`job` on `trigger`, plus a catch-up run now when this week's slot has already passed
+    (a bot that was down at the slot posts on start-up; the claim keeps that to one post).
+    The story and the digest are scheduled alike through this."""
+    options = {"args": args, "kwargs": {"scheduler": scheduler}}
+    scheduler.add_job(
+        job,
+        trigger,
+        id=job_id,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+        replace_existing=True,
+        **options,
+    )
+    if catch_up_due(trigger, timezone, now or datetime.now(UTC)):
+        scheduler.add_job(job, id=f"{job_id}_catch_up", **options)
+
+
+def retry_when_stale(
+    scheduler: BaseScheduler,
+    job: Callable[..., object],
+    *,
+    job_id: str,
+    args: tuple,
+    week: str,
     now: datetime | None = None,
 ) -> datetime:
-    """Runs the job once more when a claim taken now would be stale, so a claim left by a
-    crashed replica (or by our own failed run) is taken over this week, not next week."""
+    """Runs `job` for `week` once more when a claim taken now would be stale, so a claim left
+    by a crashed replica (or by our own failed run) is taken over this week, not next week."""
     when = (now or datetime.now(UTC)) + RETRY_AFTER
     scheduler.add_job(
-        run_weekly_story,
+        job,
         "date",
         run_date=when,
-        args=(services,),
+        args=args,
         kwargs={"scheduler": scheduler, "week": week},
-        id=RETRY_JOB_ID,
+        id=f"{job_id}_retry",
         replace_existing=True,
         misfire_grace_time=3600,
     )
@@ -106,7 +137,9 @@ def run_weekly_story(
     unfinished = result is None or result.outcome in ("in_progress_elsewhere", "outcome_unknown")
     if unfinished and scheduler is not None:
         try:
-            when = schedule_retry(scheduler, services, this_week)
+            when = retry_when_stale(
+                scheduler, run_weekly_story, job_id=JOB_ID, args=(services,), week=this_week
+            )
             log.info("weekly story: %s is not posted yet; retrying at %s", this_week, when)
         except Exception:
             log.exception("could not schedule the weekly story retry")
@@ -123,23 +156,14 @@ def start_scheduler(services: Services, *, now: datetime | None = None) -> Backg
         return scheduler
     # Settings validated STORY_SCHEDULE at start-up; this parse cannot fail.
     trigger = parse_crontab(settings.story_schedule, settings.story_tz)
-    scheduler.add_job(
+    add_weekly_job(
+        scheduler,
         run_weekly_story,
         trigger,
+        settings.story_tz,
+        job_id=JOB_ID,
         args=(services,),
-        kwargs={"scheduler": scheduler},
-        id=JOB_ID,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=3600,
-        replace_existing=True,
+        now=now,
     )
-    if catch_up_due(trigger, settings.story_tz, now or datetime.now(UTC)):
-        scheduler.add_job(
-            run_weekly_story,
-            args=(services,),
-            kwargs={"scheduler": scheduler},
-            id=f"{JOB_ID}_catch_up",
-        )
     scheduler.start()
     return scheduler

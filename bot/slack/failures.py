@@ -9,6 +9,7 @@ Errors from metrics/ and knowledge/ carry a code and values beside their English
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from sqlalchemy.exc import OperationalError
@@ -16,7 +17,9 @@ from sqlalchemy.exc import OperationalError
 from bot.formatting import count
 from bot.i18n import FALLBACK, language_or_fallback, say, say_or
 from bot.views.mrkdwn import escape
-from metrics.errors import DatabaseUnavailable
+from metrics.errors import DatabaseUnavailable, MetricsError
+
+log = logging.getLogger(__name__)
 
 #: A database that cannot be opened (DatabaseUnavailable) or that went away under an open
 #: engine (the driver's OperationalError: connection refused, server closed the connection).
@@ -70,3 +73,25 @@ def problem_text(error: Exception, language: str = "en") -> str:
         return say_or(english, f"error.{code}", language, **safe)
     except (KeyError, IndexError):  # the catalogue's blanks and the error's values disagree
         return english
+
+
+def failure_text(
+    error: Exception,
+    rid: str,
+    what: str,
+    *,
+    language: str = "en",
+    doing: str = "answering",
+    **values: str,
+) -> str:
+    """The sentence for `error`, raised while doing `what` (`KPI nps`, `/story share`): the
+    database is down, the user asked for something we cannot compute (MetricsError), or
+    anything else; the first and last are logged with the request id. /kpi, a KPI question
+    and /story tell their users alike."""
+    if isinstance(error, DATABASE_DOWN):
+        log.error("%s failed, database unavailable [request id %s]: %s", what, rid, error)
+        return database_down_text(rid, language=language)
+    if isinstance(error, MetricsError):
+        return problem_text(error, language)
+    log.error("%s failed [request id %s]", what, rid, exc_info=error)
+    return unexpected_error_text(rid, doing, language=language, **values)

@@ -6,7 +6,8 @@ The claim is metrics/claims.py's. Slack has no idempotency key: a post whose out
 know (a timeout, or a crash after Slack accepted it) leaves its claim; whoever takes that
 claim over first looks for the post by its metadata marker (bot/story_history.py) and records
 it instead of posting again. If the history cannot be read, nothing is posted and the reason
-is given. The weekly story follows the same steps with its own (consent) checks in between.
+is given. The weekly story posts through this too: its consent re-check sits in `compose`, its
+story key rides in the marker's payload and its own ledger row is written by `record`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
-from bot.stories.history import HistoryUnreadable, find_unrecorded_post
+from bot.stories.history import FoundPost, HistoryUnreadable, find_unrecorded_post
 from metrics import claims
 from metrics.claims import POSTS, Ledger
 
@@ -44,6 +45,19 @@ Outcome = Literal[
 Message = tuple[str, list[dict]]
 
 
+class Draft(BaseModel):
+    """A message to post and what its marker carries besides the claim (a story's key), so a
+    post found again after a crash says what it was."""
+
+    text: str
+    blocks: list[dict]
+    payload: dict[str, str] = {}
+
+
+#: Records a post in the ledger: (message ts, the marker's payload).
+Record = Callable[[str, dict[str, str]], None]
+
+
 class Posting(BaseModel):
     """What happened to one claimed post. `outcome_unknown`: Slack did not answer; the claim
     stays and the next run looks in the channel first. `history_unreadable`: a post may have
@@ -54,6 +68,8 @@ class Posting(BaseModel):
     key: str
     message_ts: str | None = None
     detail: str = ""
+    #: The marker's payload of the post we made (or found): empty when nothing went out.
+    payload: dict[str, str] = {}
 
 
 def worker_id() -> str:
@@ -73,9 +89,9 @@ def without_resends(client: WebClient) -> WebClient:
     return poster
 
 
-def marker(event_type: str, key: str) -> dict:
+def marker(event_type: str, key: str, payload: dict[str, str] | None = None) -> dict:
     """The message metadata a post carries, so it can be found again after a crash."""
-    return {"event_type": event_type, "event_payload": {"claim": key}}
+    return {"event_type": event_type, "event_payload": {"claim": key, **(payload or {})}}
 
 
 def post_once(
@@ -83,17 +99,19 @@ def post_once(
     client: WebClient,
     channel: str,
     key: str,
-    compose: Callable[[], Message | None],
+    compose: Callable[[], Message | Draft | None],
     *,
     event_type: str,
     what: str,
     ledger: Ledger = POSTS,
     claimed_by: str | None = None,
     now: datetime | None = None,
+    record: Record | None = None,
 ) -> Posting:
     """Posts `compose()` to `channel` once for `key`; `compose` runs only once the claim is
     ours, and None from it means nothing to post (the claim is given back). `what` names the
-    message in sentences ("digest", "alert")."""
+    message in sentences ("digest", "alert"); `record` replaces marking the ledger row posted
+    when a ledger keeps more than the message ts."""
     me = claimed_by or worker_id()
     now = now or datetime.now(UTC)
     result = Posting(outcome="posted", channel=channel, key=key)
@@ -111,8 +129,8 @@ def post_once(
             )
         return result.model_copy(update={"outcome": "in_progress_elsewhere"})
 
-    def look(since: datetime) -> str | None:
-        found = find_unrecorded_post(
+    def look(since: datetime) -> FoundPost | None:
+        return find_unrecorded_post(
             client,
             channel,
             key,
@@ -121,10 +139,11 @@ def post_once(
             event_type=event_type,
             what=what,
         )
-        return found.message_ts if found else None
 
-    def record(message_ts: str) -> None:
+    def mark_posted(message_ts: str, payload: dict[str, str]) -> None:
         claims.mark_posted(engine, ledger, channel, key, claimed_by=me, message_ts=message_ts)
+
+    keep = record or mark_posted
 
     if claim.taken_over_from is not None:
         # Whoever held this claim may have posted before it died: look before posting.
@@ -137,9 +156,15 @@ def post_once(
             log.error("%s %s in %s not posted: %s", what, key, channel, error)
             return result.model_copy(update={"outcome": "history_unreadable", "detail": str(error)})
         if found is not None:
-            record(found)
+            keep(found.message_ts, found.payload)
             log.info("%s %s was already in %s; recorded", what, key, channel)
-            return result.model_copy(update={"outcome": "already_posted", "message_ts": found})
+            return result.model_copy(
+                update={
+                    "outcome": "already_posted",
+                    "message_ts": found.message_ts,
+                    "payload": found.payload,
+                }
+            )
     try:
         message = compose()
     except BaseException:
@@ -148,14 +173,15 @@ def post_once(
     if message is None:
         claims.release(engine, ledger, channel, key, claimed_by=me)
         return result.model_copy(update={"outcome": "nothing_to_post"})
-    text, blocks = message
+    draft = message if isinstance(message, Draft) else Draft(text=message[0], blocks=message[1])
+    payload = draft.payload
     try:
         response = without_resends(client).chat_postMessage(
             channel=channel,
-            text=text,
-            blocks=blocks,
+            text=draft.text,
+            blocks=draft.blocks,
             unfurl_links=False,
-            metadata=marker(event_type, key),
+            metadata=marker(event_type, key, payload),
         )
         message_ts: str | None = str(response["ts"])
     except SlackApiError as error:
@@ -168,14 +194,19 @@ def post_once(
         # No answer: Slack may have posted it. Look once now; otherwise the claim stays and
         # whoever takes it over once it is stale looks again before posting.
         try:
-            message_ts = look(now)
+            found = look(now)
         except HistoryUnreadable:
-            message_ts = None
-        if message_ts is None:
+            found = None
+        if found is None:
             log.warning("%s post to %s got no answer (%s): outcome unknown", what, channel, error)
             return result.model_copy(
-                update={"outcome": "outcome_unknown", "detail": type(error).__name__}
+                update={
+                    "outcome": "outcome_unknown",
+                    "detail": type(error).__name__,
+                    "payload": payload,
+                }
             )
-    record(message_ts)
+        message_ts, payload = found.message_ts, found.payload
+    keep(message_ts, payload)
     log.info("%s %s posted to %s (ts %s)", what, key, channel, message_ts)
-    return result.model_copy(update={"message_ts": message_ts})
+    return result.model_copy(update={"message_ts": message_ts, "payload": payload})

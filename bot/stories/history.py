@@ -2,7 +2,7 @@
 
 Slack has no idempotency key: when chat.postMessage times out, or the process dies after Slack
 accepted the post, only the channel knows whether the story went out. Every story post carries
-message metadata naming its claim (`story_metadata`), so before posting again for a claim
+message metadata naming its claim (bot/slack/post_once.py's `marker`), so before posting again for a claim
 that may have posted, the bot reads the channel's recent history (since that claim was made,
 a bounded number of messages) and looks for it. When the history cannot be read, the answer
 is "unknown", never "not posted".
@@ -28,15 +28,11 @@ class HistoryUnreadable(Exception):
 
 
 class FoundPost(BaseModel):
-    """A story message in the channel for the claim we were looking for."""
+    """A marked message in the channel for the claim we were looking for, and what its marker
+    carries besides the claim (a story's `story_key`)."""
 
     message_ts: str
-    story_key: str
-
-
-def story_metadata(claim_key: str, story_key: str) -> dict:
-    """The marker every story post carries, so it can be found again."""
-    return {"event_type": EVENT_TYPE, "event_payload": {"claim": claim_key, "story_key": story_key}}
+    payload: dict[str, str] = {}
 
 
 def _unreadable(channel: str, reason: str, what: str = "story") -> HistoryUnreadable:
@@ -84,9 +80,8 @@ def find_unrecorded_post(
                     and payload.get("claim") == claim_key
                     and message.get("ts") not in recorded
                 ):
-                    return FoundPost(
-                        message_ts=message["ts"], story_key=payload.get("story_key", "")
-                    )
+                    extra = {k: str(v) for k, v in payload.items() if k != "claim"}
+                    return FoundPost(message_ts=message["ts"], payload=extra)
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not page.get("has_more") or not cursor:
                 return None

@@ -1,5 +1,6 @@
 """Posting a customer story to Slack: claim → (after a takeover: look in the channel) → pick →
-re-check consent → render → chat.postMessage with a marker → record the message ts.
+re-check consent → render → chat.postMessage with a marker → record the message ts. The steps
+around the story are bot/slack/post_once.py's, shared with the digest and alerts.
 
 The claim makes a post exactly-once across replicas and restarts (see
 metrics/stories/claims.py): the weekly post claims (channel, ISO week), `/story share` claims
@@ -17,36 +18,21 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot.slack.post_once import without_resends, worker_id
-from bot.stories.history import (
-    FoundPost,
-    HistoryUnreadable,
-    find_unrecorded_post,
-    story_metadata,
-)
+from bot.slack.post_once import Draft, Outcome, post_once, worker_id
+from bot.stories.history import EVENT_TYPE
 from bot.stories.workspace_people import known_people
 from bot.stories.writer import write_story
 from bot.views.story import story_message
 from knowledge.chat_model import ChatModel
 from knowledge.language import detect
 from metrics.stories.cards import StoryCard
-from metrics.stories.claims import (
-    claim_week,
-    hand_back,
-    iso_week,
-    record_post,
-    recorded_messages,
-    release_claim,
-    week_status,
-)
+from metrics.stories.claims import STORIES, iso_week, record_post, week_status
 from metrics.stories.selection import is_consented, names_to_redact, next_story
 
 log = logging.getLogger(__name__)
@@ -55,16 +41,6 @@ log = logging.getLogger(__name__)
 SHARE_PREFIX = "manual:"
 #: The claim a `/story share` holds while it posts: one share per channel at a time.
 SHARE_CLAIM = f"{SHARE_PREFIX}sharing"
-
-Outcome = Literal[
-    "posted",
-    "already_posted",
-    "in_progress_elsewhere",
-    "nothing_to_post",
-    "failed",
-    "outcome_unknown",
-    "history_unreadable",
-]
 
 
 class PostResult(BaseModel):
@@ -107,27 +83,6 @@ def prepare_card(
     )
 
 
-def post_card(client: WebClient, channel: str, card: StoryCard, *, claim_key: str) -> str:
-    """Posts the card once, marked with its claim, and returns the message ts."""
-    text, blocks = story_message(card)
-    response = without_resends(client).chat_postMessage(
-        channel=channel,
-        text=text,
-        blocks=blocks,
-        unfurl_links=False,
-        metadata=story_metadata(claim_key, card.key),
-    )
-    return str(response["ts"])
-
-
-def _look_for_post(
-    engine: Engine, client: WebClient, channel: str, claim_key: str, since: datetime
-) -> FoundPost | None:
-    return find_unrecorded_post(
-        client, channel, claim_key, since=since, recorded=recorded_messages(engine, channel)
-    )
-
-
 def _post_once(
     engine: Engine,
     client: WebClient,
@@ -140,87 +95,55 @@ def _post_once(
     claimed_by: str | None,
     shared: bool,
 ) -> PostResult:
-    """Claim `claim_key` in `channel`, then post one story at most once for it."""
+    """Claim `claim_key` in `channel`, then post one story at most once for it: the shared
+    post-once flow, with the consent re-check between claim and post, the story key in the
+    marker, and a share's row renamed to its own key once posted."""
     me = claimed_by or worker_id()
-    result = PostResult(outcome="posted", channel=channel, iso_week=claim_key)
 
-    def record(found: FoundPost) -> None:
+    def compose() -> Draft | None:
+        card = prepare_card(engine, allow_repeats=allow_repeats, llm_model=llm_model, client=client)
+        if card is None or not is_consented(engine, card.key):
+            log.info("story %s skipped for %s: no new consented story", claim_key, channel)
+            return None
+        text, blocks = story_message(card)
+        return Draft(text=text, blocks=blocks, payload={"story_key": card.key})
+
+    def record(message_ts: str, payload: dict[str, str]) -> None:
         record_post(
             engine,
             channel,
             claim_key,
             claimed_by=me,
-            story_key=found.story_key,
-            message_ts=found.message_ts,
-            record_as=share_key(found.message_ts) if shared else None,
+            story_key=payload.get("story_key", ""),
+            message_ts=message_ts,
+            record_as=share_key(message_ts) if shared else None,
         )
 
-    claim = claim_week(engine, channel, claim_key, claimed_by=me, now=now)
-    if claim.state != "won":
+    posting = post_once(
+        engine,
+        client,
+        channel,
+        claim_key,
+        compose,
+        event_type=EVENT_TYPE,
+        what="story",
+        ledger=STORIES,
+        claimed_by=me,
+        now=now,
+        record=record,
+    )
+    story_key = posting.payload.get("story_key")
+    if posting.outcome == "already_posted" and story_key is None:
         status = week_status(engine, channel, claim_key)
-        if claim.state == "posted" and status is not None:
-            return result.model_copy(
-                update={
-                    "outcome": "already_posted",
-                    "message_ts": status.message_ts,
-                    "story_key": status.story_key,
-                }
-            )
-        return result.model_copy(update={"outcome": "in_progress_elsewhere"})
-    if claim.taken_over_from is not None:
-        # Whoever held this claim may have posted before it died: look before posting.
-        try:
-            found = _look_for_post(engine, client, channel, claim_key, claim.taken_over_from)
-        except HistoryUnreadable as error:
-            hand_back(engine, channel, claim_key, claimed_by=me, claimed_at=claim.taken_over_from)
-            log.error("story %s in %s not posted: %s", claim_key, channel, error)
-            return result.model_copy(update={"outcome": "history_unreadable", "detail": str(error)})
-        if found is not None:
-            record(found)
-            log.info(
-                "story %s for %s was already in %s; recorded", found.story_key, claim_key, channel
-            )
-            return result.model_copy(
-                update={
-                    "outcome": "already_posted",
-                    "message_ts": found.message_ts,
-                    "story_key": found.story_key,
-                }
-            )
-    card = prepare_card(engine, allow_repeats=allow_repeats, llm_model=llm_model, client=client)
-    if card is None or not is_consented(engine, card.key):
-        release_claim(engine, channel, claim_key, claimed_by=me)
-        log.info("story %s skipped for %s: no new consented story", claim_key, channel)
-        return result.model_copy(update={"outcome": "nothing_to_post"})
-    try:
-        found = FoundPost(
-            message_ts=post_card(client, channel, card, claim_key=claim_key), story_key=card.key
-        )
-    except SlackApiError as error:
-        # Slack answered "no": nothing was posted, so give the claim back for a retry.
-        release_claim(engine, channel, claim_key, claimed_by=me)
-        reason = error.response.get("error", "unknown_error")
-        log.warning("story post to %s failed: %s", channel, reason)
-        return result.model_copy(update={"outcome": "failed", "detail": str(reason)})
-    except OSError as error:
-        # No answer: Slack may have posted it. Look once now; otherwise the claim stays and
-        # whoever takes it over once it is stale looks again before posting.
-        try:
-            found = _look_for_post(engine, client, channel, claim_key, now)
-        except HistoryUnreadable:
-            found = None
-        if found is None:
-            log.warning("story post to %s got no answer (%s): outcome unknown", channel, error)
-            return result.model_copy(
-                update={
-                    "outcome": "outcome_unknown",
-                    "story_key": card.key,
-                    "detail": type(error).__name__,
-                }
-            )
-    record(found)
-    log.info("story %s posted to %s for %s (ts %s)", card.key, channel, claim_key, found.message_ts)
-    return result.model_copy(update={"message_ts": found.message_ts, "story_key": found.story_key})
+        story_key = status.story_key if status else None
+    return PostResult(
+        outcome=posting.outcome,
+        channel=channel,
+        iso_week=claim_key,
+        message_ts=posting.message_ts,
+        story_key=story_key,
+        detail=posting.detail,
+    )
 
 
 def post_weekly_story(

@@ -12,30 +12,28 @@ own key (`manual:<ts>`) and the next share can claim again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from pydantic import BaseModel
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 
 from metrics import claims
-from metrics.claims import STALE_AFTER, Claim, Ledger
+from metrics.claims import Claim, ClaimStatus, Ledger
 from metrics.schema import story_posts
 
 #: The weekly story's and `/story share`'s claims.
 STORIES = Ledger(story_posts, "iso_week")
 
 
-class WeekStatus(BaseModel):
-    """What the database says about one channel's week."""
+class WeekStatus(ClaimStatus):
+    """A claim of the story ledger: its key is the ISO week (or a share's key), and a posted
+    row names the story."""
 
-    channel: str
-    iso_week: str
-    claimed_by: str
-    claimed_at: datetime
-    posted_at: datetime | None
     story_key: str | None
-    message_ts: str | None
+
+    @property
+    def iso_week(self) -> str:
+        return self.key
 
 
 def iso_week(moment: datetime) -> str:
@@ -46,35 +44,14 @@ def iso_week(moment: datetime) -> str:
 
 def week_status(engine: Engine, channel: str, week: str) -> WeekStatus | None:
     row = claims.row(engine, STORIES, channel, week)
-    return WeekStatus.model_validate(dict(row._mapping)) if row else None
+    return WeekStatus.model_validate({**row._mapping, "key": row.iso_week}) if row else None
 
 
 def claim_week(
-    engine: Engine,
-    channel: str,
-    week: str,
-    *,
-    claimed_by: str,
-    now: datetime | None = None,
-    stale_after: timedelta = STALE_AFTER,
+    engine: Engine, channel: str, week: str, *, claimed_by: str, now: datetime | None = None
 ) -> Claim:
-    """ "won" if this caller may post now (`taken_over_from` set if it took over a stale
-    claim); "posted" if the week is done; "held" if another process holds a fresh claim."""
-    return claims.claim(
-        engine, STORIES, channel, week, claimed_by=claimed_by, now=now, stale_after=stale_after
-    )
-
-
-def hand_back(
-    engine: Engine, channel: str, week: str, *, claimed_by: str, claimed_at: datetime
-) -> None:
-    """Puts a taken-over claim back as it was (stale): see metrics.claims.hand_back."""
-    claims.hand_back(engine, STORIES, channel, week, claimed_by=claimed_by, claimed_at=claimed_at)
-
-
-def recorded_messages(engine: Engine, channel: str) -> set[str]:
-    """The ts of every story message recorded in `channel`."""
-    return claims.recorded_messages(engine, STORIES, channel)
+    """metrics.claims.claim on the story ledger."""
+    return claims.claim(engine, STORIES, channel, week, claimed_by=claimed_by, now=now)
 
 
 def record_post(
@@ -124,8 +101,3 @@ def record_post(
             )
         )
         return False
-
-
-def release_claim(engine: Engine, channel: str, week: str, *, claimed_by: str) -> None:
-    """Gives the week back (nothing to post, or Slack said no): a later run may try again."""
-    claims.release(engine, STORIES, channel, week, claimed_by=claimed_by)

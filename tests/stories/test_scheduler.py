@@ -25,8 +25,9 @@ from bot.scheduling.scheduler import (
 from bot.services import Services
 from bot.stories.posting import current_week
 from knowledge.chat_model import ChatModel
+from metrics.claims import STALE_AFTER
 from metrics.schema import story_posts
-from metrics.stories.claims import STALE_AFTER, claim_week, week_status
+from metrics.stories.claims import claim_week, week_status
 from tests.slack_web_api import SlackWebApi
 from tests.stories.story_rows import add_customer, add_nps
 

@@ -28,13 +28,7 @@ from bot.formatting import comparison
 from bot.i18n import say
 from bot.services import Services
 from bot.slack.dedupe import once
-from bot.slack.failures import (
-    DATABASE_DOWN,
-    database_down_text,
-    problem_text,
-    request_id,
-    unexpected_error_text,
-)
+from bot.slack.failures import failure_text, problem_text, request_id, unexpected_error_text
 from bot.views.comment_themes import themes_blocks, themes_failed_blocks
 from bot.views.kpi import help_blocks, kpi_blocks, kpi_summary_text
 from bot.views.limits import cap_blocks
@@ -172,14 +166,10 @@ def reply_with_kpi(
     with COMPUTE_SLOTS:
         try:
             result = compute(svc, request)
-        except DATABASE_DOWN as error:
-            log.error("KPI %s failed, database unavailable [request id %s]: %s", name, rid, error)
-            problem = database_down_text(rid, language=language)
-        except MetricsError as error:
-            problem = problem_text(error, language)
-        except Exception:
-            log.exception("KPI %s failed [request id %s]", name, rid)
-            problem = unexpected_error_text(rid, "computing", language=language, kpi=escape(name))
+        except Exception as error:
+            problem = failure_text(
+                error, rid, f"KPI {name}", language=language, doing="computing", kpi=escape(name)
+            )
         else:
             why = why_or_reason(svc, request, rid, language, client) if request.why else []
             chart = render_chart(result, rid)

@@ -15,17 +15,10 @@ from bot import services
 from bot.i18n import say
 from bot.listeners.actions.story_shortcut import FORM_NOT_OPENED, open_story_form
 from bot.slack.dedupe import once
-from bot.slack.failures import (
-    DATABASE_DOWN,
-    database_down_text,
-    problem_text,
-    request_id,
-    unexpected_error_text,
-)
+from bot.slack.failures import failure_text, request_id
 from bot.stories.posting import PostResult
 from bot.views.mrkdwn import escape
 from bot.views.story import nothing_to_share_text, story_message, story_modal
-from metrics.errors import MetricsError
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +70,8 @@ def handle_story(command: dict, client: WebClient, context: BoltContext, respond
             help_text = say("story.help", language)
             text = say("story.unknown_word", language, word=escape(word), help=help_text)
             respond(response_type="ephemeral", text=text)
-    except DATABASE_DOWN as error:
-        rid = request_id()
-        log.error("/story %s failed, database unavailable [request id %s]: %s", word, rid, error)
-        respond(response_type="ephemeral", text=database_down_text(rid, language=language))
-    except MetricsError as error:
-        respond(response_type="ephemeral", text=problem_text(error, language))
-    except Exception:
-        rid = request_id()
-        log.exception("/story %s failed [request id %s]", word, rid)
-        text = unexpected_error_text(rid, "story", language=language)
+    except Exception as error:
+        text = failure_text(error, request_id(), f"/story {word}", language=language, doing="story")
         respond(response_type="ephemeral", text=text)
 
 
